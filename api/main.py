@@ -1,0 +1,46 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routers import health
+from trace_engine.config import Settings, get_settings
+from trace_engine.graph.driver import make_async_driver
+from trace_engine.graph.schema import apply_schema_async
+
+log = logging.getLogger("trace_engine.api")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the Neo4j driver lives in the lifespan, on `app.state.driver`."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        driver = make_async_driver(settings)
+        app.state.driver = driver
+        app.state.settings = settings
+        try:
+            await apply_schema_async(driver, settings.neo4j_database)
+        except Exception as exc:  # the API still starts; /health reports the reason
+            log.warning("schema not applied at start-up: %s", exc)
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    app = FastAPI(
+        title="Trace Engine",
+        version="0.1.0",
+        summary="EPCIS 2.0 capture and supply-chain traces on Neo4j.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    return app

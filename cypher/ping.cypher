@@ -1,0 +1,2 @@
+// Liveness probe: answers once the server accepts queries.
+RETURN 1 AS ok

@@ -1,0 +1,3 @@
+from trace_engine.cli import app
+
+app()

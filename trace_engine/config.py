@@ -1,0 +1,71 @@
+"""Typed settings: every knob is an environment variable with the `TRACE_` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Documented local default; refused outside development (see _refuse_default_password).
+DEFAULT_NEO4J_PASSWORD = "trace-engine-local"
+
+
+class Settings(BaseSettings):
+    """Trace Engine configuration, read once from the environment (and `.env` if present)."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    # Neo4j connection
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr(DEFAULT_NEO4J_PASSWORD)
+    neo4j_database: str = "neo4j"
+
+    # The project's own local server (trace-engine neo4j start|stop|status|logs)
+    neo4j_home: Path = Path(".neo4j")
+    neo4j_version: str = "5.26.30"
+    neo4j_browser_version: str = "5.24.0"
+    neo4j_bolt_port: int = 7687
+    neo4j_http_port: int = 7474
+    neo4j_heap: str = "2g"
+    neo4j_pagecache: str = "2g"
+    neo4j_start_timeout_s: float = 180.0
+
+    # HTTP API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    # Ingest
+    ingest_batch_size: int = Field(default=2000, ge=1, le=100_000)
+    capture_max_events: int = Field(default=10_000, ge=1)
+    capture_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+
+    # Trace
+    trace_cache_ttl_s: float = 24 * 3600.0
+    trace_cache_size: int = 10_000
+    trace_max_events: int = 5_000
+    trace_max_depth: int = 64
+
+    # Auth and limits
+    rate_limit_storage_uri: str = "memory://"
+    default_rate_limit_per_hour: int = 1000
+
+    @model_validator(mode="after")
+    def _refuse_default_password(self) -> Settings:
+        if (
+            self.environment == "production"
+            and self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD
+        ):
+            raise ValueError("TRACE_NEO4J_PASSWORD must be set in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, built once."""
+    return Settings()

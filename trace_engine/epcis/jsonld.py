@@ -1,0 +1,135 @@
+"""EPCIS 2.0 JSON / JSON-LD → `ParsedDocument`.
+
+Accepted shapes: an `EPCISDocument` (events under `epcisBody.eventList`, or one under
+`epcisBody.event`), an `EPCISQueryDocument` (`epcisBody.queryResults.resultsBody.eventList`),
+a bare event object, or a JSON list of events. Master data comes from
+`epcisHeader.epcisMasterData.vocabularyList` (see `masterdata` for the attribute mapping).
+
+Streaming: `iter_json_events(file)` yields `(index, event dict)` for the events of an
+EPCISDocument with ijson, without loading the document; pass each to `normalise_event(index,
+event, context)`. `read_json_header(file)` reads the `@context` and master data of the same
+document (a second pass over the file, stopping at the body when the header comes first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import ijson
+import orjson
+
+from trace_engine.epcis.masterdata import master_data_of, read_vocabularies
+from trace_engine.epcis.model import EVENT_TYPES, Event, ParsedDocument, Rejected
+from trace_engine.epcis.normalise import namespaces_from_context, normalise_event
+from trace_engine.errors import InvalidDocument
+
+__all__ = [
+    "iter_json_events",
+    "normalise_event",
+    "parse_json",
+    "parse_json_document",
+    "read_json_header",
+]
+
+
+def _load(data: bytes | str) -> Any:
+    if not data or not data.strip():
+        raise InvalidDocument("empty body: expected an EPCIS JSON document")
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidDocument(f"body is not valid JSON: {exc}") from None
+
+
+def events_of(document: Any) -> list[Any]:
+    """The list of event objects in any accepted JSON shape; InvalidDocument otherwise."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        raise InvalidDocument("expected a JSON object or a list of events")
+    kind = document.get("type")
+    if kind == "EPCISDocument":
+        body = document.get("epcisBody")
+        if not isinstance(body, dict):
+            raise InvalidDocument("EPCISDocument has no epcisBody object")
+        if isinstance(body.get("eventList"), list):
+            return list(body["eventList"])
+        if isinstance(body.get("event"), dict):
+            return [body["event"]]
+        raise InvalidDocument("EPCISDocument has no epcisBody.eventList array")
+    if kind == "EPCISQueryDocument":
+        body = document.get("epcisBody")
+        results = body.get("queryResults") if isinstance(body, dict) else None
+        results_body = results.get("resultsBody") if isinstance(results, dict) else None
+        if isinstance(results_body, dict) and isinstance(results_body.get("eventList"), list):
+            return list(results_body["eventList"])
+        raise InvalidDocument(
+            "EPCISQueryDocument has no epcisBody.queryResults.resultsBody.eventList array"
+        )
+    if kind in EVENT_TYPES:
+        return [document]
+    if isinstance(kind, str):
+        raise InvalidDocument(
+            f"unsupported document type {kind!r}: expected EPCISDocument, EPCISQueryDocument, "
+            "an event or a list of events"
+        )
+    raise InvalidDocument("JSON object has no 'type': expected an EPCIS document or event")
+
+
+def parse_json_document(document: Any) -> ParsedDocument:
+    """Normalise an already decoded JSON document, list of events or event."""
+    events = events_of(document)
+    context = document.get("@context") if isinstance(document, dict) else None
+    items: list[Event | Rejected] = [
+        normalise_event(index, event, context) for index, event in enumerate(events)
+    ]
+    parsed = ParsedDocument(items=items)
+    if isinstance(document, dict):
+        facilities, products, ignored = read_vocabularies(
+            master_data_of(document), namespaces_from_context(context)
+        )
+        parsed.facilities, parsed.products = facilities, products
+        parsed.ignored_master_data = ignored
+    return parsed
+
+
+def parse_json(data: bytes | str | dict[str, Any] | list[Any]) -> ParsedDocument:
+    """Parse an EPCIS 2.0 JSON(-LD) body (or decoded JSON) into events and master data."""
+    document = data if isinstance(data, dict | list) else _load(data)
+    return parse_json_document(document)
+
+
+def iter_json_events(file: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream `(index, event)` from an EPCISDocument's `epcisBody.eventList`, bounded memory."""
+    try:
+        yield from enumerate(ijson.items(file, "epcisBody.eventList.item", use_float=True))
+    except ijson.JSONError as exc:
+        raise InvalidDocument(f"body is not valid JSON: {exc}") from None
+
+
+def read_json_header(file: IO[bytes]) -> tuple[Any, ParsedDocument]:
+    """The `@context` and master data (facilities, products) of a streamed EPCISDocument."""
+    wanted = {"@context": None, "epcisHeader": None}
+    builders: dict[str, ijson.ObjectBuilder] = {}
+    try:
+        # the body is skipped event by event, never built, so memory stays bounded even when
+        # the @context comes after it (as in several of the standard's examples)
+        for prefix, event, value in ijson.parse(file, use_float=True):
+            top = prefix.split(".", 1)[0]
+            if top in wanted and prefix:
+                builders.setdefault(top, ijson.ObjectBuilder()).event(event, value)
+            elif prefix == "" and event == "map_key" and all(k in builders for k in wanted):
+                break
+    except ijson.JSONError as exc:
+        raise InvalidDocument(f"body is not valid JSON: {exc}") from None
+    for key, builder in builders.items():
+        wanted[key] = builder.value
+    context, header = wanted["@context"], wanted["epcisHeader"]
+    facilities, products, ignored = read_vocabularies(
+        master_data_of({"epcisHeader": header}) if isinstance(header, dict) else [],
+        namespaces_from_context(context),
+    )
+    return context, ParsedDocument(
+        items=[], facilities=facilities, products=products, ignored_master_data=ignored
+    )

@@ -1,0 +1,287 @@
+"""One event dict in EPCIS 2.0 JSON-LD form → a validated `Event` or a `Rejected`.
+
+Both parsers (JSON and XML) end here, so validation and normalisation have one code path:
+
+1. CBV URNs in the vocabulary fields (`urn:epcglobal:cbv:bizstep:receiving`, …), which the
+   official JSON Schema forbids in JSON, are accepted: the schema is applied to the event with
+   those written as the bare words EPCIS 2.0 JSON uses. `raw` keeps the event as received.
+2. Schema validation (see `validation`).
+3. Normalisation: CBV words and GS1 web URIs (`https://ref.gs1.org/cbv/BizStep-receiving`)
+   become CBV URNs, identifiers go through `parse_identifier`, quantities must be numbers,
+   eventTime and eventTimeZoneOffset are required and eventTime is turned into UTC.
+4. Identity: `event_id` is the eventID, or the CBV 2.0 event hash when there is none (and then
+   it is written into `raw["eventID"]` and is also `hash_id`). When an eventID is given,
+   `hash_id` is "": the hash costs five times the validation, so it is computed only when it is
+   the event's identity (`hashing.event_hash` gives it on demand).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from trace_engine.epcis.hashing import event_hash
+from trace_engine.epcis.model import Event, Quantity, Rejected, SourceDest
+from trace_engine.epcis.validation import validate_event
+from trace_engine.errors import InvalidIdentifier
+from trace_engine.identifiers import Identifier, parse_identifier
+
+CBV_URN = "urn:epcglobal:cbv:"
+CBV_WEB = "https://ref.gs1.org/cbv/"
+MDA_URN = "urn:epcglobal:cbv:mda:"
+
+# field kind → (URN prefix, web vocabulary prefix)
+VOCABULARIES = {
+    "bizstep": ("urn:epcglobal:cbv:bizstep:", "BizStep-"),
+    "disp": ("urn:epcglobal:cbv:disp:", "Disp-"),
+    "sdt": ("urn:epcglobal:cbv:sdt:", "SDT-"),
+    "btt": ("urn:epcglobal:cbv:btt:", "BTT-"),
+    "er": ("urn:epcglobal:cbv:er:", "ER-"),
+}
+
+# ILMD / master-data attribute local names → engine lot-data names
+LOT_DATE_NAMES = {
+    "sellByDate": "sellByDate",
+    "itemExpirationDate": "expirationDate",
+    "bestBeforeDate": "bestBeforeDate",
+    "harvestStartDate": "harvestStartDate",
+    "harvestEndDate": "harvestEndDate",
+    "firstFreezeDate": "firstFreezeDate",
+}
+
+_MDA_NAMESPACES = ("urn:epcglobal:cbv:mda", "urn:epcglobal:cbv:mda:", "urn:epcglobal:cbv:mda#")
+_OFFSET = re.compile(r"^[+-](?:0\d|1[0-3]):[0-5]\d$|^[+-]14:00$")
+
+
+def expand_cbv(value: str, kind: str) -> str:
+    """A bare CBV word, a `cbv:` CURIE or a GS1 web URI → the CBV URN; other URIs unchanged."""
+    urn, web = VOCABULARIES[kind]
+    if value.startswith(CBV_WEB + web):
+        return urn + value[len(CBV_WEB) + len(web) :]
+    if value.startswith("cbv:" + web):
+        return urn + value[4 + len(web) :]
+    if ":" not in value:
+        return urn + value
+    return value
+
+
+def bare_cbv(value: Any, kind: str) -> Any:
+    """A CBV URN → the bare word EPCIS 2.0 JSON uses; anything else unchanged."""
+    urn = VOCABULARIES[kind][0]
+    if isinstance(value, str) and value.startswith(urn):
+        return value[len(urn) :]
+    return value
+
+
+def namespaces_from_context(context: Any) -> dict[str, str]:
+    """Prefix → namespace URI from a JSON-LD `@context` (its inline objects of string values)."""
+    found: dict[str, str] = {}
+    items = context if isinstance(context, list) else [context]
+    for item in items:
+        if isinstance(item, dict):
+            for prefix, uri in item.items():
+                if isinstance(uri, str) and not prefix.startswith("@"):
+                    found[prefix] = uri
+    return found
+
+
+def mda_local_name(key: str, namespaces: dict[str, str] | None = None) -> str | None:
+    """`cbvmda:x`, `urn:epcglobal:cbv:mda:x` or `<prefix bound to the mda namespace>:x` → `x`."""
+    if key.startswith(MDA_URN):
+        return key[len(MDA_URN) :]
+    if key.startswith("urn:epcglobal:cbv:mda#"):
+        return key[len("urn:epcglobal:cbv:mda#") :]
+    prefix, sep, local = key.partition(":")
+    if not sep:
+        return None
+    if prefix == "cbvmda":
+        return local
+    if namespaces and namespaces.get(prefix) in _MDA_NAMESPACES:
+        return local
+    return None
+
+
+def lot_data_from(
+    values: dict[str, Any], namespaces: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Lot dates among ILMD-style keys, under engine names (expirationDate, sellByDate, …)."""
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        local = mda_local_name(key, namespaces)
+        if local in LOT_DATE_NAMES and isinstance(value, str):
+            out[LOT_DATE_NAMES[local]] = value
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _identifier(raw: str) -> Identifier:
+    return parse_identifier(raw)
+
+
+class _Reject(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def _ident(value: Any, field: str) -> Identifier:
+    if not isinstance(value, str):
+        raise _Reject(field, "must be a string")
+    try:
+        return _identifier(value)
+    except InvalidIdentifier as exc:
+        raise _Reject(field, exc.reason) from None
+
+
+def _idents(event: dict[str, Any], key: str) -> list[Identifier]:
+    values = event.get(key) or []
+    return [_ident(v, f"{key}[{i}]") for i, v in enumerate(values)]
+
+
+def _quantities(event: dict[str, Any], key: str) -> list[Quantity]:
+    out = []
+    for i, item in enumerate(event.get(key) or []):
+        quantity = item.get("quantity")
+        if quantity is not None and (
+            isinstance(quantity, bool) or not isinstance(quantity, int | float)
+        ):
+            raise _Reject(f"{key}[{i}].quantity", "must be a number")
+        out.append(
+            Quantity(
+                epc_class=_ident(item.get("epcClass"), f"{key}[{i}].epcClass"),
+                quantity=float(quantity) if quantity is not None else None,
+                uom=item.get("uom"),
+            )
+        )
+    return out
+
+
+def _source_dest(event: dict[str, Any], key: str, value_key: str) -> list[SourceDest]:
+    return [
+        SourceDest(
+            type=expand_cbv(str(item.get("type", "")), "sdt"),
+            id=_ident(item.get(value_key), f"{key}[{i}].{value_key}"),
+        )
+        for i, item in enumerate(event.get(key) or [])
+    ]
+
+
+def utc_millis(value: str) -> str:
+    """An ISO 8601 date-time with offset → `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("has no time zone offset")
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _schema_form(event: dict[str, Any]) -> dict[str, Any]:
+    # CBV URNs → bare words, only where present, copying only what changes
+    changed: dict[str, Any] = {}
+    for key, kind in (("bizStep", "bizstep"), ("disposition", "disp")):
+        value = event.get(key)
+        if isinstance(value, str) and value.startswith(CBV_URN):
+            changed[key] = bare_cbv(value, kind)
+    for key, kind in (
+        ("sourceList", "sdt"),
+        ("destinationList", "sdt"),
+        ("bizTransactionList", "btt"),
+    ):
+        items = event.get(key)
+        if isinstance(items, list) and any(
+            isinstance(it, dict) and str(it.get("type", "")).startswith(CBV_URN) for it in items
+        ):
+            changed[key] = [
+                {**it, "type": bare_cbv(it.get("type"), kind)} if isinstance(it, dict) else it
+                for it in items
+            ]
+    pdisp = event.get("persistentDisposition")
+    if isinstance(pdisp, dict):
+        changed["persistentDisposition"] = {
+            k: [bare_cbv(v, "disp") for v in vs] if isinstance(vs, list) else vs
+            for k, vs in pdisp.items()
+        }
+    error = event.get("errorDeclaration")
+    if isinstance(error, dict) and str(error.get("reason", "")).startswith(CBV_URN):
+        changed["errorDeclaration"] = {**error, "reason": bare_cbv(error["reason"], "er")}
+    return {**event, **changed} if changed else event
+
+
+def normalise_event(index: int, event: Any, context: Any = None) -> Event | Rejected:
+    """Validate and normalise one JSON-LD event dict found at `index` of its document."""
+    if not isinstance(event, dict):
+        return Rejected(index, None, "event", "must be a JSON object")
+    given_id = event.get("eventID")
+    event_id = given_id if isinstance(given_id, str) else None
+    try:
+        return _normalise(event, event_id, context)
+    except _Reject as rejected:
+        return Rejected(index, event_id, rejected.field, rejected.reason)
+
+
+def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Event:
+    for key in ("eventTime", "eventTimeZoneOffset"):
+        if key not in event:
+            raise _Reject(key, "is required")
+    problem = validate_event(_schema_form(event))
+    if problem is not None:
+        raise _Reject(*problem)
+
+    event_time = event["eventTime"]
+    try:
+        event_time_utc = utc_millis(event_time)
+    except ValueError as exc:
+        raise _Reject("eventTime", f"not an ISO 8601 date-time with offset: {exc}") from None
+    offset = event["eventTimeZoneOffset"]
+    if not _OFFSET.match(offset):
+        raise _Reject("eventTimeZoneOffset", "must be ±hh:mm")
+
+    namespaces = namespaces_from_context(context)
+    if "@context" in event:
+        namespaces.update(namespaces_from_context(event["@context"]))
+
+    read_point = event.get("readPoint")
+    biz_location = event.get("bizLocation")
+    epcs_key = "childEPCs" if "childEPCs" in event else "epcList"
+    quantities_key = "childQuantityList" if "childQuantityList" in event else "quantityList"
+    ilmd = event.get("ilmd") or {}
+    parsed = Event(
+        event_id="",
+        event_type=event["type"],
+        event_time=event_time,
+        event_time_utc=event_time_utc,
+        event_time_zone_offset=offset,
+        hash_id="",
+        raw=dict(event),
+        action=event.get("action"),
+        record_time=event.get("recordTime"),
+        biz_step=expand_cbv(event["bizStep"], "bizstep") if "bizStep" in event else None,
+        disposition=(expand_cbv(event["disposition"], "disp") if "disposition" in event else None),
+        read_point=_ident(read_point.get("id"), "readPoint.id") if read_point else None,
+        biz_location=(_ident(biz_location.get("id"), "bizLocation.id") if biz_location else None),
+        epcs=_idents(event, epcs_key),
+        quantities=_quantities(event, quantities_key),
+        parent=_ident(event["parentID"], "parentID") if "parentID" in event else None,
+        input_epcs=_idents(event, "inputEPCList"),
+        input_quantities=_quantities(event, "inputQuantityList"),
+        output_epcs=_idents(event, "outputEPCList"),
+        output_quantities=_quantities(event, "outputQuantityList"),
+        transformation_id=event.get("transformationID"),
+        sources=_source_dest(event, "sourceList", "source"),
+        destinations=_source_dest(event, "destinationList", "destination"),
+        biz_transactions=[
+            (expand_cbv(t["type"], "btt") if t.get("type") else "", t["bizTransaction"])
+            for t in event.get("bizTransactionList") or []
+        ],
+        ilmd=ilmd,
+        lot_data=lot_data_from(ilmd, namespaces),
+    )
+    # hashing costs ~0.4 ms an event (5× validation), so only events without an eventID pay it
+    if event_id is None:
+        parsed.hash_id = event_id = event_hash(event, namespaces)
+        parsed.raw["eventID"] = event_id
+    parsed.event_id = event_id
+    return parsed

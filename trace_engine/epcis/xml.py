@@ -1,0 +1,438 @@
+"""EPCIS 2.0 XML (`urn:epcglobal:epcis:xsd:2`) and 1.2 XML (`…:xsd:1`) → `ParsedDocument`.
+
+Each XML event is converted into its EPCIS 2.0 JSON-LD dict (the shape the standard's JSON
+examples have: CBV URNs written as bare words, quantities and sensor values as numbers,
+repeated elements as lists) and then goes through the same `normalise_event` as JSON.
+
+- EPCIS 1.2: the `<extension>` / `<baseExtension>` wrappers (quantityList, source/destination,
+  ilmd, eventID, errorDeclaration, TransformationEvent in `EventList/extension`) are unwrapped.
+- User extensions: a namespaced element becomes a `"prefix:local"` key (repeated → list, with
+  children → object, leaf → text; `xsi:type` hints are dropped, other attributes become
+  `"prefix:name"` keys next to a `"#text"`), and the prefix is added to the document's
+  `@context`. A default-namespace extension gets a generated prefix `ns1`, `ns2`, ….
+- Documents: `EPCISDocument`, `EPCISQueryDocument` (events in QueryResults/resultsBody) and
+  `EPCISMasterDataDocument` (master data only: no events). Anything else, e.g. an
+  `EPCISCaptureJob`, is `InvalidDocument`.
+
+Streaming: `iter_xml_events(path_or_file, namespaces)` yields `(index, event dict)` with
+`lxml.etree.iterparse`, clearing each event once converted; the `namespaces` dict you pass is
+filled with the extension prefixes seen so far, pass `[namespaces]` as the `context` of
+`normalise_event`. `read_xml_header(path_or_file)` reads the master data (it stops at the body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+from lxml import etree
+
+from trace_engine.epcis.jsonld import parse_json_document
+from trace_engine.epcis.masterdata import read_vocabularies
+from trace_engine.epcis.model import EVENT_TYPES, ParsedDocument
+from trace_engine.epcis.normalise import bare_cbv, namespaces_from_context
+from trace_engine.epcis.validation import measurement_types
+from trace_engine.errors import InvalidDocument
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_EPCIS_NAMESPACES = frozenset(
+    {
+        "urn:epcglobal:epcis:xsd:1",
+        "urn:epcglobal:epcis:xsd:2",
+        "urn:epcglobal:epcis-query:xsd:1",
+        "urn:epcglobal:epcis-query:xsd:2",
+        "urn:epcglobal:epcis-masterdata:xsd:1",
+        "urn:epcglobal:epcis-masterdata:xsd:2",
+    }
+)
+_DOCUMENTS = ("EPCISDocument", "EPCISQueryDocument", "EPCISMasterDataDocument")
+_WRAPPERS = ("extension", "baseExtension")
+_EPC_LISTS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
+_QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
+_BARE_SENSOR_WORDS = measurement_types() | {"ALARM_CONDITION", "ERROR_CONDITION"}
+_NUMBERS = ("value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue")
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+    )
+
+
+def _local(el: Any) -> str:
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _namespace(el: Any) -> str | None:
+    tag = el.tag
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else None
+
+
+def _text(el: Any) -> str:
+    return (el.text or "").strip()
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text  # left as text so validation names the field
+
+
+class _Converter:
+    """Converts event and vocabulary elements, recording the extension namespaces it meets."""
+
+    def __init__(self, namespaces: dict[str, str] | None = None) -> None:
+        self.namespaces: dict[str, str] = {} if namespaces is None else namespaces
+        self._prefix_of: dict[str, str] = {uri: p for p, uri in self.namespaces.items()}
+
+    def key(self, qname: str, nsmap: dict[str | None, str]) -> str:
+        """`{uri}local` → `prefix:local`, registering the prefix."""
+        if not qname.startswith("{"):
+            return qname
+        uri, _, local = qname[1:].partition("}")
+        prefix = self._prefix_of.get(uri)
+        if prefix is None:
+            prefix = next((p for p, u in nsmap.items() if u == uri and p), None)
+            if prefix is None or prefix in self.namespaces:
+                prefix = f"ns{len(self.namespaces) + 1}"
+            self.namespaces[prefix] = uri
+            self._prefix_of[uri] = prefix
+        return f"{prefix}:{local}"
+
+    def value(self, el: Any) -> Any:
+        """A user extension element → text, or an object of its children and attributes."""
+        attrs = {
+            self.key(name, el.nsmap): val
+            for name, val in el.attrib.items()
+            if name != f"{{{XSI}}}type"
+        }
+        children = [c for c in el if isinstance(c.tag, str)]
+        if not children:
+            return {**attrs, "#text": _text(el)} if attrs else _text(el)
+        out: dict[str, Any] = dict(attrs)
+        for child in children:
+            _add(out, self.key(child.tag, child.nsmap), self.value(child))
+        return out
+
+    def event(self, el: Any) -> dict[str, Any]:
+        """An XML event element → its EPCIS 2.0 JSON-LD dict."""
+        local = _local(el)
+        event: dict[str, Any] = {
+            "type": local if _namespace(el) is None else self.key(el.tag, el.nsmap)
+        }
+        for child in _unwrapped(el):
+            if _namespace(child) is not None:
+                _add(event, self.key(child.tag, child.nsmap), self.value(child))
+                continue
+            name = _local(child)
+            if name in _EPC_LISTS:
+                event[name] = [_text(e) for e in child if isinstance(e.tag, str)]
+            elif name in _QUANTITY_LISTS:
+                event[name] = [self.quantity(q) for q in child if isinstance(q.tag, str)]
+            elif name in ("readPoint", "bizLocation"):
+                event[name] = self.location(child)
+            elif name == "bizTransactionList":
+                event[name] = [self.typed(t, "bizTransaction", "btt") for t in _elements(child)]
+            elif name == "sourceList":
+                event[name] = [self.typed(t, "source", "sdt") for t in _elements(child)]
+            elif name == "destinationList":
+                event[name] = [self.typed(t, "destination", "sdt") for t in _elements(child)]
+            elif name == "sensorElementList":
+                event[name] = [self.sensor_element(s) for s in _elements(child)]
+            elif name == "persistentDisposition":
+                disp: dict[str, list[str]] = {}
+                for item in _elements(child):
+                    disp.setdefault(_local(item), []).append(bare_cbv(_text(item), "disp"))
+                event[name] = disp
+            elif name == "ilmd":
+                ilmd: dict[str, Any] = {}
+                for item in _unwrapped(child):
+                    _add(ilmd, self.key(item.tag, item.nsmap), self.value(item))
+                event[name] = ilmd
+            elif name == "errorDeclaration":
+                event[name] = self.error_declaration(child)
+            elif name == "bizStep":
+                event[name] = bare_cbv(_text(child), "bizstep")
+            elif name == "disposition":
+                event[name] = bare_cbv(_text(child), "disp")
+            else:
+                event[name] = _text(child)
+        return event
+
+    def quantity(self, el: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for child in _unwrapped(el):
+            name = _local(child)
+            if name == "quantity":
+                if child.get(f"{{{XSI}}}nil") in ("true", "1"):
+                    continue  # an unknown quantity: JSON leaves it out
+                out[name] = _number(_text(child))
+            else:
+                out[name] = _text(child)
+        return out
+
+    def location(self, el: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for child in _unwrapped(el):
+            if _namespace(child) is None:
+                out[_local(child)] = _text(child)
+            else:
+                _add(out, self.key(child.tag, child.nsmap), self.value(child))
+        return out
+
+    def typed(self, el: Any, value_key: str, kind: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if el.get("type"):
+            out["type"] = bare_cbv(el.get("type"), kind)
+        out[value_key] = _text(el)
+        return out
+
+    def error_declaration(self, el: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for child in _unwrapped(el):
+            name = _local(child)
+            if _namespace(child) is not None:
+                _add(out, self.key(child.tag, child.nsmap), self.value(child))
+            elif name == "correctiveEventIDs":
+                out[name] = [_text(c) for c in _elements(child)]
+            elif name == "reason":
+                out[name] = bare_cbv(_text(child), "er")
+            else:
+                out[name] = _text(child)
+        return out
+
+    def sensor_element(self, el: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for child in _unwrapped(el):
+            name = _local(child)
+            if _namespace(child) is not None:
+                _add(out, self.key(child.tag, child.nsmap), self.value(child))
+            elif name == "sensorMetadata":
+                out[name] = self.attributes(child)
+            elif name == "sensorReport":
+                out.setdefault(name, []).append(self.sensor_report(child))
+            else:
+                out[name] = self.value(child)
+        return out
+
+    def attributes(self, el: Any) -> dict[str, Any]:
+        return {self.key(name, el.nsmap): val for name, val in el.attrib.items()}
+
+    def sensor_report(self, el: Any) -> dict[str, Any]:
+        out = self.attributes(el)
+        for name in _NUMBERS:
+            if name in out:
+                out[name] = _number(out[name])
+        if "booleanValue" in out and out["booleanValue"] in ("true", "false", "1", "0"):
+            out["booleanValue"] = out["booleanValue"] in ("true", "1")
+        for name in ("type", "exception"):
+            value = out.get(name)
+            if (
+                isinstance(value, str)
+                and value.startswith("gs1:")
+                and value[4:] in _BARE_SENSOR_WORDS
+            ):
+                out[name] = value[4:]  # the bare word JSON uses
+        return out
+
+    def vocabularies(self, vocabulary_list: Any) -> list[dict[str, Any]]:
+        """An XML VocabularyList → the JSON `vocabularyList`."""
+        out = []
+        for vocabulary in _elements(vocabulary_list):
+            elements = []
+            for element_list in _elements(vocabulary):
+                for element in _elements(element_list):
+                    attributes = []
+                    children: list[str] = []
+                    for child in _unwrapped(element):
+                        if _local(child) == "attribute":
+                            value: Any = (
+                                self.value(child)
+                                if any(isinstance(c.tag, str) for c in child)
+                                else _text(child)
+                            )
+                            attributes.append({"id": child.get("id"), "attribute": value})
+                        elif _local(child) == "children":
+                            children.extend(_text(c) for c in _elements(child))
+                    item: dict[str, Any] = {"id": element.get("id"), "attributes": attributes}
+                    if children:
+                        item["children"] = children
+                    elements.append(item)
+            out.append({"type": vocabulary.get("type"), "vocabularyElementList": elements})
+        return out
+
+    def context(self) -> list[Any]:
+        return [EPCIS_CONTEXT, *({p: u} for p, u in self.namespaces.items())]
+
+
+def _elements(el: Any) -> Iterator[Any]:
+    return (c for c in el if isinstance(c.tag, str))
+
+
+def _unwrapped(el: Any) -> Iterator[Any]:
+    """Children, with EPCIS 1.x `<extension>` / `<baseExtension>` wrappers opened."""
+    for child in _elements(el):
+        if _namespace(child) is None and _local(child) in _WRAPPERS:
+            yield from _unwrapped(child)
+        else:
+            yield child
+
+
+def _add(target: dict[str, Any], key: str, value: Any) -> None:
+    if key in target:
+        previous = target[key]
+        target[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+    else:
+        target[key] = value
+
+
+def _check_root(root: Any) -> str:
+    name = _local(root)
+    if _namespace(root) not in _EPCIS_NAMESPACES or name not in _DOCUMENTS:
+        raise InvalidDocument(
+            f"not an EPCIS document: root element {root.tag!r}; expected EPCISDocument, "
+            "EPCISQueryDocument or EPCISMasterDataDocument"
+        )
+    return name
+
+
+def _find(root: Any, local: str) -> Any:
+    for el in root.iter():
+        if _local(el) == local:
+            return el
+    return None
+
+
+def _event_elements(event_list: Any) -> Iterator[Any]:
+    yield from _unwrapped(event_list)
+
+
+def parse_xml(data: bytes) -> ParsedDocument:
+    """Parse an EPCIS 2.0 or 1.2 XML document into events and master data."""
+    if not data or not data.strip():
+        raise InvalidDocument("empty body: expected an EPCIS XML document")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
+    _check_root(root)
+    converter = _Converter()
+    events: list[Any] = []
+    body = next((c for c in _elements(root) if _local(c) == "EPCISBody"), None)
+    event_list = _find(body, "EventList") if body is not None else None
+    if event_list is not None:
+        events = [converter.event(el) for el in _event_elements(event_list)]
+    header = next((c for c in _elements(root) if _local(c) == "EPCISHeader"), None)
+    vocabularies: list[dict[str, Any]] = []
+    for section in (header, body):
+        found = _find(section, "VocabularyList") if section is not None else None
+        if found is not None:
+            vocabularies.extend(converter.vocabularies(found))
+    document = {
+        "@context": converter.context(),
+        "type": "EPCISDocument",
+        "epcisHeader": {"epcisMasterData": {"vocabularyList": vocabularies}},
+        "epcisBody": {"eventList": events},
+    }
+    return parse_json_document(document)
+
+
+def xml_to_json_events(data: bytes) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The events of an XML document as EPCIS 2.0 JSON-LD dicts, and the document's @context."""
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
+    _check_root(root)
+    converter = _Converter()
+    event_list = _find(root, "EventList")
+    events = [] if event_list is None else [converter.event(e) for e in _event_elements(event_list)]
+    return converter.context(), events
+
+
+def _source(path_or_file: str | bytes | IO[bytes] | Any) -> Any:
+    return str(path_or_file) if hasattr(path_or_file, "__fspath__") else path_or_file
+
+
+def iter_xml_events(
+    path_or_file: Any, namespaces: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream `(index, event dict)` from an EPCIS XML file with bounded memory."""
+    converter = _Converter(namespaces)
+    depth_of_list: int | None = None
+    depth = 0
+    index = 0
+    checked = False
+    try:
+        for action, el in etree.iterparse(
+            _source(path_or_file),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            remove_comments=True,
+        ):
+            if action == "start":
+                depth += 1
+                if not checked:
+                    _check_root(el)
+                    checked = True
+                elif _local(el) == "EventList" and depth_of_list is None:
+                    depth_of_list = depth
+                continue
+            depth -= 1
+            if depth_of_list is None:
+                continue
+            if depth == depth_of_list - 1:
+                depth_of_list = None  # the EventList itself ended
+                continue
+            is_wrapper = _namespace(el) is None and _local(el) in _WRAPPERS
+            if depth in (depth_of_list, depth_of_list + 1) and not is_wrapper:
+                parent = el.getparent()
+                in_list = parent is not None and (
+                    _local(parent) == "EventList"
+                    or (_local(parent) in _WRAPPERS and depth == depth_of_list + 1)
+                )
+                if in_list:
+                    yield index, converter.event(el)
+                    index += 1
+                    el.clear()
+                    while el.getprevious() is not None:
+                        del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
+
+
+def read_xml_header(path_or_file: Any) -> tuple[list[Any], ParsedDocument]:
+    """The @context and master data of an EPCIS XML file (header, or body of a master-data doc)."""
+    converter = _Converter()
+    vocabularies: list[dict[str, Any]] = []
+    try:
+        for _action, el in etree.iterparse(
+            _source(path_or_file),
+            events=("end",),
+            resolve_entities=False,
+            no_network=True,
+            remove_comments=True,
+        ):
+            name = _local(el)
+            if name == "VocabularyList":
+                vocabularies.extend(converter.vocabularies(el))
+                el.clear()
+            elif name in EVENT_TYPES or name == "EventList":
+                break  # master data never follows the events
+    except etree.XMLSyntaxError as exc:
+        raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
+    context = converter.context()
+    facilities, products, ignored = read_vocabularies(
+        vocabularies, namespaces_from_context(context)
+    )
+    return context, ParsedDocument(
+        items=[], facilities=facilities, products=products, ignored_master_data=ignored
+    )

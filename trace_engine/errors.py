@@ -1,0 +1,52 @@
+"""The domain's exceptions. `api/errors.py` maps each to an HTTP status in one place."""
+
+from __future__ import annotations
+
+
+class TraceEngineError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class NotFound(TraceEngineError):
+    """A thing the caller named does not exist (or is not visible to the caller's org)."""
+
+    def __init__(self, kind: str, ident: str) -> None:
+        super().__init__(f"{kind} not found: {ident}")
+        self.kind = kind
+        self.ident = ident
+
+
+class InvalidIdentifier(TraceEngineError):
+    """An identifier is not a well-formed EPC URN, Food Trust URN or GS1 Digital Link."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        super().__init__(f"invalid identifier {value!r}: {reason}")
+        self.value = value
+        self.reason = reason
+
+
+class InvalidDocument(TraceEngineError):
+    """A whole capture document is unreadable (not JSON/XML, wrong shape, empty)."""
+
+
+class EventInvalid(TraceEngineError):
+    """One event of a document is invalid; `index` is its 0-based position in the document."""
+
+    def __init__(self, index: int, event_id: str | None, field: str, reason: str) -> None:
+        super().__init__(f"event {index}: {field}: {reason}")
+        self.index = index
+        self.event_id = event_id
+        self.field = field
+        self.reason = reason
+
+
+class Conflict(TraceEngineError):
+    """The thing the caller tried to create exists already."""
+
+
+class Neo4jUnavailable(TraceEngineError):
+    """The Neo4j server cannot be reached."""
+
+
+class LocalNeo4jError(TraceEngineError):
+    """The project's local Neo4j server cannot be fetched, started or stopped."""
