@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from neo4j import AsyncDriver, AsyncSession
+from neo4j import AsyncDriver, AsyncSession, Driver
 
+from trace_engine.capture import CaptureService
 from trace_engine.config import Settings
 
 
@@ -37,3 +38,24 @@ async def get_session(driver: DriverDep, settings: SettingsDep) -> AsyncIterator
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def get_sync_driver(request: Request) -> Driver:
+    """The synchronous driver that ingest runs on (in worker threads)."""
+    driver: Driver = request.app.state.sync_driver
+    return driver
+
+
+def get_capture_service(request: Request) -> CaptureService:
+    """The capture service, built once per app."""
+    service: CaptureService = request.app.state.capture_service
+    return service
+
+
+def get_org(settings: SettingsDep) -> str:
+    """The caller's organisation."""
+    return settings.default_org
+
+
+CaptureServiceDep = Annotated[CaptureService, Depends(get_capture_service)]
+OrgDep = Annotated[str, Depends(get_org)]

@@ -1,16 +1,43 @@
-"""Domain exceptions → HTTP status and body, in one place."""
+"""Domain exceptions → HTTP status and body, in one place.
+
+Under /epcis errors are RFC 7807 problem+json as the EPCIS REST bindings define; elsewhere the
+body is `{"error": "…"}`.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
+import orjson
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from trace_engine.errors import Conflict, InvalidIdentifier, NotFound
+from trace_engine.errors import (
+    Conflict,
+    DocumentRejected,
+    EventInvalid,
+    InvalidDocument,
+    InvalidIdentifier,
+    NotFound,
+    PayloadTooLarge,
+    TraceEngineError,
+    UnsupportedContentType,
+)
 
 log = logging.getLogger("trace_engine.api")
+
+# status, EPCIS exception type (bindings' `epcisException:` names)
+_MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
+    (NotFound, 404, "NoSuchResourceException"),
+    (UnsupportedContentType, 415, "ValidationException"),
+    (InvalidDocument, 400, "ValidationException"),
+    (EventInvalid, 400, "ValidationException"),
+    (InvalidIdentifier, 400, "ValidationException"),
+    (PayloadTooLarge, 413, "CaptureLimitExceededException"),
+    (Conflict, 409, "ValidationException"),
+]
 
 
 def error(status: int, message: str, **extra: object) -> JSONResponse:
@@ -18,25 +45,60 @@ def error(status: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
 
+def problem(request: Request, status: int, kind: str, detail: str) -> JSONResponse:
+    """An RFC 7807 problem+json body."""
+    return JSONResponse(
+        {
+            "type": f"epcisException:{kind}",
+            "title": kind,
+            "status": status,
+            "detail": detail,
+            "instance": request.url.path,
+        },
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+def _respond(request: Request, status: int, kind: str, detail: str) -> JSONResponse:
+    if request.url.path.startswith("/epcis"):
+        return problem(request, status, kind, detail)
+    return error(status, detail)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map each domain exception to its status code."""
 
-    @app.exception_handler(NotFound)
-    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return error(404, str(exc))
+    @app.exception_handler(TraceEngineError)
+    async def domain_error(request: Request, exc: TraceEngineError) -> JSONResponse:
+        for cls, status, kind in _MAPPING:
+            if isinstance(exc, cls):
+                return _respond(request, status, kind, str(exc))
+        return await unhandled(request, exc)
 
-    @app.exception_handler(InvalidIdentifier)
-    async def invalid_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
-        return error(400, str(exc))
+    @app.exception_handler(DocumentRejected)
+    async def document_rejected(request: Request, exc: DocumentRejected) -> JSONResponse:
+        response = problem(request, 400, "ValidationException", str(exc))
+        body = orjson.loads(response.body)
+        body["errors"] = [
+            {"index": r.index, "eventID": r.event_id, "field": r.field, "reason": r.reason}
+            for r in exc.rejected
+        ]
+        return JSONResponse(body, status_code=400, media_type="application/problem+json")
 
-    @app.exception_handler(Conflict)
-    async def conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return error(409, str(exc))
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg', 'invalid request')}"
+        if request.url.path.startswith("/epcis"):
+            return problem(request, 400, "ValidationException", detail)
+        return error(422, detail, details=exc.errors())
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
         request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        log.exception("unhandled error, request id %s", request_id, exc_info=exc)
+        log.error("unhandled error, request id %s", request_id, exc_info=exc)
         response = error(500, "Internal server error", request_id=request_id)
         response.headers["X-Request-ID"] = request_id
         return response

@@ -9,9 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import health
+from api.routers import epcis, health
+from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
-from trace_engine.graph.driver import make_async_driver
+from trace_engine.graph.driver import make_async_driver, make_driver
 from trace_engine.graph.schema import apply_schema_async
 
 log = logging.getLogger("trace_engine.api")
@@ -24,9 +25,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = make_async_driver(settings)
+        # ingest is CPU-bound (parsing, validation): it runs in worker threads on a sync driver
+        sync_driver = make_driver(settings)
         app.state.driver = driver
+        app.state.sync_driver = sync_driver
         app.state.settings = settings
+        app.state.capture_service = CaptureService(sync_driver, settings)
         try:
+            await driver.verify_connectivity()
             await apply_schema_async(driver, settings.neo4j_database)
         except Exception as exc:  # the API still starts; /health reports the reason
             log.warning("schema not applied at start-up: %s", exc)
@@ -34,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await driver.close()
+            sync_driver.close()
 
     app = FastAPI(
         title="Trace Engine",
@@ -43,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(epcis.router)
     return app

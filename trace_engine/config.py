@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 
+    # The org that owns captures until API keys say otherwise (and the demo data's org)
+    default_org: str = "demo"
+
     # Ingest
     ingest_batch_size: int = Field(default=2000, ge=1, le=100_000)
     capture_max_events: int = Field(default=10_000, ge=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class TraceEngineError(Exception):
     """Base class of every error the engine raises on purpose."""
@@ -29,6 +31,14 @@ class InvalidDocument(TraceEngineError):
     """A whole capture document is unreadable (not JSON/XML, wrong shape, empty)."""
 
 
+class UnsupportedContentType(InvalidDocument):
+    """The body's content type is not one the capture interface reads."""
+
+
+class PayloadTooLarge(TraceEngineError):
+    """A capture exceeds the advertised event-count or byte limit."""
+
+
 class EventInvalid(TraceEngineError):
     """One event of a document is invalid; `index` is its 0-based position in the document."""
 
@@ -38,6 +48,18 @@ class EventInvalid(TraceEngineError):
         self.event_id = event_id
         self.field = field
         self.reason = reason
+
+
+class DocumentRejected(TraceEngineError):
+    """Under rollback, some events of a document are invalid, so none is stored."""
+
+    def __init__(self, rejected: list[Any], total: int) -> None:
+        first = rejected[0]
+        super().__init__(
+            f"{len(rejected)} of {total} events are invalid, nothing was stored; first: "
+            f"event {first.index} (eventID {first.event_id}): {first.field}: {first.reason}"
+        )
+        self.rejected = rejected
 
 
 class Conflict(TraceEngineError):

@@ -17,6 +17,8 @@ router = APIRouter(tags=["health"])
 async def health(driver: DriverDep, settings: SettingsDep) -> JSONResponse:
     """200 with the Neo4j version when the database answers; 503 with the reason otherwise."""
     try:
+        # fails at once when the server is down (execute_query would retry for 30 s)
+        await driver.verify_connectivity()
         records, _, _ = await driver.execute_query(
             query("server_version"), database_=settings.neo4j_database, routing_="r"
         )

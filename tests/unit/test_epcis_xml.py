@@ -19,10 +19,9 @@ from trace_engine.epcis import (
 from trace_engine.epcis.model import Event, Rejected
 from trace_engine.errors import InvalidDocument
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared/reference/epcis/examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "gs1-epcis" / "examples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/epcis12"
 XML_EXAMPLES = sorted(p for p in (EXAMPLES / "XML").rglob("*.xml") if p.parent.name != "CaptureJob")
-needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared reference not present")
 
 # documents with master data and no events (two are EPCISMasterDataDocuments)
 MASTER_DATA_ONLY = {
@@ -37,7 +36,6 @@ EXPECTED_REJECTIONS = {
 }
 
 
-@needs_examples
 @pytest.mark.parametrize("path", XML_EXAMPLES, ids=lambda p: p.name)
 def test_every_xml_epcis_document_parses(path: Path) -> None:
     parsed = parse_xml(path.read_bytes())
@@ -49,7 +47,6 @@ def test_every_xml_epcis_document_parses(path: Path) -> None:
         assert parsed.items
 
 
-@needs_examples
 @pytest.mark.parametrize("path", sorted((EXAMPLES / "XML/CaptureJob").glob("*.xml")))
 def test_capture_job_is_not_an_epcis_document(path: Path) -> None:
     with pytest.raises(InvalidDocument, match="EPCISCaptureJob"):
@@ -88,7 +85,6 @@ def business(item: Event | Rejected) -> dict[str, Any]:
     }
 
 
-@needs_examples
 @pytest.mark.parametrize(
     "name", ["aggregation", "association", "object", "transaction", "transformation"]
 )
@@ -108,7 +104,6 @@ def test_full_combination_pairs_agree(name: str) -> None:
             assert key in from_json.raw
 
 
-@needs_examples
 def test_event_hash_ids() -> None:
     folder = EXAMPLES / "XML/WithEventHashID"
     hashes = {}
@@ -154,7 +149,6 @@ def test_streaming_xml_gives_the_same_events() -> None:
     assert streamed == parse_xml(body).items
 
 
-@needs_examples
 def test_master_data_from_xml() -> None:
     path = EXAMPLES / "XML/Mimasu/Example-masterData.xml"
     parsed = parse_xml(path.read_bytes())

@@ -74,7 +74,6 @@ def test_exact_event_count(tmp_path: Path, events: int, per_file: int) -> None:
     assert seen == sorted(seen) and (not seen or seen[-1] == events)
 
 
-@pytest.mark.skipif(not SCHEMA.exists(), reason="EPCIS JSON Schema not available")
 def test_documents_validate(small: Path) -> None:
     for doc in documents(small):
         assert schema_errors(doc, SCHEMA) == []

@@ -11,7 +11,7 @@ from trace_engine.epcis.jsonld import iter_json_events, parse_json, read_json_he
 from trace_engine.epcis.model import ParsedDocument
 from trace_engine.epcis.normalise import normalise_event
 from trace_engine.epcis.xml import iter_xml_events, parse_xml, read_xml_header
-from trace_engine.errors import InvalidDocument
+from trace_engine.errors import InvalidDocument, UnsupportedContentType
 
 __all__ = [
     "JSON_TYPES",
@@ -40,7 +40,7 @@ def parse_document(body: bytes, content_type: str | None) -> ParsedDocument:
     if media in XML_TYPES or media.endswith("+xml"):
         return parse_xml(body)
     if media not in _GENERIC_TYPES:
-        raise InvalidDocument(
+        raise UnsupportedContentType(
             f"unsupported content type {content_type!r}: send one of "
             + ", ".join(JSON_TYPES + XML_TYPES)
         )

@@ -1,0 +1,113 @@
+"""EPCIS 2.0 capture and event resources, after the GS1 REST bindings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, BackgroundTasks, Header, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
+from trace_engine.capture import job_document
+from trace_engine.errors import NotFound, PayloadTooLarge
+from trace_engine.graph import capture_jobs
+from trace_engine.graph.events import event_raw_async
+from trace_engine.ingest import ErrorBehaviour
+
+router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
+
+JSONLD = "application/ld+json"
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(
+            f"body of {declared} bytes exceeds GS1-EPCIS-Capture-File-Size-Limit ({limit} bytes)"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"body exceeds GS1-EPCIS-Capture-File-Size-Limit ({limit} bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _limits(settings: SettingsDep) -> dict[str, str]:
+    return {
+        "GS1-EPCIS-Capture-Limit": str(settings.capture_max_events),
+        "GS1-EPCIS-Capture-File-Size-Limit": str(settings.capture_max_bytes),
+        "GS1-EPCIS-Version": "2.0.0",
+        "GS1-CBV-Version": "2.0.0",
+    }
+
+
+@router.options("/capture", status_code=204, summary="Capture limits and options")
+async def capture_options(settings: SettingsDep) -> Response:
+    """Advertise the capture limits (events per document, bytes per body)."""
+    headers = _limits(settings) | {"Allow": "OPTIONS, POST"}
+    return Response(status_code=204, headers=headers)
+
+
+@router.post("/capture", status_code=202, summary="Capture an EPCIS document")
+async def capture(
+    request: Request,
+    background: BackgroundTasks,
+    service: CaptureServiceDep,
+    settings: SettingsDep,
+    org: OrgDep,
+    behaviour: Annotated[
+        ErrorBehaviour, Header(alias="GS1-Capture-Error-Behaviour")
+    ] = ErrorBehaviour.ROLLBACK,
+) -> Response:
+    """Accept a document (202 + Location of its capture job); events are stored in the job.
+
+    With `GS1-Capture-Error-Behaviour: rollback` (the default) nothing is stored if any event
+    is invalid; with `proceed` the valid events are stored and the others reported.
+    """
+    body = await _body(request, settings.capture_max_bytes)
+    document = await run_in_threadpool(service.parse, body, request.headers.get("content-type"))
+    service.check_rollback(document, behaviour)
+    job_id = await run_in_threadpool(service.open_job, org, behaviour, len(document.items))
+    background.add_task(service.run_job, job_id, document, org, behaviour)
+    location = f"/epcis/capture/{job_id}"
+    return JSONResponse(
+        {"captureID": job_id, "running": True, "captureErrorBehaviour": behaviour.value},
+        status_code=202,
+        headers={"Location": location} | _limits(settings),
+    )
+
+
+@router.get("/capture/{capture_id}", summary="A capture job")
+async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
+    """The job: running, success, errors, and the per-event account with its counts."""
+    job = await session.execute_read(capture_jobs.get_job, capture_id, org)
+    return JSONResponse(job_document(job, capture_id))
+
+
+@router.post("/events", status_code=201, summary="Capture one event")
+async def capture_event(
+    request: Request, service: CaptureServiceDep, settings: SettingsDep, org: OrgDep
+) -> Response:
+    """Store a single event: 201 with its Location, 409 if it exists, 400 if invalid."""
+    body = await _body(request, settings.capture_max_bytes)
+    event_id = await run_in_threadpool(
+        service.capture_one, body, request.headers.get("content-type"), org
+    )
+    return Response(
+        status_code=201, headers={"Location": f"/epcis/events/{quote(event_id, safe='')}"}
+    )
+
+
+@router.get("/events/{event_id:path}", summary="One event as captured")
+async def get_event(event_id: str, session: SessionDep, org: OrgDep) -> Response:
+    """The event as it was captured, in EPCIS 2.0 JSON-LD."""
+    raw = await session.execute_read(event_raw_async, event_id, [org])
+    if raw is None:
+        raise NotFound("event", event_id)
+    return Response(raw, media_type=JSONLD)

@@ -1,0 +1,3 @@
+// One capture job of the caller's org.
+MATCH (j:CaptureJob {id: $id, org: $org})
+RETURN j {.*} AS job

@@ -1,0 +1,43 @@
+"""The capture-job repository: a job per POST /epcis/capture, readable from any API process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction, ManagedTransaction
+
+from trace_engine.graph.catalog import query
+
+
+def create_job(
+    tx: ManagedTransaction, job_id: str, org: str, created_at: str, behaviour: str, total: int
+) -> None:
+    """Record a new, running job."""
+    tx.run(
+        query("capture_job_create"),
+        id=job_id,
+        org=org,
+        createdAt=created_at,
+        behaviour=behaviour,
+        totalCount=total,
+    ).consume()
+
+
+def finish_job(
+    tx: ManagedTransaction, job_id: str, success: bool, finished_at: str, summary: str
+) -> None:
+    """Mark a job finished with its outcome."""
+    tx.run(
+        query("capture_job_finish"),
+        id=job_id,
+        success=success,
+        finishedAt=finished_at,
+        summary=summary,
+    ).consume()
+
+
+async def get_job(tx: AsyncManagedTransaction, job_id: str, org: str) -> dict[str, Any] | None:
+    """The job's stored properties, if it belongs to `org`."""
+    result = await tx.run(query("capture_job_get"), id=job_id, org=org)
+    record = await result.single()
+    return dict(record["job"]) if record else None

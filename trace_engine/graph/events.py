@@ -1,0 +1,73 @@
+"""The event repository: every write and read of EPCIS events and their master data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
+
+from trace_engine.graph.catalog import query
+
+# Nodes before relationships: each statement only MATCHes what an earlier one MERGEd.
+_WRITE_ORDER = (
+    ("ingest_facilities", "facilities"),
+    ("ingest_parties", "parties"),
+    ("ingest_products", "products"),
+    ("ingest_instances", "instances"),
+    ("ingest_events", "events"),
+    ("ingest_event_objects", "objects"),
+    ("ingest_event_places", "places"),
+    ("ingest_lineage", "lineage"),
+)
+
+
+@dataclass
+class GraphRows:
+    """The parameter rows of one batched write, built by `trace_engine.ingest`."""
+
+    facilities: list[dict[str, Any]] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)
+    products: list[dict[str, Any]] = field(default_factory=list)
+    instances: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    lineage: list[dict[str, Any]] = field(default_factory=list)
+
+
+def existing_event_ids(tx: ManagedTransaction, event_ids: list[str]) -> set[str]:
+    """The subset of `event_ids` already stored."""
+    record = tx.run(query("ingest_existing_events"), eventIds=event_ids).single()
+    return set(record["existing"]) if record else set()
+
+
+def apply_error_declarations(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:
+    """Mark stored events as declared erroneous; return the eventIDs that took a declaration."""
+    record = tx.run(query("ingest_error_declarations"), rows=rows).single()
+    return set(record["applied"]) if record else set()
+
+
+def write_rows(tx: ManagedTransaction, rows: GraphRows) -> None:
+    """Write one batch: master data and nodes first, then events, then their relationships."""
+    for name, attribute in _WRITE_ORDER:
+        batch = getattr(rows, attribute)
+        if batch:
+            tx.run(query(name), rows=batch).consume()
+
+
+def event_raw(driver: Driver, database: str, event_id: str, orgs: list[str]) -> str | None:
+    """The event as captured (JSON text), if one of `orgs` owns it."""
+    records, _, _ = driver.execute_query(
+        query("event_by_id"), eventId=event_id, orgs=orgs, database_=database, routing_="r"
+    )
+    return records[0]["raw"] if records else None
+
+
+async def event_raw_async(
+    tx: AsyncManagedTransaction, event_id: str, orgs: list[str]
+) -> str | None:
+    """`event_raw` inside an async read transaction."""
+    result = await tx.run(query("event_by_id"), eventId=event_id, orgs=orgs)
+    record = await result.single()
+    return record["raw"] if record else None

@@ -1,0 +1,515 @@
+"""Ingest: parsed EPCIS events → batched graph writes, with an exact account per event.
+
+An event's identity is its eventID (the parser gives an event without one its CBV 2.0 hash as
+eventID), so capturing the same event again stores nothing and reports it as a duplicate.
+Each batch is one managed transaction that first asks which events exist, then writes only
+the new ones: re-running a batch, or a whole file after a crash, never stores anything twice.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from trace_engine.epcis.model import (
+    Event,
+    FacilityData,
+    ParsedDocument,
+    ProductData,
+    Quantity,
+    Rejected,
+)
+from trace_engine.graph.events import (
+    GraphRows,
+    apply_error_declarations,
+    existing_event_ids,
+    write_rows,
+)
+from trace_engine.identifiers import Identifier
+
+
+class ErrorBehaviour(enum.StrEnum):
+    """GS1-Capture-Error-Behaviour: what to do when some events of a document are invalid."""
+
+    ROLLBACK = "rollback"  # store nothing
+    PROCEED = "proceed"  # store the valid events, report the others
+
+
+class Status(enum.StrEnum):
+    """What became of one event."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+    NOT_STORED = "not_stored"  # valid, but the document was rolled back
+
+
+@dataclass(slots=True)
+class EventResult:
+    """The outcome for the event at `index` of its document."""
+
+    index: int
+    event_id: str | None
+    status: Status
+    field: str | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (camelCase, only the fields that apply)."""
+        body: dict[str, Any] = {"index": self.index, "eventID": self.event_id}
+        body["status"] = self.status.value
+        if self.field is not None:
+            body["field"] = self.field
+        if self.reason is not None:
+            body["reason"] = self.reason
+        return body
+
+
+@dataclass
+class CaptureOutcome:
+    """Per-event results of one capture, with counts like a retailer's EPCIS batch response."""
+
+    results: list[EventResult] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        """How many events ended with `status`."""
+        return sum(1 for r in self.results if r.status is status)
+
+    @property
+    def accepted(self) -> int:
+        return self.count(Status.ACCEPTED)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(Status.DUPLICATE)
+
+    @property
+    def rejected(self) -> int:
+        return self.count(Status.REJECTED)
+
+    @property
+    def batch_status(self) -> str:
+        """ACCEPTED (nothing rejected), PARTIALLY_ACCEPTED or REJECTED (nothing stored)."""
+        if self.rejected == 0:
+            return "ACCEPTED"
+        return "PARTIALLY_ACCEPTED" if self.accepted else "REJECTED"
+
+    def summary(self) -> dict[str, Any]:
+        """The counts and per-event results as JSON."""
+        return {
+            "batchStatus": self.batch_status,
+            "totalCount": len(self.results),
+            "acceptedCount": self.accepted,
+            "rejectedCount": self.rejected,
+            "duplicateCount": self.duplicates,
+            "results": [r.as_dict() for r in self.results],
+        }
+
+
+class Ingestor:
+    """Writes parsed events into Neo4j for one org, in batches of managed transactions."""
+
+    def __init__(self, driver: Driver, database: str, batch_size: int = 2000) -> None:
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+
+    def capture(
+        self,
+        document: ParsedDocument,
+        org: str,
+        behaviour: ErrorBehaviour = ErrorBehaviour.ROLLBACK,
+        capture_id: str | None = None,
+    ) -> CaptureOutcome:
+        """Store a whole document in one transaction (all or nothing unless `proceed`)."""
+        outcome = CaptureOutcome()
+        accepted = _accept_unique(document.items, outcome)
+        if outcome.rejected and behaviour is ErrorBehaviour.ROLLBACK:
+            for result in outcome.results:
+                if result.status is not Status.REJECTED:
+                    result.status = Status.NOT_STORED
+            return outcome
+        self._store(accepted, outcome, document, org, capture_id)
+        return outcome
+
+    def load(
+        self,
+        items: Iterable[Event | Rejected],
+        master: ParsedDocument,
+        org: str,
+        progress: Callable[[CaptureOutcome], None] | None = None,
+    ) -> CaptureOutcome:
+        """Stream events into the graph, one transaction per batch (bulk loading, `proceed`)."""
+        outcome = CaptureOutcome()
+        self._store([], outcome, master, org, None)
+        for batch in _batches(items, self.batch_size):
+            # repeats across batches are found by the database, within a batch here
+            accepted = _accept_unique(batch, outcome)
+            self._store(accepted, outcome, None, org, None)
+            if progress is not None:
+                progress(outcome)
+        return outcome
+
+    def _store(
+        self,
+        accepted: list[tuple[int, Event]],
+        outcome: CaptureOutcome,
+        master: ParsedDocument | None,
+        org: str,
+        capture_id: str | None,
+    ) -> None:
+        events = [event for _, event in accepted]
+        record_time = now_utc()
+        with self.driver.session(database=self.database) as session:
+            for attempt in range(3):
+                try:
+                    duplicates = session.execute_write(
+                        _write_batch, events, master, org, capture_id, record_time
+                    )
+                    break
+                except ConstraintError:
+                    # another writer stored one of these events between our check and our
+                    # write; the retry sees it and reports it as a duplicate
+                    if attempt == 2:
+                        raise
+        for position in duplicates:
+            result = outcome.results[accepted[position][0]]
+            result.status = Status.DUPLICATE
+            result.reason = "already captured"
+
+
+def _declares_error(event: Event) -> bool:
+    return "errorDeclaration" in event.raw
+
+
+def _write_batch(
+    tx: ManagedTransaction,
+    events: list[Event],
+    master: ParsedDocument | None,
+    org: str,
+    capture_id: str | None,
+    record_time: str,
+) -> set[int]:
+    """Write the new events of a batch; return the positions of those that were duplicates."""
+    existing = existing_event_ids(tx, [e.event_id for e in events]) if events else set()
+    new: list[Event] = []
+    new_ids: set[str] = set()
+    declarations: list[tuple[int, Event]] = []
+    duplicates: set[int] = set()
+    for position, event in enumerate(events):
+        if event.event_id not in existing and event.event_id not in new_ids:
+            new.append(event)
+            new_ids.add(event.event_id)  # a declaration of an unknown event is stored as it is
+        elif _declares_error(event):
+            declarations.append((position, event))
+        else:
+            duplicates.add(position)
+    write_rows(tx, build_rows(new, master, org, capture_id, record_time))
+    if declarations:
+        applied = apply_error_declarations(
+            tx,
+            [
+                {
+                    "eventID": event.event_id,
+                    "errorDeclaration": orjson.dumps(event.raw["errorDeclaration"]).decode(),
+                    "raw": orjson.dumps(event.raw).decode(),
+                }
+                for _, event in declarations
+            ],
+        )
+        duplicates |= {p for p, event in declarations if event.event_id not in applied}
+    return duplicates
+
+
+def _accept_unique(
+    items: Iterable[Event | Rejected], outcome: CaptureOutcome
+) -> list[tuple[int, Event]]:
+    """Record a result per item; return the valid events (with their result's position).
+
+    An eventID repeated in the document is a duplicate, unless the repeat declares an error
+    in the first (EPCIS error declaration), which is kept and applied after it.
+    """
+    seen: set[tuple[str, bool]] = set()
+    accepted: list[tuple[int, Event]] = []
+    for item in items:
+        position = len(outcome.results)
+        if isinstance(item, Rejected):
+            outcome.results.append(
+                EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
+            )
+            continue
+        index = position  # streaming and whole documents both arrive in document order
+        identity = (item.event_id, _declares_error(item))
+        if identity in seen:
+            outcome.results.append(
+                EventResult(
+                    index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
+                )
+            )
+            continue
+        seen.add(identity)
+        accepted.append((position, item))
+        outcome.results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+    return accepted
+
+
+def _batches(items: Iterable[Event | Rejected], size: int) -> Iterator[list[Event | Rejected]]:
+    batch: list[Event | Rejected] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def now_utc() -> str:
+    """The current time in UTC as YYYY-MM-DDTHH:MM:SS.mmmZ."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+_CONTAINING_ACTIONS = frozenset({"ADD", "OBSERVE"})
+# ILMD describes the objects an event brings into being: an ObjectEvent's objects, a
+# transformation's outputs.
+_ILMD_EVENTS = frozenset({"ObjectEvent"})
+
+
+class _Rows:
+    """Accumulates the nodes and relationships of a batch, each node once."""
+
+    def __init__(self) -> None:
+        self.facilities: dict[str, dict[str, Any]] = {}
+        self.parties: dict[str, dict[str, Any]] = {}
+        self.products: dict[str, dict[str, Any]] = {}
+        self.instances: dict[str, dict[str, Any]] = {}
+        self.out = GraphRows()
+
+    @staticmethod
+    def _node(table: dict[str, dict[str, Any]], ident: Identifier, **extra: Any) -> dict[str, Any]:
+        row = table.get(ident.key)
+        if row is None:
+            row = table[ident.key] = {
+                "id": ident.key,
+                "displayId": ident.raw,
+                "aliases": [],
+                **extra,
+            }
+        if ident.raw != ident.key and ident.raw not in row["aliases"]:
+            row["aliases"].append(ident.raw)
+        return row
+
+    def facility(self, ident: Identifier, attributes: dict[str, Any] | None = None) -> None:
+        row = self._node(self.facilities, ident, attributes={})
+        if attributes:
+            row["attributes"].update(attributes)
+
+    def place(self, ident: Identifier) -> bool:
+        """Record a source / destination; True if it is a party rather than a facility."""
+        if ident.kind == "party":
+            self._node(self.parties, ident)
+            return True
+        self.facility(ident)
+        return False
+
+    def product(self, key: str, display: str, attributes: dict[str, Any] | None = None) -> None:
+        row = self.products.get(key)
+        if row is None:
+            row = self.products[key] = {
+                "id": key,
+                "displayId": display,
+                "aliases": [],
+                "attributes": {},
+            }
+        if display != key and display not in row["aliases"]:
+            row["aliases"].append(display)
+        if attributes:
+            row["attributes"].update(attributes)
+
+    def thing(self, ident: Identifier, lot_data: dict[str, Any] | None = None) -> bool:
+        """Record an object an event is about; True if it is a product class, not an instance."""
+        if ident.kind == "product":
+            self.product(ident.key, ident.raw)
+            return True
+        if ident.product_key and ident.product_raw:
+            self.product(ident.product_key, ident.product_raw)
+        row = self._node(
+            self.instances, ident, kind=ident.kind, productId=ident.product_key, lotData={}
+        )
+        if lot_data:
+            row["lotData"].update(lot_data)
+        return False
+
+
+def build_rows(
+    events: list[Event],
+    master: ParsedDocument | None,
+    org: str,
+    capture_id: str | None,
+    record_time: str,
+) -> GraphRows:
+    """The parameter rows that write `events` (and the master data) in one batch."""
+    rows = _Rows()
+    if master is not None:
+        _master_rows(rows, master.facilities, master.products)
+    for event in events:
+        _event_rows(rows, event, org, capture_id, record_time)
+    out = rows.out
+    out.facilities = list(rows.facilities.values())
+    out.parties = list(rows.parties.values())
+    out.products = list(rows.products.values())
+    out.instances = list(rows.instances.values())
+    return out
+
+
+def _master_rows(rows: _Rows, facilities: list[FacilityData], products: list[ProductData]) -> None:
+    for facility in facilities:
+        rows.facility(facility.id, _properties(facility.attributes))
+    for product in products:
+        if product.id.kind == "product":
+            rows.product(product.id.key, product.id.raw, _properties(product.attributes))
+        else:
+            rows.thing(product.id, _properties(product.attributes))
+
+
+def _event_rows(
+    rows: _Rows, event: Event, org: str, capture_id: str | None, record_time: str
+) -> None:
+    eid = event.event_id
+    out = rows.out
+    out.events.append(
+        {
+            "eventID": eid,
+            "eventType": event.event_type,
+            "action": event.action,
+            "bizStep": event.biz_step,
+            "disposition": event.disposition,
+            "eventTime": event.event_time_utc,
+            "eventTimeZoneOffset": event.event_time_zone_offset,
+            "recordTime": record_time,
+            "hash": event.hash_id or None,
+            "owner": org,
+            "captureId": capture_id,
+            "raw": orjson.dumps(event.raw).decode(),
+        }
+    )
+    lot_data = _properties(event.lot_data) if event.lot_data else None
+    observed_lot = lot_data if event.event_type in _ILMD_EVENTS else None
+    is_aggregate = event.event_type in ("AggregationEvent", "AssociationEvent")
+    member_rel = "CHILD" if is_aggregate else "OBSERVED"
+
+    seq = 0
+
+    def link(ident: Identifier, rel: str, qty: Quantity | None, lot: dict[str, Any] | None) -> None:
+        nonlocal seq
+        product = rows.thing(ident, lot)
+        out.objects.append(
+            {
+                "eventID": eid,
+                "target": ident.key,
+                "product": product,
+                "rel": rel,
+                "quantity": qty.quantity if qty else None,
+                "uom": qty.uom if qty else None,
+                "seq": seq,
+            }
+        )
+        seq += 1
+
+    for ident in event.epcs:
+        link(ident, member_rel, None, observed_lot)
+    for qty in event.quantities:
+        link(qty.epc_class, member_rel, qty, observed_lot)
+    if event.parent is not None:
+        link(event.parent, "PARENT", None, None)
+    for ident in event.input_epcs:
+        link(ident, "INPUT", None, None)
+    for qty in event.input_quantities:
+        link(qty.epc_class, "INPUT", qty, None)
+    for ident in event.output_epcs:
+        link(ident, "OUTPUT", None, lot_data)
+    for qty in event.output_quantities:
+        link(qty.epc_class, "OUTPUT", qty, lot_data)
+
+    for rel, place in (("AT", event.biz_location), ("READ_POINT", event.read_point)):
+        if place is not None:
+            rows.facility(place)
+            out.places.append(
+                {
+                    "eventID": eid,
+                    "target": place.key,
+                    "party": False,
+                    "rel": rel,
+                    "type": None,
+                    "seq": 0,
+                }
+            )
+    for rel, entries in (("SOURCE", event.sources), ("DESTINATION", event.destinations)):
+        for position, entry in enumerate(entries):
+            party = rows.place(entry.id)
+            out.places.append(
+                {
+                    "eventID": eid,
+                    "target": entry.id.key,
+                    "party": party,
+                    "rel": rel,
+                    "type": entry.type,
+                    "seq": position,
+                }
+            )
+
+    _lineage_rows(out, event)
+
+
+def _instances(idents: list[Identifier], quantities: list[Quantity]) -> list[str]:
+    keys = [i.key for i in idents if i.kind != "product"]
+    keys += [q.epc_class.key for q in quantities if q.epc_class.kind != "product"]
+    return list(dict.fromkeys(keys))
+
+
+def _lineage_rows(out: GraphRows, event: Event) -> None:
+    if event.event_type == "TransformationEvent":
+        inputs = _instances(event.input_epcs, event.input_quantities)
+        outputs = _instances(event.output_epcs, event.output_quantities)
+        out.lineage.extend(
+            {"from": a, "to": b, "rel": "TRANSFORMED_INTO"}
+            for a in inputs
+            for b in outputs
+            if a != b
+        )
+    elif (
+        event.event_type == "AggregationEvent"
+        and event.action in _CONTAINING_ACTIONS
+        and event.parent is not None
+        and event.parent.kind != "product"
+    ):
+        parent = event.parent.key
+        out.lineage.extend(
+            {"from": parent, "to": child, "rel": "CONTAINS"}
+            for child in _instances(event.epcs, event.quantities)
+            if child != parent
+        )
+
+
+def _properties(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Neo4j property values: primitives and lists of primitives; anything else as JSON text."""
+    props: dict[str, Any] = {}
+    for key, value in attributes.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            props[key] = value
+        elif isinstance(value, list) and all(
+            isinstance(v, str | int | float | bool) for v in value
+        ):
+            props[key] = value
+        else:
+            props[key] = orjson.dumps(value).decode()
+    return props
