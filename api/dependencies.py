@@ -10,6 +10,7 @@ from neo4j import AsyncDriver, AsyncSession, Driver
 
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings
+from trace_engine.trace import TraceService
 
 
 def get_driver(request: Request) -> AsyncDriver:
@@ -59,3 +60,18 @@ def get_org(settings: SettingsDep) -> str:
 
 CaptureServiceDep = Annotated[CaptureService, Depends(get_capture_service)]
 OrgDep = Annotated[str, Depends(get_org)]
+
+
+def get_trace_service(request: Request) -> TraceService:
+    """The trace service (and its cache), built once per app."""
+    service: TraceService = request.app.state.trace_service
+    return service
+
+
+def get_visible_orgs(org: OrgDep) -> frozenset[str]:
+    """The orgs whose events the caller may see."""
+    return frozenset({org})
+
+
+TraceServiceDep = Annotated[TraceService, Depends(get_trace_service)]
+VisibleOrgsDep = Annotated[frozenset[str], Depends(get_visible_orgs)]

@@ -23,6 +23,7 @@ from trace_engine.errors import (
     NotFound,
     PayloadTooLarge,
     TraceEngineError,
+    TraceTooLarge,
     UnsupportedContentType,
 )
 
@@ -37,6 +38,7 @@ _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
     (InvalidIdentifier, 400, "ValidationException"),
     (PayloadTooLarge, 413, "CaptureLimitExceededException"),
     (Conflict, 409, "ValidationException"),
+    (TraceTooLarge, 422, "QueryTooLargeException"),
 ]
 
 
@@ -93,7 +95,11 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = f"{where}: {first.get('msg', 'invalid request')}"
         if request.url.path.startswith("/epcis"):
             return problem(request, 400, "ValidationException", detail)
-        return error(422, detail, details=exc.errors())
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return error(422, detail, details=details)
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:

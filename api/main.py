@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import epcis, health
+from api.routers import epcis, health, masterdata, trace
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
 from trace_engine.graph.driver import make_async_driver, make_driver
 from trace_engine.graph.schema import apply_schema_async
+from trace_engine.trace import TraceCache, TraceService
 
 log = logging.getLogger("trace_engine.api")
 
@@ -30,7 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.driver = driver
         app.state.sync_driver = sync_driver
         app.state.settings = settings
-        app.state.capture_service = CaptureService(sync_driver, settings)
+        cache = TraceCache(settings.trace_cache_ttl_s, settings.trace_cache_size)
+        app.state.trace_service = TraceService(cache, settings.trace_max_events)
+        app.state.capture_service = CaptureService(sync_driver, settings, on_write=cache.invalidate)
         try:
             await driver.verify_connectivity()
             await apply_schema_async(driver, settings.neo4j_database)
@@ -51,4 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(epcis.router)
+    app.include_router(masterdata.router)
+    app.include_router(trace.router)
     return app

@@ -1,3 +1,3 @@
 // Delete everything (tests only): in batches so a big graph does not exhaust the heap.
 MATCH (n)
-CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS

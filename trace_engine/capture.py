@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -39,11 +40,18 @@ log = logging.getLogger(__name__)
 class CaptureService:
     """Parses, limits and stores captures for one org at a time."""
 
-    def __init__(self, driver: Driver, settings: Settings) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        settings: Settings,
+        on_write: Callable[[set[str]], object] | None = None,
+    ) -> None:
         self.driver = driver
         self.settings = settings
         self.database = settings.neo4j_database
-        self.ingestor = Ingestor(driver, self.database, settings.ingest_batch_size)
+        self.ingestor = Ingestor(
+            driver, self.database, settings.ingest_batch_size, on_write=on_write
+        )
 
     def parse(self, body: bytes, content_type: str | None) -> ParsedDocument:
         """Parse a capture body, enforcing the advertised limits."""

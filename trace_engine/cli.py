@@ -22,6 +22,9 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
 
 console = Console()
+
+# The recall demo's contaminated lot (seed/recall-demo/README.md)
+DEMO_LOT = "urn:epc:class:lgtin:0860002.010001.PVG240502R"
 err = Console(stderr=True)
 
 
@@ -112,13 +115,40 @@ def up(
     host: Annotated[str | None, typer.Option(help="Bind address [default: TRACE_API_HOST]")] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: TRACE_API_PORT]")] = None,
 ) -> None:
-    """Start Neo4j, apply the schema and serve the API: the README's one command."""
+    """Start Neo4j, apply the schema, load the recall demo and serve the API.
+
+    This is what the README's run command does. Loading the demo again stores nothing twice.
+    """
+    from urllib.parse import quote
+
+    from trace_engine.cli_data import SeedExample, seed_load
+
     try:
         _local().start()
     except LocalNeo4jError as exc:
         raise _fail(str(exc)) from None
     db_migrate()
     settings = get_settings()
+    seed_load(SeedExample.RECALL_DEMO, org=None)
     base = f"http://{host or settings.api_host}:{port or settings.api_port}"
-    console.print(f"API:     {base}  (docs at {base}/docs, health at {base}/health)")
+    trace_url = f"{base}/api/v1/traces?productId={quote(DEMO_LOT, safe='')}&events=all"
+    console.print()
+    console.print(f"API:            {base}  (docs at {base}/docs, health at {base}/health)")
+    console.print(f"Neo4j Browser:  http://127.0.0.1:{settings.neo4j_http_port}/browser/")
+    console.print(f"Recall demo:    the contaminated romaine lot {DEMO_LOT}")
+    console.print(f"Trace URL:      {trace_url}", soft_wrap=True)
+    console.print(f"Try:            curl -s '{trace_url}' | python3 -m json.tool", soft_wrap=True)
+    console.print()
     serve(host=host, port=port, workers=1)
+
+
+# -- bulk loading and seed data (trace_engine/cli_data.py) ---------------------------------------
+
+
+def _add_data_commands() -> None:
+    from trace_engine.cli_data import register
+
+    register(app)
+
+
+_add_data_commands()

@@ -66,6 +66,10 @@ class Conflict(TraceEngineError):
     """The thing the caller tried to create exists already."""
 
 
+class TraceTooLarge(TraceEngineError):
+    """A trace has more events than the server-side cap allows."""
+
+
 class Neo4jUnavailable(TraceEngineError):
     """The Neo4j server cannot be reached."""
 

@@ -116,10 +116,19 @@ class CaptureOutcome:
 class Ingestor:
     """Writes parsed events into Neo4j for one org, in batches of managed transactions."""
 
-    def __init__(self, driver: Driver, database: str, batch_size: int = 2000) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        database: str,
+        batch_size: int = 2000,
+        on_write: Callable[[set[str]], object] | None = None,
+    ) -> None:
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
+        # told the canonical keys of the product instances each committed batch touched
+        # (the trace cache drops the traces that contain them)
+        self.on_write = on_write
 
     def capture(
         self,
@@ -179,10 +188,25 @@ class Ingestor:
                     # write; the retry sees it and reports it as a duplicate
                     if attempt == 2:
                         raise
+        if self.on_write is not None and events:
+            self.on_write(touched_instances(events))
         for position in duplicates:
             result = outcome.results[accepted[position][0]]
             result.status = Status.DUPLICATE
             result.reason = "already captured"
+
+
+def touched_instances(events: Iterable[Event]) -> set[str]:
+    """The canonical keys of every object the events mention."""
+    keys: set[str] = set()
+    for e in events:
+        keys.update(i.key for i in (*e.epcs, *e.input_epcs, *e.output_epcs))
+        keys.update(
+            q.epc_class.key for q in (*e.quantities, *e.input_quantities, *e.output_quantities)
+        )
+        if e.parent is not None:
+            keys.add(e.parent.key)
+    return keys
 
 
 def _declares_error(event: Event) -> bool:
@@ -467,7 +491,7 @@ def _event_rows(
                 }
             )
 
-    _lineage_rows(out, event)
+    _lineage_rows(out, event, org)
 
 
 def _instances(idents: list[Identifier], quantities: list[Quantity]) -> list[str]:
@@ -476,12 +500,12 @@ def _instances(idents: list[Identifier], quantities: list[Quantity]) -> list[str
     return list(dict.fromkeys(keys))
 
 
-def _lineage_rows(out: GraphRows, event: Event) -> None:
+def _lineage_rows(out: GraphRows, event: Event, org: str) -> None:
     if event.event_type == "TransformationEvent":
         inputs = _instances(event.input_epcs, event.input_quantities)
         outputs = _instances(event.output_epcs, event.output_quantities)
         out.lineage.extend(
-            {"from": a, "to": b, "rel": "TRANSFORMED_INTO"}
+            {"from": a, "to": b, "rel": "TRANSFORMED_INTO", "org": org}
             for a in inputs
             for b in outputs
             if a != b
@@ -494,7 +518,7 @@ def _lineage_rows(out: GraphRows, event: Event) -> None:
     ):
         parent = event.parent.key
         out.lineage.extend(
-            {"from": parent, "to": child, "rel": "CONTAINS"}
+            {"from": parent, "to": child, "rel": "CONTAINS", "org": org}
             for child in _instances(event.epcs, event.quantities)
             if child != parent
         )

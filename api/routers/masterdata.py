@@ -1,0 +1,78 @@
+"""Master data and payloads: facilities, product classes and the documents attached to them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from api.dependencies import OrgDep, SettingsDep, get_sync_driver
+from trace_engine.masterdata import (
+    FacilityPublic,
+    FacilityUpdate,
+    MasterDataService,
+    PayloadCreate,
+    PayloadPublic,
+    ProductPublic,
+    ProductUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["Master data and payloads"])
+
+
+def get_masterdata_service(request: Request, settings: SettingsDep) -> MasterDataService:
+    """The master-data service on the app's synchronous driver; changes clear the trace cache."""
+    cache = request.app.state.trace_service.cache
+    return MasterDataService(get_sync_driver(request), settings.neo4j_database, cache.clear)
+
+
+MasterDataDep = Annotated[MasterDataService, Depends(get_masterdata_service)]
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": 'Malformed identifier: `{"error": …}`'},
+}
+
+
+@router.put(
+    "/facilities/{facility_id:path}",
+    response_model=FacilityPublic,
+    summary="Create or replace a facility's master data",
+    responses=_ERRORS,
+)
+async def put_facility(
+    facility_id: str, body: FacilityUpdate, service: MasterDataDep
+) -> FacilityPublic:
+    """Name, type and address of a facility, by GLN/SGLN, Digital Link or Food Trust URN.
+
+    Stored under the canonical key ingest uses; fields left out of the body are cleared.
+    """
+    return await run_in_threadpool(service.put_facility, facility_id, body)
+
+
+@router.put(
+    "/products/{product_id:path}",
+    response_model=ProductPublic,
+    summary="Create or replace a product class's master data",
+    responses=_ERRORS,
+)
+async def put_product(
+    product_id: str, body: ProductUpdate, service: MasterDataDep
+) -> ProductPublic:
+    """Name and SKU of a product class, by GTIN (EPC idpat, Digital Link) or Food Trust URN."""
+    return await run_in_threadpool(service.put_product, product_id, body)
+
+
+@router.post(
+    "/payloads",
+    status_code=201,
+    response_model=PayloadPublic,
+    summary="Attach a payload to events, facilities, products or product instances",
+    responses=_ERRORS | {404: {"description": 'A target does not exist: `{"error": …}`'}},
+)
+async def post_payload(body: PayloadCreate, service: MasterDataDep, org: OrgDep) -> PayloadPublic:
+    """Store a payload and a HAS_PAYLOAD relationship from each target (all must exist).
+
+    Idempotent on `id`: posting the same payload again stores nothing twice.
+    """
+    return await run_in_threadpool(service.add_payload, body, org)

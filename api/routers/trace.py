@@ -1,0 +1,95 @@
+"""The Food Trust compatible trace API (and its extensions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import Response
+
+from api.dependencies import OrgDep, SessionDep, SettingsDep, TraceServiceDep, VisibleOrgsDep
+from trace_engine.epcis.normalise import utc_millis
+from trace_engine.graph.trace import fetch_lineage
+from trace_engine.trace import TraceParams
+
+router = APIRouter(tags=["trace"])
+
+
+def _utc(value: datetime | None) -> str | None:
+    return utc_millis(value.isoformat()) if value is not None else None
+
+
+async def _trace(
+    session: SessionDep,
+    service: TraceServiceDep,
+    settings: SettingsDep,
+    org: OrgDep,
+    orgs: VisibleOrgsDep,
+    product_id: Annotated[
+        str,
+        Query(
+            alias="productId",
+            description="The product instance: EPC URN (lgtin, sgtin, sscc, …), Food Trust "
+            "URN or GS1 Digital Link, in any form it was captured in.",
+        ),
+    ],
+    direction: Annotated[
+        Literal["upstream", "downstream", "both"],
+        Query(description="Only where it came from, only where it went, or both."),
+    ] = "both",
+    depth: Annotated[
+        int | None, Query(ge=1, le=64, description="At most this many lineage hops each way.")
+    ] = None,
+    since: Annotated[
+        datetime | None, Query(description="Only events at or after this time.")
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(description="Only events at or before this time.")
+    ] = None,
+    events: Annotated[
+        Literal["default", "all"],
+        Query(
+            description="`default`: lot creation, transformations and store scans (as Food "
+            "Trust); `all`: every event in the trace."
+        ),  # fmt: skip
+    ] = "default",
+    bypass: Annotated[
+        str | None, Header(alias="X-ApiCache-Bypass", description="`true` recomputes the trace.")
+    ] = None,
+) -> Response:
+    params = TraceParams(
+        direction=direction,
+        depth=depth,
+        since=_utc(since),
+        until=_utc(until),
+        all_events=events == "all",
+    )
+
+    async def fetch(key: str) -> dict[str, Any] | None:
+        return await session.execute_read(fetch_lineage, key)
+
+    result = await service.trace(
+        fetch, product_id, org, orgs, params, bypass_cache=(bypass or "").lower() == "true"
+    )
+    return Response(
+        result.body,
+        media_type="application/json",
+        headers={"X-ApiCache": "HIT" if result.cached else "MISS"},
+    )
+
+
+router.add_api_route(
+    "/ift/api/outbound/v1/traces",
+    _trace,
+    methods=["GET"],
+    summary="Trace a product (IBM Food Trust compatible)",
+    response_description="The trace, keyed by the productId as asked.",
+)
+router.add_api_route(
+    "/api/v1/traces",
+    _trace,
+    methods=["GET"],
+    summary="Trace a product",
+    response_description="The trace, keyed by the productId as asked.",
+)

@@ -1,0 +1,219 @@
+"""Trace latency and throughput on generated supply chains.
+
+    .venv/bin/python bench/trace.py --events 10000 100000 1000000
+
+For each size: generate (cached under bench/data/), wipe the graph, bulk-load, then measure
+on lots whose traces have at most --max-trace-events events (all events):
+  - in-process: uncached (the Cypher round trip + assembly) and cached, p50/p95/p99;
+  - over HTTP against `trace-engine serve` on loopback: uncached (X-ApiCache-Bypass) latency
+    p50/p95/p99, and cached throughput with wrk (traces/s) when wrk is installed.
+Results are appended to bench/RESULTS.md. Uses the Neo4j of TRACE_NEO4J_URI (default local).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    append_results,
+    dataset,
+    free_port,
+    percentiles,
+    section_header,
+    wipe,
+)
+from trace_engine.config import get_settings  # noqa: E402
+from trace_engine.graph.driver import make_async_driver  # noqa: E402
+from trace_engine.graph.trace import fetch_lineage  # noqa: E402
+from trace_engine.seed.generator import load_truth, truth_trace  # noqa: E402
+from trace_engine.trace import TraceCache, TraceParams, TraceService  # noqa: E402
+
+ORG = "bench"
+
+
+def pick_lots(folder: Path, count: int, max_events: int, seed: int) -> list[tuple[str, int]]:
+    """Random instances whose full trace has at most `max_events` events, with that size."""
+    truth = load_truth(folder)
+    rng = random.Random(seed)
+    ids = sorted(truth)
+    rng.shuffle(ids)
+    chosen: list[tuple[str, int]] = []
+    for instance in ids:
+        size = len(truth_trace(truth, instance, "both").events)
+        if size <= max_events:
+            chosen.append((instance, size))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+async def in_process(lots: list[tuple[str, int]]) -> dict[str, Any]:
+    settings = get_settings()
+    driver = make_async_driver(settings)
+    service = TraceService(TraceCache(3600, 100_000), settings.trace_max_events)
+    params = TraceParams(all_events=True)
+    uncached, cached = [], []
+    async with driver.session(database=settings.neo4j_database) as session:
+
+        async def fetch(key: str) -> dict[str, Any] | None:
+            return await session.execute_read(fetch_lineage, key)
+
+        for lot, _ in lots[:20]:  # warm the query plan and the page cache
+            await service.trace(fetch, lot, ORG, frozenset({ORG}), params, bypass_cache=True)
+        for lot, _ in lots:
+            start = time.perf_counter()
+            await service.trace(fetch, lot, ORG, frozenset({ORG}), params, bypass_cache=True)
+            uncached.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            result = await service.trace(fetch, lot, ORG, frozenset({ORG}), params)
+            cached.append((time.perf_counter() - start) * 1000)
+            assert result.cached
+    await driver.close()
+    return {"uncached_ms": percentiles(uncached), "cached_ms": percentiles(cached)}
+
+
+def load(folder: Path) -> float:
+    """Bulk-load a generated folder as ORG with `trace-engine load`; return the seconds."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "trace_engine", "load", str(folder), "--org", ORG],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def over_http(lots: list[tuple[str, int]], wrk_seconds: int) -> dict[str, Any]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/trace-engine"), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TRACE_DEFAULT_ORG": ORG},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        latencies = []
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for lot, _ in lots[:20]:
+                client.get("/api/v1/traces", params={"productId": lot, "events": "all"})
+            for lot, _ in lots:
+                start = time.perf_counter()
+                response = client.get(
+                    "/api/v1/traces",
+                    params={"productId": lot, "events": "all"},
+                    headers={"X-ApiCache-Bypass": "true"},
+                )
+                latencies.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, response.text
+        result: dict[str, Any] = {"uncached_ms": percentiles(latencies)}
+        wrk = shutil.which("wrk")
+        if wrk:
+            lot = lots[0][0]
+            url = str(
+                httpx.URL(f"{base}/api/v1/traces", params={"productId": lot, "events": "all"})
+            )
+            out = subprocess.run(
+                [wrk, "-t2", "-c16", f"-d{wrk_seconds}s", "--latency", url],
+                capture_output=True,
+                text=True,
+            ).stdout
+            rps = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+            result["cached_traces_per_s"] = float(rps.split()[1])
+            result["cached_wrk"] = "wrk -t2 -c16 (one lot, cache warm)"
+        return result
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--max-trace-events", type=int, default=200)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument(
+        "--no-write", action="store_true", help="Print, do not append to RESULTS.md"
+    )
+    args = parser.parse_args()
+
+    rows = []
+    for size in args.events:
+        folder, _ = dataset(size, args.seed, 10_000)
+        wipe()
+        load_seconds = load(folder)
+        lots = pick_lots(folder, args.samples, args.max_trace_events, args.seed)
+        sizes = [s for _, s in lots]
+        local = asyncio.run(in_process(lots))
+        http = over_http(lots, args.wrk_seconds)
+        row = {
+            "events": size,
+            "load_s": round(load_seconds, 1),
+            "lots": len(lots),
+            "trace_events_median": statistics.median(sizes),
+            "trace_events_max": max(sizes),
+            "in_process": local,
+            "http": http,
+        }
+        print(row, flush=True)
+        rows.append(row)
+
+    lines = [
+        "| graph (events) | load s | traces (median / max events) "
+        "| in-process uncached p50 / p95 / p99 ms | in-process cached p50 / p99 ms "
+        "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        u, c = r["in_process"]["uncached_ms"], r["in_process"]["cached_ms"]
+        h = r["http"]["uncached_ms"]
+        lines.append(
+            f"| {r['events']:,} | {r['load_s']} "
+            f"| {r['lots']} ({r['trace_events_median']:.0f} / {r['trace_events_max']}) "
+            f"| {u['p50']:.1f} / {u['p95']:.1f} / {u['p99']:.1f} "
+            f"| {c['p50']:.2f} / {c['p99']:.2f} "
+            f"| {h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} "
+            f"| {r['http'].get('cached_traces_per_s', 'n/a')} |"
+        )
+    notes = [
+        "",
+        "Traces are of randomly drawn generated instances with at most "
+        f"{args.max_trace_events} events (events=all); uncached = Cypher round trip + "
+        "assembly (X-ApiCache-Bypass over HTTP); cached throughput: wrk, 2 threads, 16 "
+        f"connections, {args.wrk_seconds} s, on the same 2-core machine as Neo4j.",
+        "",
+    ]
+    if not args.no_write:
+        command = " ".join([".venv/bin/python bench/trace.py", *sys.argv[1:]])
+        append_results(section_header("trace latency and throughput", command) + lines + notes)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

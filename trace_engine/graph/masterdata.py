@@ -1,0 +1,58 @@
+"""The master-data repository: facilities, products and payloads written outside EPCIS capture."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from trace_engine.graph.catalog import query
+
+# payload target kind → the list parameter of payload_targets_missing / payload_attach
+TARGET_KINDS = ("events", "facilities", "products", "productInstances")
+
+
+def put_facility(
+    tx: ManagedTransaction, key: str, display_id: str, aliases: list[str], props: dict[str, Any]
+) -> dict[str, Any]:
+    """Create or update a facility's managed fields; return its stored properties and aliases."""
+    record = tx.run(
+        query("masterdata_facility_put"),
+        id=key,
+        displayId=display_id,
+        aliases=aliases,
+        props=props,
+    ).single(strict=True)
+    return dict(record["facility"])
+
+
+def put_product(
+    tx: ManagedTransaction, key: str, display_id: str, aliases: list[str], props: dict[str, Any]
+) -> dict[str, Any]:
+    """Create or update a product class's managed fields; return its properties and aliases."""
+    record = tx.run(
+        query("masterdata_product_put"),
+        id=key,
+        displayId=display_id,
+        aliases=aliases,
+        props=props,
+    ).single(strict=True)
+    return dict(record["product"])
+
+
+def missing_payload_targets(
+    tx: ManagedTransaction, payload_id: str, org: str, targets: dict[str, list[str]]
+) -> tuple[str | None, dict[str, list[str]]]:
+    """The owner of the payload if it exists, and the targets (by kind) that do not exist."""
+    parameters: dict[str, Any] = {"id": payload_id, "org": org, **targets}
+    record = tx.run(query("payload_targets_missing"), parameters).single(strict=True)
+    return record["owner"], {kind: list(record[kind]) for kind in TARGET_KINDS}
+
+
+def attach_payload(
+    tx: ManagedTransaction, payload: dict[str, Any], targets: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Store a payload and link it from each target; return it with every target it has."""
+    parameters: dict[str, Any] = {"payload": payload, **targets}
+    record = tx.run(query("payload_attach"), parameters).single(strict=True)
+    return dict(record["payload"])

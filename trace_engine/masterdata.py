@@ -1,0 +1,237 @@
+"""Master data and payloads outside EPCIS capture: facilities, products, attached documents.
+
+Identifiers arrive in any supported form and are stored under the canonical key ingest uses,
+so `PUT /api/v1/facilities/urn:epc:id:sgln:…` and an event's bizLocation in Digital Link form
+name the same Facility node.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from trace_engine.errors import Conflict, InvalidIdentifier, NotFound
+from trace_engine.graph import masterdata as repo
+from trace_engine.identifiers import Identifier, parse_identifier
+
+_ADDRESS_FIELDS = ("street", "city", "state", "postalCode", "country")
+_FACILITY_KINDS = frozenset({"location", "other"})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class Address(_Model):
+    """A facility's postal address."""
+
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+class FacilityUpdate(_Model):
+    """Body of PUT /api/v1/facilities/{id}: the facility's managed fields (absent ones cleared)."""
+
+    name: str | None = None
+    type: str | None = Field(default=None, examples=["FARM", "PROCESSOR", "DC", "STORE"])
+    address: Address = Field(default_factory=Address)
+
+
+class FacilityPublic(_Model):
+    """A stored facility."""
+
+    id: str = Field(description="canonical key, e.g. 414/0614141007770")
+    display_id: str = Field(description="the form the facility was first seen in")
+    name: str | None = None
+    type: str | None = None
+    address: Address
+    aliases: list[str] = Field(description="other forms of the identifier seen")
+
+
+class ProductUpdate(_Model):
+    """Body of PUT /api/v1/products/{id}: the product class's managed fields."""
+
+    name: str | None = None
+    sku: str | None = None
+
+
+class ProductPublic(_Model):
+    """A stored product class."""
+
+    id: str = Field(description="canonical key, e.g. 01/00614141107346")
+    display_id: str
+    name: str | None = None
+    sku: str | None = None
+    aliases: list[str]
+
+
+class PayloadTargets(_Model):
+    """What a payload is attached to: eventIDs, and identifiers in any supported form."""
+
+    events: list[str] = Field(default_factory=list)
+    facilities: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    product_instances: list[str] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True if the payload would be attached to nothing."""
+        return not (self.events or self.facilities or self.products or self.product_instances)
+
+
+class PayloadCreate(_Model):
+    """Body of POST /api/v1/payloads."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(default_factory=lambda: f"urn:uuid:{uuid.uuid4()}", min_length=1)
+    time: AwareDatetime
+    content: str
+    content_type: str = Field(examples=["application/json"])
+    type_uri: str
+    attached_to: PayloadTargets
+
+    @model_validator(mode="after")
+    def _attached_somewhere(self) -> PayloadCreate:
+        if self.attached_to.is_empty():
+            # not ValueError: its ctx would hold the exception object, which is not JSON
+            raise PydanticCustomError(
+                "no_target", "attachedTo names no event, facility, product or product instance"
+            )
+        return self
+
+
+class PayloadPublic(_Model):
+    """A stored payload, with every target it is attached to (canonical keys)."""
+
+    id: str
+    time: str
+    content: str
+    content_type: str
+    type_uri: str
+    attached_to: PayloadTargets
+
+
+def _parse(raw: str) -> Identifier:
+    return parse_identifier(raw.strip())
+
+
+def _aliases(ident: Identifier) -> list[str]:
+    return [ident.raw] if ident.raw != ident.key else []
+
+
+def _utc_millis(value: AwareDatetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+class MasterDataService:
+    """Writes facilities, products and payloads; each call is one managed transaction."""
+
+    def __init__(
+        self, driver: Driver, database: str, on_change: Callable[[], object] | None = None
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        # told after every committed change (the trace cache drops everything: master data
+        # and payloads appear in traces without any event being captured)
+        self.on_change = on_change
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def put_facility(self, raw_id: str, update: FacilityUpdate) -> FacilityPublic:
+        """Create or replace a facility's name, type and address."""
+        ident = _parse(raw_id)
+        if ident.kind not in _FACILITY_KINDS:
+            raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a location")
+        props: dict[str, Any] = {"name": update.name, "type": update.type}
+        props |= update.address.model_dump(by_alias=True)
+        with self.driver.session(database=self.database) as session:
+            stored = session.execute_write(
+                repo.put_facility, ident.key, ident.raw, _aliases(ident), props
+            )
+        self._changed()
+        return FacilityPublic(
+            id=stored["id"],
+            display_id=stored.get("displayId") or stored["id"],
+            name=stored.get("name"),
+            type=stored.get("type"),
+            address=Address.model_validate({k: stored.get(k) for k in _ADDRESS_FIELDS}),
+            aliases=sorted(stored["aliases"]),
+        )
+
+    def put_product(self, raw_id: str, update: ProductUpdate) -> ProductPublic:
+        """Create or replace a product class's name and SKU."""
+        ident = _parse(raw_id)
+        if ident.kind != "product":
+            raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a product class")
+        props = {"name": update.name, "sku": update.sku}
+        with self.driver.session(database=self.database) as session:
+            stored = session.execute_write(
+                repo.put_product, ident.key, ident.raw, _aliases(ident), props
+            )
+        self._changed()
+        return ProductPublic(
+            id=stored["id"],
+            display_id=stored.get("displayId") or stored["id"],
+            name=stored.get("name"),
+            sku=stored.get("sku"),
+            aliases=sorted(stored["aliases"]),
+        )
+
+    def add_payload(self, payload: PayloadCreate, org: str) -> PayloadPublic:
+        """Store a payload and attach it to its targets, all of which must exist (NotFound)."""
+        given = payload.attached_to
+        targets = {
+            "events": list(dict.fromkeys(given.events)),
+            "facilities": list(dict.fromkeys(_parse(i).key for i in given.facilities)),
+            "products": list(dict.fromkeys(_parse(i).key for i in given.products)),
+            "productInstances": list(dict.fromkeys(_parse(i).key for i in given.product_instances)),
+        }
+        node = {
+            "id": payload.id,
+            "time": _utc_millis(payload.time),
+            "content": payload.content,
+            "contentType": payload.content_type,
+            "typeUri": payload.type_uri,
+            "owner": org,
+        }
+        with self.driver.session(database=self.database) as session:
+            stored = session.execute_write(_attach, node, org, targets)
+        self._changed()
+        return PayloadPublic(
+            id=stored["id"],
+            time=stored["time"],
+            content=stored["content"],
+            content_type=stored["contentType"],
+            type_uri=stored["typeUri"],
+            attached_to=PayloadTargets(
+                events=sorted(stored["events"]),
+                facilities=sorted(stored["facilities"]),
+                products=sorted(stored["products"]),
+                product_instances=sorted(stored["productInstances"]),
+            ),
+        )
+
+
+def _attach(
+    tx: ManagedTransaction, node: dict[str, Any], org: str, targets: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Check then write in one transaction, so a missing target leaves nothing behind."""
+    owner, missing = repo.missing_payload_targets(tx, node["id"], org, targets)
+    if owner is not None and owner != org:
+        raise Conflict(f"payload {node['id']} exists and belongs to another organisation")
+    absent = "; ".join(f"{kind} {', '.join(ids)}" for kind, ids in missing.items() if ids)
+    if absent:
+        raise NotFound("payload target", absent)
+    return repo.attach_payload(tx, node, targets)

@@ -1,0 +1,489 @@
+"""Traces: one product identifier in, its whole chain out, in the Food Trust Trace API's shape.
+
+`cypher/trace.cypher` fetches the unrestricted lineage of a product instance in one round trip;
+`assemble` (pure) keeps what the caller may see (edges made by visible orgs' events, events
+owned by visible orgs), applies direction, depth and the time window, and builds the response
+blocks: events, facilities, payloads, productInstances, products and sequences.
+`TraceService` adds the cache: one entry per (org, product, parameters), dropped as soon as a
+capture touches a product instance of the cached trace.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+from cachetools import TTLCache
+
+from trace_engine.errors import InvalidIdentifier, NotFound, TraceTooLarge
+from trace_engine.identifiers import parse_identifier
+
+X_VERSION = "1.0.0"
+CBV_BIZSTEP = "urn:epcglobal:cbv:bizstep:"
+Direction = Literal["upstream", "downstream", "both"]
+
+ADDRESS_FIELDS = ("street", "city", "state", "postalCode", "country")
+LOT_FIELDS = (
+    "firstFreezeDate",
+    "harvestStartDate",
+    "harvestEndDate",
+    "expirationDate",
+    "sellByDate",
+    "bestBeforeDate",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceParams:
+    """What a caller may ask beyond the product: the Food Trust defaults are the defaults."""
+
+    direction: Direction = "both"
+    depth: int | None = None
+    since: str | None = None  # UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
+    until: str | None = None
+    all_events: bool = False
+
+
+def event_type(event_type_name: str, action: str | None) -> str:
+    """The Food Trust event `type` of an EPCIS event."""
+    if event_type_name == "ObjectEvent":
+        return {"ADD": "commission", "DELETE": "decommission"}.get(action or "", "observation")
+    if event_type_name == "AggregationEvent":
+        return {"ADD": "aggregation", "DELETE": "disaggregation"}.get(action or "", "observation")
+    return {
+        "TransformationEvent": "transformation",
+        "TransactionEvent": "transaction",
+        "AssociationEvent": "association",
+    }.get(event_type_name, event_type_name)
+
+
+def is_default_event(kind: str, biz_step: str | None) -> bool:
+    """Food Trust's default events: lot creation, transformation and store scans."""
+    return kind in ("commission", "transformation") or (
+        kind == "observation" and biz_step == CBV_BIZSTEP + "stocking"
+    )
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _walk(start: Iterable[str], neighbours: dict[str, list[str]], depth: int | None) -> set[str]:
+    """Breadth-first closure of `start` over `neighbours`, at most `depth` hops."""
+    seen = set(start)
+    frontier = deque((node, 0) for node in seen)
+    while frontier:
+        node, hops = frontier.popleft()
+        if depth is not None and hops >= depth:
+            continue
+        for nxt in neighbours.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append((nxt, hops + 1))
+    return seen
+
+
+@dataclass
+class _Graph:
+    """The visible lineage edges of a trace, indexed both ways."""
+
+    up: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    down: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    containers: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    transformations: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _visible_graph(edges: list[dict[str, Any]], orgs: frozenset[str]) -> _Graph:
+    graph = _Graph()
+    for edge in edges:
+        if edge["orgs"] is not None and orgs.isdisjoint(edge["orgs"]):
+            continue
+        a, b = edge["from"], edge["to"]
+        graph.down[a].append(b)
+        graph.up[b].append(a)
+        if edge["rel"] == "CONTAINS":
+            graph.containers[b].append(a)
+        else:
+            graph.transformations.append((a, b))
+    return graph
+
+
+def trace_instances(
+    root: str, edges: list[dict[str, Any]], orgs: frozenset[str], params: TraceParams
+) -> tuple[set[str], _Graph]:
+    """The keys of the product instances in the trace, and the visible lineage graph."""
+    graph = _visible_graph(edges, orgs)
+    members = {root}
+    if params.direction in ("upstream", "both"):
+        members |= _walk([root], graph.up, params.depth)
+    if params.direction in ("downstream", "both"):
+        descendants = _walk([root], graph.down, params.depth)
+        members |= descendants | _walk(descendants, graph.containers, None)
+    return members, graph
+
+
+def assemble(
+    product_id: str,
+    lineage: dict[str, Any],
+    orgs: frozenset[str],
+    params: TraceParams,
+    max_events: int,
+) -> dict[str, Any]:
+    """The Food Trust Trace API response for `lineage` (a row of cypher/trace.cypher)."""
+    members, graph = trace_instances(lineage["root"], lineage["edges"], orgs, params)
+
+    events = []
+    for event in lineage["events"]:
+        if event["owner"] not in orgs:
+            continue
+        if params.since and event["eventTime"] < params.since:
+            continue
+        if params.until and event["eventTime"] > params.until:
+            continue
+        if not any(o["id"] in members for o in event["objects"]):
+            continue
+        kind = event_type(event["eventType"], event["action"])
+        if not params.all_events and not is_default_event(kind, event["bizStep"]):
+            continue
+        events.append((event, kind))
+    if len(events) > max_events:
+        raise TraceTooLarge(
+            f"the trace of {product_id} has {len(events)} events, more than the limit of "
+            f"{max_events}: narrow it with direction, depth, since or until"
+        )
+    events.sort(key=lambda pair: (pair[0]["eventTime"], pair[0]["eventID"]))
+
+    facility_nodes = {f["node"]["id"]: f for f in lineage["facilities"]}
+    instance_nodes = {i["node"]["id"]: i for i in lineage["instances"]}
+    product_nodes = {p["node"]["id"]: p for p in lineage["products"]}
+
+    def facility_id(key: str) -> str:
+        node = facility_nodes.get(key)
+        return node["node"]["displayId"] if node else key
+
+    body_events: dict[str, Any] = {}
+    used_facilities: dict[str, None] = {}
+    used_products: dict[str, None] = {}
+    for event, kind in events:
+        data: dict[str, Any] = {"time": event["eventTime"], "type": kind}
+        if event["bizStep"]:
+            data["step"] = event["bizStep"]
+        facility: dict[str, Any] = {}
+        if event["facility"]:
+            facility["id"] = facility_id(event["facility"])
+            used_facilities[event["facility"]] = None
+        for name, entries in (
+            ("sources", event["sources"]),
+            ("destinations", event["destinations"]),
+        ):
+            if entries:
+                facility[name] = [{"id": facility_id(e["id"])} for e in entries]
+                used_facilities.update((e["id"], None) for e in entries)
+        if facility:
+            data["facility"] = facility
+        data["productInstances"] = _event_objects(event["objects"], used_products)
+        body_events[event["eventID"]] = {"data": data, "payloadIds": event["payloadIds"]}
+
+    facilities = {
+        facility_id(key): _facility_block(facility_nodes[key])
+        for key in used_facilities
+        if key in facility_nodes
+    }
+    instances: dict[str, Any] = {}
+    for key in sorted(members, key=lambda k: instance_nodes.get(k, {"node": {"displayId": k}})
+                      ["node"]["displayId"]):  # fmt: skip
+        entry = instance_nodes.get(key)
+        if entry is None:
+            continue
+        product = product_nodes.get(entry["productId"]) if entry["productId"] else None
+        if entry["productId"]:
+            used_products[entry["productId"]] = None
+        instances[entry["node"]["displayId"]] = _instance_block(entry, product)
+    products = {
+        product_nodes[key]["node"]["displayId"]: _product_block(product_nodes[key])
+        for key in used_products
+        if key in product_nodes
+    }
+
+    payload_ids: dict[str, None] = {}
+    for block in (body_events, facilities, instances, products):
+        for entry in block.values():
+            payload_ids.update((pid, None) for pid in entry.get("payloadIds", ()))
+    payload_nodes = {p["id"]: p for p in lineage["payloads"]}
+    payloads = {
+        pid: {"data": _payload_data(payload_nodes[pid])}
+        for pid in payload_ids
+        if pid in payload_nodes
+    }
+
+    display = {key: entry["node"]["displayId"] for key, entry in instance_nodes.items()}
+    sequences = _sequences(events, members, graph, display, facility_id)
+    return {
+        product_id: {
+            "events": body_events,
+            "facilities": facilities,
+            "payloads": payloads,
+            "productInstances": instances,
+            "products": products,
+            "sequences": sequences,
+        },
+        "x-version": X_VERSION,
+    }
+
+
+def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    role = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
+            "INPUT": "inputs", "OUTPUT": "outputs"}  # fmt: skip
+    # parent first, then the objects in the order the event lists them
+    ordered = sorted(objects, key=lambda o: (o["rel"] != "PARENT", o["seq"] or 0))
+    for obj in ordered:
+        if obj["product"]:
+            used_products[obj["id"]] = None
+        item: dict[str, Any] = {"id": obj["displayId"]}
+        if obj["quantity"] is not None:
+            item["quantity"] = _number(obj["quantity"])
+            if obj["uom"]:
+                item["unit"] = obj["uom"]
+        else:  # an individually identified object: one each
+            item["quantity"], item["unit"] = 1, "EA"
+        groups.setdefault(role[obj["rel"]], []).append(item)
+    return groups
+
+
+def _facility_block(entry: dict[str, Any]) -> dict[str, Any]:
+    node = entry["node"]
+    data: dict[str, Any] = {k: node[k] for k in ("name", "type") if node.get(k) is not None}
+    address = {k: node[k] for k in ADDRESS_FIELDS if node.get(k) is not None}
+    if address:
+        data["address"] = address
+    return {"data": data, "payloadIds": entry["payloadIds"]}
+
+
+def _instance_block(entry: dict[str, Any], product: dict[str, Any] | None) -> dict[str, Any]:
+    node = entry["node"]
+    data: dict[str, Any] = {}
+    name = node.get("name") or (product["node"].get("name") if product else None)
+    if name is not None:
+        data["name"] = name
+    if product is not None:
+        data["productId"] = product["node"]["displayId"]
+    data.update((k, node[k]) for k in LOT_FIELDS if node.get(k) is not None)
+    return {"data": data, "payloadIds": entry["payloadIds"]}
+
+
+def _product_block(entry: dict[str, Any]) -> dict[str, Any]:
+    node = entry["node"]
+    data = {k: node[k] for k in ("name", "sku") if node.get(k) is not None}
+    return {"data": data, "payloadIds": entry["payloadIds"]}
+
+
+def _payload_data(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: node[k] for k in ("time", "content", "contentType", "typeUri") if k in node}
+
+
+def _sequences(
+    events: list[tuple[dict[str, Any], str]],
+    members: set[str],
+    graph: _Graph,
+    display: dict[str, str],
+    facility_id: Callable[[str], str],
+) -> dict[str, list[dict[str, str]]]:
+    """Event edges (each instance's events in time order), the facility edges they cross
+    (and each source → destination), and the product-instance edges of transformations."""
+    per_instance: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event, _ in events:  # already in time order
+        for key in dict.fromkeys(o["id"] for o in event["objects"] if not o["product"]):
+            if key in members:
+                per_instance[key].append(event)
+    event_edges: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for chain in per_instance.values():
+        for first, then in zip(chain, chain[1:], strict=False):
+            if first["eventID"] != then["eventID"]:
+                order = (first["eventTime"], then["eventTime"], first["eventID"], then["eventID"])
+                event_edges.setdefault((first["eventID"], then["eventID"]), order)
+    ordered_edges = sorted(event_edges, key=event_edges.__getitem__)
+
+    by_id = {event["eventID"]: event for event, _ in events}
+    facility_edges: dict[tuple[str, str], None] = {}
+    for a, b in ordered_edges:
+        fa, fb = by_id[a]["facility"], by_id[b]["facility"]
+        if fa and fb and fa != fb:
+            facility_edges[(facility_id(fa), facility_id(fb))] = None
+        for event in (by_id[a], by_id[b]):
+            _source_destination_edges(event, facility_id, facility_edges)
+    for event, _ in events:
+        _source_destination_edges(event, facility_id, facility_edges)
+
+    instance_edges = [
+        {"source": display.get(a, a), "target": display.get(b, b)}
+        for a, b in _transformation_order(events, graph.transformations, members)
+    ]
+    return {
+        "events": [{"source": a, "target": b} for a, b in ordered_edges],
+        "facilities": [{"source": a, "target": b} for a, b in facility_edges],
+        "productInstances": instance_edges,
+    }
+
+
+def _source_destination_edges(
+    event: dict[str, Any],
+    facility_id: Callable[[str], str],
+    edges: dict[tuple[str, str], None],
+) -> None:
+    for source in event["sources"]:
+        for destination in event["destinations"]:
+            if source["id"] != destination["id"]:
+                edges[(facility_id(source["id"]), facility_id(destination["id"]))] = None
+
+
+def _transformation_order(
+    events: list[tuple[dict[str, Any], str]],
+    pairs: list[tuple[str, str]],
+    members: set[str],
+) -> list[tuple[str, str]]:
+    """Transformation pairs within the trace, in the order the transformations happened."""
+    wanted = {(a, b) for a, b in pairs if a in members and b in members}
+    ordered: dict[tuple[str, str], None] = {}
+    for event, kind in events:
+        if kind != "transformation":
+            continue
+        objects = sorted(event["objects"], key=lambda o: o["seq"] or 0)
+        inputs = [o["id"] for o in objects if o["rel"] == "INPUT"]
+        outputs = [o["id"] for o in objects if o["rel"] == "OUTPUT"]
+        for a in inputs:
+            for b in outputs:
+                if (a, b) in wanted:
+                    ordered[(a, b)] = None
+    # edges whose transformation event is not in the response (filtered by time or owner)
+    for pair in sorted(wanted - ordered.keys()):
+        ordered[pair] = None
+    return list(ordered)
+
+
+# -- the service -----------------------------------------------------------------------------
+
+
+class TraceCache:
+    """TTL cache of trace responses, indexed by the product instances each trace contains,
+    so a capture that touches any of them drops every cached trace it could change."""
+
+    def __init__(self, ttl_s: float, size: int) -> None:
+        self._entries: TTLCache[tuple[Any, ...], tuple[bytes, frozenset[str]]] = TTLCache(
+            maxsize=size, ttl=ttl_s
+        )
+        self._by_instance: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        """The cached response, if any."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[0] if entry else None
+
+    def put(self, key: tuple[Any, ...], response: bytes, instances: frozenset[str]) -> None:
+        """Cache a response and remember which instances it depends on."""
+        with self._lock:
+            self._entries[key] = (response, instances)
+            for instance in instances:
+                self._by_instance[instance].add(key)
+
+    def invalidate(self, instances: Iterable[str]) -> int:
+        """Drop every cached trace containing one of `instances`; return how many."""
+        dropped = 0
+        with self._lock:
+            for instance in instances:
+                for key in self._by_instance.pop(instance, ()):
+                    if self._entries.pop(key, None) is not None:
+                        dropped += 1
+        return dropped
+
+    def clear(self) -> None:
+        """Drop everything (e.g. after a sharing change)."""
+        with self._lock:
+            self._entries.clear()
+            self._by_instance.clear()
+
+
+@dataclass
+class TraceResult:
+    """A trace response (JSON bytes, serialised once) and whether it came from the cache."""
+
+    body: bytes
+    cached: bool
+
+    def json(self) -> dict[str, Any]:
+        """The response as a dict."""
+        data: dict[str, Any] = orjson.loads(self.body)
+        return data
+
+
+def product_key(product_id: str) -> str:
+    """The canonical key of a product instance identifier; 400 for anything else."""
+    ident = parse_identifier(product_id)
+    if ident.kind in ("product", "location", "party"):
+        raise InvalidIdentifier(
+            product_id,
+            f"a trace starts from a product instance (lot, serial or logistic unit), "
+            f"not a {ident.kind}",
+        )
+    return ident.key
+
+
+def cache_key(org: str, product_id: str, params: TraceParams) -> tuple[Any, ...]:
+    """One cache entry per (org, productId as asked, parameters)."""
+    return (org, product_id, params)
+
+
+def build_trace(
+    product_id: str,
+    key: str,
+    lineage: dict[str, Any] | None,
+    orgs: frozenset[str],
+    params: TraceParams,
+    max_events: int,
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """The response and the instance keys it depends on; NotFound if nothing is visible."""
+    if lineage is None:
+        raise NotFound("product", product_id)
+    visible = {e["owner"] for e in lineage["events"]} & orgs
+    if not visible:
+        # the product exists, but no event the caller may see mentions it
+        raise NotFound("product", product_id)
+    body = assemble(product_id, lineage, orgs, params, max_events)
+    depends = frozenset(lineage["ancestors"]) | frozenset(lineage["descendants"]) | {key}
+    return body, depends | frozenset(lineage["carriers"])
+
+
+class TraceService:
+    """Traces with a cache that a capture touching the trace invalidates."""
+
+    def __init__(self, cache: TraceCache, max_events: int) -> None:
+        self.cache = cache
+        self.max_events = max_events
+
+    async def trace(
+        self,
+        fetch: Callable[[str], Awaitable[dict[str, Any] | None]],
+        product_id: str,
+        org: str,
+        orgs: frozenset[str],
+        params: TraceParams,
+        bypass_cache: bool = False,
+    ) -> TraceResult:
+        """The trace of `product_id` as `org` (seeing `orgs`' events) may see it."""
+        key = product_key(product_id)
+        entry = cache_key(org, product_id, params)
+        if not bypass_cache:
+            cached = self.cache.get(entry)
+            if cached is not None:
+                return TraceResult(cached, cached=True)
+        lineage = await fetch(key)
+        body, depends = build_trace(product_id, key, lineage, orgs, params, self.max_events)
+        encoded = orjson.dumps(body)
+        self.cache.put(entry, encoded, depends)
+        return TraceResult(encoded, cached=False)
