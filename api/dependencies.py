@@ -10,6 +10,7 @@ from neo4j import AsyncDriver, AsyncSession, Driver
 
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings
+from trace_engine.keys import ApiKey, KeyService
 from trace_engine.trace import TraceService
 
 
@@ -53,13 +54,27 @@ def get_capture_service(request: Request) -> CaptureService:
     return service
 
 
-def get_org(settings: SettingsDep) -> str:
+def get_api_key(request: Request) -> ApiKey:
+    """The caller's key, checked by api.auth.AuthMiddleware."""
+    key: ApiKey = request.state.api_key
+    return key
+
+
+def get_org(key: Annotated[ApiKey, Depends(get_api_key)]) -> str:
     """The caller's organisation."""
-    return settings.default_org
+    return key.org
+
+
+def get_key_service(request: Request) -> KeyService:
+    """The key and sharing service, built once per app."""
+    service: KeyService = request.app.state.key_service
+    return service
 
 
 CaptureServiceDep = Annotated[CaptureService, Depends(get_capture_service)]
+CurrentKey = Annotated[ApiKey, Depends(get_api_key)]
 OrgDep = Annotated[str, Depends(get_org)]
+KeyServiceDep = Annotated[KeyService, Depends(get_key_service)]
 
 
 def get_trace_service(request: Request) -> TraceService:
@@ -68,10 +83,4 @@ def get_trace_service(request: Request) -> TraceService:
     return service
 
 
-def get_visible_orgs(org: OrgDep) -> frozenset[str]:
-    """The orgs whose events the caller may see."""
-    return frozenset({org})
-
-
 TraceServiceDep = Annotated[TraceService, Depends(get_trace_service)]
-VisibleOrgsDep = Annotated[frozenset[str], Depends(get_visible_orgs)]

@@ -18,12 +18,15 @@ from trace_engine.errors import (
     Conflict,
     DocumentRejected,
     EventInvalid,
+    Forbidden,
     InvalidDocument,
     InvalidIdentifier,
+    InvalidInput,
     NotFound,
     PayloadTooLarge,
     TraceEngineError,
     TraceTooLarge,
+    Unauthenticated,
     UnsupportedContentType,
 )
 
@@ -31,6 +34,9 @@ log = logging.getLogger("trace_engine.api")
 
 # status, EPCIS exception type (bindings' `epcisException:` names)
 _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
+    (Unauthenticated, 401, "SecurityException"),
+    (Forbidden, 403, "SecurityException"),
+    (InvalidInput, 422, "ValidationException"),
     (NotFound, 404, "NoSuchResourceException"),
     (UnsupportedContentType, 415, "ValidationException"),
     (InvalidDocument, 400, "ValidationException"),
@@ -95,6 +101,8 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = f"{where}: {first.get('msg', 'invalid request')}"
         if request.url.path.startswith("/epcis"):
             return problem(request, 400, "ValidationException", detail)
+        if first.get("type") == "json_invalid":
+            return error(400, f"malformed JSON body: {first.get('ctx', {}).get('error', detail)}")
         details = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
             for e in exc.errors()

@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.auth import AuthMiddleware, RateLimiter
 from api.errors import install_error_handlers
-from api.routers import epcis, health, masterdata, trace
+from api.routers import epcis, health, journeys, keys, masterdata, records, sharing, trace
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
 from trace_engine.graph.driver import make_async_driver, make_driver
 from trace_engine.graph.schema import apply_schema_async
+from trace_engine.keys import KeyService
 from trace_engine.trace import TraceCache, TraceService
 
 log = logging.getLogger("trace_engine.api")
@@ -33,6 +35,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         cache = TraceCache(settings.trace_cache_ttl_s, settings.trace_cache_size)
         app.state.trace_service = TraceService(cache, settings.trace_max_events)
+        app.state.key_service = KeyService(
+            sync_driver,
+            settings.neo4j_database,
+            settings.default_rate_limit_per_hour,
+            on_sharing_change=cache.clear,
+        )
+        app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_uri)
         app.state.capture_service = CaptureService(sync_driver, settings, on_write=cache.invalidate)
         try:
             await driver.verify_connectivity()
@@ -52,8 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(AuthMiddleware)
     app.include_router(health.router)
     app.include_router(epcis.router)
     app.include_router(masterdata.router)
     app.include_router(trace.router)
+    app.include_router(keys.router)
+    app.include_router(sharing.router)
+    app.include_router(records.router)
+    app.include_router(journeys.router)
     return app

@@ -73,14 +73,17 @@ async def in_process(lots: list[tuple[str, int]]) -> dict[str, Any]:
         async def fetch(key: str) -> dict[str, Any] | None:
             return await session.execute_read(fetch_lineage, key)
 
+        async def visible() -> frozenset[str]:
+            return frozenset({ORG})
+
         for lot, _ in lots[:20]:  # warm the query plan and the page cache
-            await service.trace(fetch, lot, ORG, frozenset({ORG}), params, bypass_cache=True)
+            await service.trace(fetch, visible, lot, ORG, params, bypass_cache=True)
         for lot, _ in lots:
             start = time.perf_counter()
-            await service.trace(fetch, lot, ORG, frozenset({ORG}), params, bypass_cache=True)
+            await service.trace(fetch, visible, lot, ORG, params, bypass_cache=True)
             uncached.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
-            result = await service.trace(fetch, lot, ORG, frozenset({ORG}), params)
+            result = await service.trace(fetch, visible, lot, ORG, params)
             cached.append((time.perf_counter() - start) * 1000)
             assert result.cached
     await driver.close()

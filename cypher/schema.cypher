@@ -16,9 +16,13 @@ CREATE CONSTRAINT capture_job_id IF NOT EXISTS FOR (n:CaptureJob) REQUIRE n.id I
 CREATE CONSTRAINT traceability_record_id IF NOT EXISTS FOR (n:TraceabilityRecord) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT journey_id IF NOT EXISTS FOR (n:Journey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT processing_stage_id IF NOT EXISTS FOR (n:ProcessingStage) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT journey_lock_id IF NOT EXISTS FOR (n:JourneyLock) REQUIRE n.id IS UNIQUE;
 
 CREATE INDEX event_time IF NOT EXISTS FOR (n:Event) ON (n.eventTime);
 CREATE INDEX event_owner IF NOT EXISTS FOR (n:Event) ON (n.owner);
 CREATE INDEX event_hash IF NOT EXISTS FOR (n:Event) ON (n.hash);
 CREATE INDEX traceability_record_org IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org, n.productId, n.batchNumber);
 CREATE INDEX journey_org IF NOT EXISTS FOR (n:Journey) ON (n.org);
+CREATE INDEX api_key_org IF NOT EXISTS FOR (n:ApiKey) ON (n.org);
+CREATE INDEX traceability_record_product IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org, n.productKey);
+CREATE INDEX traceability_record_batch IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org, n.batchNumber);

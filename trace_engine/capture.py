@@ -29,6 +29,7 @@ from trace_engine.graph import capture_jobs
 from trace_engine.ingest import (
     CaptureOutcome,
     ErrorBehaviour,
+    EventResult,
     Ingestor,
     Status,
     now_utc,
@@ -131,9 +132,7 @@ class CaptureService:
             )
 
 
-def _result_for(index: int, item: Event | Rejected, reason: str) -> Any:
-    from trace_engine.ingest import EventResult
-
+def _result_for(index: int, item: Event | Rejected, reason: str) -> EventResult:
     return EventResult(index, item.event_id, Status.REJECTED, reason=reason)
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from neo4j import Driver
 from rich.console import Console
 
-from trace_engine.config import get_settings
+from trace_engine.config import Settings, get_settings
 from trace_engine.errors import LocalNeo4jError
+from trace_engine.graph.driver import make_driver
+from trace_engine.keys import KeyService
 from trace_engine.local_neo4j import LocalNeo4j
 
 app = typer.Typer(
@@ -18,8 +21,10 @@ app = typer.Typer(
 )
 neo4j_app = typer.Typer(help="Run the project's own local Neo4j 5.26 Community server.")
 db_app = typer.Typer(help="Database schema and maintenance.")
+keys_app = typer.Typer(help="API keys (the bootstrap path: no HTTP call needed).")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
 
 console = Console()
 
@@ -91,6 +96,82 @@ def db_migrate() -> None:
     console.print(f"Schema applied: {count} statements")
 
 
+def _key_service() -> tuple[Driver, KeyService]:
+
+    settings = get_settings()
+    driver = make_driver(settings)
+    return driver, KeyService(driver, settings.neo4j_database, settings.default_rate_limit_per_hour)
+
+
+@keys_app.command("create")
+def keys_create(
+    org: Annotated[str, typer.Option(help="The organisation the key acts for.")],
+    name: Annotated[str, typer.Option(help="A name to recognise the key by.")],
+    scopes: Annotated[
+        str, typer.Option(help="Comma-separated: read, write, admin (admin ⊇ write ⊇ read).")
+    ] = "read",
+    expires_in_days: Annotated[int | None, typer.Option(help="Lifetime in days.")] = None,
+    rate_limit_per_hour: Annotated[
+        int | None, typer.Option(help="Calls per hour [default: TRACE_DEFAULT_RATE_LIMIT_PER_HOUR]")
+    ] = None,
+) -> None:
+    """Create an API key and print its secret (shown this once, never stored)."""
+    from pydantic import ValidationError
+
+    from trace_engine.keys import STORE_MESSAGE, KeyCreate
+
+    try:
+        request = KeyCreate.model_validate(
+            {
+                "name": name,
+                "scopes": [s.strip() for s in scopes.split(",") if s.strip()],
+                "expires_in_days": expires_in_days,
+                "rate_limit_per_hour": rate_limit_per_hour,
+            }
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    driver, service = _key_service()
+    with driver:
+        key, secret = service.create_key(org, request)
+    console.print(f"API key {key['id']} ({key['name']}) for org {org}, scopes {key['scopes']}")
+    console.print(secret, highlight=False, markup=False)
+    err.print(STORE_MESSAGE)
+
+
+@keys_app.command("list")
+def keys_list(org: Annotated[str, typer.Option(help="The organisation.")]) -> None:
+    """List an organisation's keys (never a secret or a hash)."""
+    driver, service = _key_service()
+    with driver:
+        keys = service.list_keys(org)
+    for key in keys:
+        console.print(
+            f"{key['id']}  {key['key_prefix']}…  {key['status']:<8} {','.join(key['scopes']):<16} "
+            f"{key['name']}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    org: Annotated[str, typer.Option(help="The organisation.")],
+    key_id: Annotated[str, typer.Argument(help="The key's id.")],
+) -> None:
+    """Revoke a key: it stops working at once."""
+    from trace_engine.errors import NotFound
+
+    driver, service = _key_service()
+    with driver:
+        try:
+            service.revoke_key(org, key_id)
+        except NotFound as exc:
+            raise _fail(str(exc)) from None
+    console.print("API key revoked")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address [default: TRACE_API_HOST]")] = None,
@@ -110,34 +191,59 @@ def serve(
     )
 
 
+def _reachable(settings: Settings) -> bool:
+    """Whether a Neo4j already answers at TRACE_NEO4J_URI (ours, Docker's, anyone's)."""
+    from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+    try:
+        with make_driver(settings) as driver:
+            driver.verify_connectivity()
+    except (ServiceUnavailable, Neo4jError, OSError):
+        return False
+    return True
+
+
 @app.command("up")
 def up(
     host: Annotated[str | None, typer.Option(help="Bind address [default: TRACE_API_HOST]")] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: TRACE_API_PORT]")] = None,
 ) -> None:
-    """Start Neo4j, apply the schema, load the recall demo and serve the API.
+    """Start Neo4j (unless one answers at TRACE_NEO4J_URI), apply the schema, load the recall
+    demo, create a demo API key and serve the API.
 
     This is what the README's run command does. Loading the demo again stores nothing twice.
     """
     from urllib.parse import quote
 
     from trace_engine.cli_data import SeedExample, seed_load
+    from trace_engine.keys import KeyCreate
 
-    try:
-        _local().start()
-    except LocalNeo4jError as exc:
-        raise _fail(str(exc)) from None
-    db_migrate()
     settings = get_settings()
+    if _reachable(settings):
+        console.print(f"Using the Neo4j that answers at {settings.neo4j_uri}")
+    else:
+        try:
+            _local().start()
+        except LocalNeo4jError as exc:
+            raise _fail(str(exc)) from None
+    db_migrate()
     seed_load(SeedExample.RECALL_DEMO, org=None)
+    driver, keys = _key_service()
+    with driver:
+        _, secret = keys.create_key(
+            settings.default_org,
+            KeyCreate(name="demo key (trace-engine up)", scopes=["read", "write", "admin"]),
+        )
     base = f"http://{host or settings.api_host}:{port or settings.api_port}"
     trace_url = f"{base}/api/v1/traces?productId={quote(DEMO_LOT, safe='')}&events=all"
+    curl = f"curl -s -H 'Authorization: Bearer {secret}' '{trace_url}' | python3 -m json.tool"
     console.print()
     console.print(f"API:            {base}  (docs at {base}/docs, health at {base}/health)")
     console.print(f"Neo4j Browser:  http://127.0.0.1:{settings.neo4j_http_port}/browser/")
+    console.print(f"API key:        {secret}  (org {settings.default_org}, admin; new each run)")
     console.print(f"Recall demo:    the contaminated romaine lot {DEMO_LOT}")
     console.print(f"Trace URL:      {trace_url}", soft_wrap=True)
-    console.print(f"Try:            curl -s '{trace_url}' | python3 -m json.tool", soft_wrap=True)
+    console.print(f"Try:            {curl}", soft_wrap=True, highlight=False, markup=False)
     console.print()
     serve(host=host, port=port, workers=1)
 

@@ -62,6 +62,26 @@ class DocumentRejected(TraceEngineError):
         self.rejected = rejected
 
 
+class Unauthenticated(TraceEngineError):
+    """No API key, or one that is unknown, revoked or expired."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid or expired API key")
+
+
+class Forbidden(TraceEngineError):
+    """The API key lacks the scope the operation needs."""
+
+
+class InvalidInput(TraceEngineError):
+    """A request field has a value the engine cannot accept."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
 class Conflict(TraceEngineError):
     """The thing the caller tried to create exists already."""
 

@@ -21,6 +21,7 @@ from cachetools import TTLCache
 
 from trace_engine.errors import InvalidIdentifier, NotFound, TraceTooLarge
 from trace_engine.identifiers import parse_identifier
+from trace_engine.records import record_json
 
 X_VERSION = "1.0.0"
 CBV_BIZSTEP = "urn:epcglobal:cbv:bizstep:"
@@ -222,17 +223,24 @@ def assemble(
 
     display = {key: entry["node"]["displayId"] for key, entry in instance_nodes.items()}
     sequences = _sequences(events, members, graph, display, facility_id)
-    return {
-        product_id: {
-            "events": body_events,
-            "facilities": facilities,
-            "payloads": payloads,
-            "productInstances": instances,
-            "products": products,
-            "sequences": sequences,
-        },
-        "x-version": X_VERSION,
+    blocks: dict[str, Any] = {
+        "events": body_events,
+        "facilities": facilities,
+        "payloads": payloads,
+        "productInstances": instances,
+        "products": products,
+        "sequences": sequences,
     }
+    # the caller's traceability records (fetched for its org only), beyond Food Trust's
+    # blocks: present only when there are some, so a Food Trust client sees its six blocks
+    records: dict[str, list[dict[str, Any]]] = {}
+    for row in lineage.get("records", ()):
+        if row["instance"] in members:
+            name = display.get(row["instance"], row["instance"])
+            records.setdefault(name, []).append(record_json(row["record"]))
+    if records:
+        blocks["traceabilityRecords"] = records
+    return {product_id: blocks, "x-version": X_VERSION}
 
 
 def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
@@ -469,13 +477,14 @@ class TraceService:
     async def trace(
         self,
         fetch: Callable[[str], Awaitable[dict[str, Any] | None]],
+        visible_orgs: Callable[[], Awaitable[frozenset[str]]],
         product_id: str,
         org: str,
-        orgs: frozenset[str],
         params: TraceParams,
         bypass_cache: bool = False,
     ) -> TraceResult:
-        """The trace of `product_id` as `org` (seeing `orgs`' events) may see it."""
+        """The trace of `product_id` as `org` may see it (its events and those shared with it;
+        `visible_orgs` is only asked on a cache miss)."""
         key = product_key(product_id)
         entry = cache_key(org, product_id, params)
         if not bypass_cache:
@@ -483,6 +492,7 @@ class TraceService:
             if cached is not None:
                 return TraceResult(cached, cached=True)
         lineage = await fetch(key)
+        orgs = await visible_orgs()
         body, depends = build_trace(product_id, key, lineage, orgs, params, self.max_events)
         encoded = orjson.dumps(body)
         self.cache.put(entry, encoded, depends)

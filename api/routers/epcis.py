@@ -9,7 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
+from api.dependencies import CaptureServiceDep, KeyServiceDep, OrgDep, SessionDep, SettingsDep
 from trace_engine.capture import job_document
 from trace_engine.errors import NotFound, PayloadTooLarge
 from trace_engine.graph import capture_jobs
@@ -105,9 +105,12 @@ async def capture_event(
 
 
 @router.get("/events/{event_id:path}", summary="One event as captured")
-async def get_event(event_id: str, session: SessionDep, org: OrgDep) -> Response:
-    """The event as it was captured, in EPCIS 2.0 JSON-LD."""
-    raw = await session.execute_read(event_raw_async, event_id, [org])
+async def get_event(
+    event_id: str, session: SessionDep, org: OrgDep, keys: KeyServiceDep
+) -> Response:
+    """The event as it was captured, in EPCIS 2.0 JSON-LD (the caller's, or shared with it)."""
+    orgs = await run_in_threadpool(keys.visible_orgs, org)
+    raw = await session.execute_read(event_raw_async, event_id, sorted(orgs))
     if raw is None:
         raise NotFound("event", event_id)
     return Response(raw, media_type=JSONLD)

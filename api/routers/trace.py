@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.dependencies import OrgDep, SessionDep, SettingsDep, TraceServiceDep, VisibleOrgsDep
+from api.dependencies import KeyServiceDep, OrgDep, SessionDep, TraceServiceDep
 from trace_engine.epcis.normalise import utc_millis
-from trace_engine.graph.trace import fetch_lineage
+from trace_engine.graph.records import fetch_lineage_with_records
 from trace_engine.trace import TraceParams
 
 router = APIRouter(tags=["trace"])
@@ -23,9 +24,8 @@ def _utc(value: datetime | None) -> str | None:
 async def _trace(
     session: SessionDep,
     service: TraceServiceDep,
-    settings: SettingsDep,
+    keys: KeyServiceDep,
     org: OrgDep,
-    orgs: VisibleOrgsDep,
     product_id: Annotated[
         str,
         Query(
@@ -67,10 +67,13 @@ async def _trace(
     )
 
     async def fetch(key: str) -> dict[str, Any] | None:
-        return await session.execute_read(fetch_lineage, key)
+        return await session.execute_read(fetch_lineage_with_records, key, org)
+
+    async def visible() -> frozenset[str]:
+        return await run_in_threadpool(keys.visible_orgs, org)
 
     result = await service.trace(
-        fetch, product_id, org, orgs, params, bypass_cache=(bypass or "").lower() == "true"
+        fetch, visible, product_id, org, params, bypass_cache=(bypass or "").lower() == "true"
     )
     return Response(
         result.body,

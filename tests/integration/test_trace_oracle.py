@@ -72,14 +72,17 @@ async def test_traces_equal_the_ground_truth(
         async def fetch(key: str) -> dict[str, Any] | None:
             return await session.execute_read(fetch_lineage, key)
 
+        async def visible() -> frozenset[str]:
+            return frozenset({ORG})
+
         for n, instance in enumerate(sample):
             direction = directions[n % 3]
             expected = truth_trace(truth, instance, direction)
             result = await service.trace(
                 fetch,
+                visible,
                 instance,
                 ORG,
-                frozenset({ORG}),
                 TraceParams(direction=direction, all_events=True),
             )
             body = result.json()[instance]

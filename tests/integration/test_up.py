@@ -54,15 +54,18 @@ def test_up_prints_a_trace_url_and_curl_that_work(settings: Settings) -> None:
         output = "\n".join(printed)
         url = re.search(r"^Trace URL:\s+(\S+)$", output, re.M)
         curl = re.search(r"^Try:\s+(curl .*)$", output, re.M)
-        assert url and curl, output
+        key = re.search(r"^API key:\s+([0-9a-f]{64})\s", output, re.M)
+        assert url and curl and key, output
+        auth = {"Authorization": f"Bearer {key.group(1)}"}
 
         for _ in range(100):  # the server starts right after printing
             try:
-                response = httpx.get(url.group(1), timeout=5)
+                response = httpx.get(url.group(1), headers=auth, timeout=5)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
         assert response.status_code == 200, response.text
+        assert httpx.get(url.group(1), timeout=5).status_code == 401  # the key is needed
         trace = response.json()[CONTAMINATED]
         stores = {f["data"]["name"] for f in trace["facilities"].values()
                   if f["data"].get("type") == "STORE"}  # fmt: skip

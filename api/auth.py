@@ -1,0 +1,124 @@
+"""Authentication, scopes and per-key rate limits, in front of every route.
+
+A pure ASGI middleware rather than a per-route dependency, so no route can be added without
+it: every path but health and the docs needs `Authorization: Bearer <secret>`. The scope a
+request needs follows from its method and path: `admin` for keys and sharing, `read` for
+GET / HEAD / OPTIONS, `write` for everything else (capture and every mutation).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import orjson
+from limits import RateLimitItemPerHour
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trace_engine.errors import Unauthenticated
+from trace_engine.keys import ApiKey, KeyService, grants
+from trace_engine.keys import Scope as KeyScope
+
+PUBLIC_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+ADMIN_PREFIXES = ("/api/keys", "/api/v1/sharing")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def needed_scope(method: str, path: str) -> KeyScope:
+    """The scope a request needs."""
+    if path.startswith(ADMIN_PREFIXES):
+        return "admin"
+    return "read" if method in READ_METHODS else "write"
+
+
+def bearer(headers: Headers) -> str | None:
+    """The secret of an `Authorization: Bearer …` header."""
+    value = headers.get("authorization", "")
+    scheme, _, secret = value.partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+class RateLimiter:
+    """Per-key hourly limits (fixed windows) on a `limits` storage: memory:// by default,
+    redis://… so several API processes share the counts."""
+
+    def __init__(self, storage_uri: str) -> None:
+        self._limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+
+    def hit(self, key: ApiKey) -> tuple[bool, int, int, float]:
+        """Count one call: (allowed, limit, remaining, reset as epoch seconds)."""
+        item = RateLimitItemPerHour(key.rate_limit_per_hour)
+        allowed = self._limiter.hit(item, key.id)
+        stats = self._limiter.get_window_stats(item, key.id)
+        return allowed, key.rate_limit_per_hour, stats.remaining, stats.reset_time
+
+
+async def _reply(send: Send, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+    payload = orjson.dumps(body)
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class AuthMiddleware:
+    """401 without a valid key, 403 without the scope, 429 over the key's hourly limit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        keys: KeyService = state.key_service
+        limiter: RateLimiter = state.rate_limiter
+        secret = bearer(Headers(scope=scope))
+        try:
+            key = keys.trusted(secret)
+            if key is None:
+                key = await run_in_threadpool(keys.authenticate, secret)
+        except Unauthenticated as exc:
+            await _reply(send, 401, {"error": str(exc)}, {"WWW-Authenticate": "Bearer"})
+            return
+
+        allowed, limit, remaining, reset = limiter.hit(key)
+        rate_headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(math.ceil(reset)),
+        }
+        if not allowed:
+            retry_after = max(1, math.ceil(reset - time.time()))
+            await _reply(
+                send,
+                429,
+                {"error": "Rate limit exceeded", "retry_after": retry_after},
+                rate_headers | {"Retry-After": str(retry_after)},
+            )
+            return
+        needed = needed_scope(scope["method"], scope["path"])
+        if not grants(list(key.scopes), needed):
+            message = (
+                f"This API key lacks the '{needed}' scope needed for "
+                f"{scope['method']} {scope['path']}"
+            )
+            await _reply(send, 403, {"error": message}, rate_headers)
+            return
+
+        scope.setdefault("state", {})["api_key"] = key
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in rate_headers.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

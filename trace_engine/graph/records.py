@@ -1,0 +1,140 @@
+"""The traceability-records repository: record nodes of one org and their links into the graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from trace_engine.graph.catalog import query
+from trace_engine.graph.trace import fetch_lineage
+
+# the link targets records_link.cypher takes, each None or a map (see that file)
+LINK_ROLES = ("product", "instance", "supplier", "facility")
+
+
+async def create(
+    tx: AsyncManagedTransaction, props: dict[str, Any], links: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Store a new record and link it; return it and the instances it is linked to."""
+    result = await tx.run(query("records_create"), props=props)
+    record = dict((await result.single(strict=True))["record"])
+    _, after = await link(tx, record["id"], links)
+    return record, after
+
+
+async def get(tx: AsyncManagedTransaction, record_id: str, org: str) -> dict[str, Any] | None:
+    """The record `record_id` of `org`, or None (absent, or another org's)."""
+    result = await tx.run(query("records_get"), id=record_id, org=org)
+    row = await result.single()
+    return dict(row["record"]) if row else None
+
+
+async def update(
+    tx: AsyncManagedTransaction,
+    record_id: str,
+    org: str,
+    changes: dict[str, Any],
+    links: dict[str, Any] | None,
+) -> tuple[dict[str, Any], list[str]] | None:
+    """Apply `changes` (None removes a property) and, if given, replace the links; return the
+    record and the instances it was or is linked to, or None if `org` has no such record."""
+    result = await tx.run(query("records_update"), id=record_id, org=org, changes=changes)
+    row = await result.single()
+    if row is None:
+        return None
+    if links is None:
+        before, after = await link_targets(tx, record_id)
+    else:
+        before, after = await link(tx, record_id, links)
+    return dict(row["record"]), sorted(set(before) | set(after))
+
+
+async def delete(tx: AsyncManagedTransaction, record_id: str, org: str) -> list[str] | None:
+    """Delete the record; return the instances it was linked to, or None if there is none."""
+    result = await tx.run(query("records_delete"), id=record_id, org=org)
+    row = await result.single()
+    return list(row["instances"]) if row else None
+
+
+async def count(
+    tx: AsyncManagedTransaction, org: str, product_key: str | None, batch_number: str | None
+) -> int:
+    """How many of `org`'s records match the filters."""
+    result = await tx.run(
+        query("records_count"), org=org, productKey=product_key, batchNumber=batch_number
+    )
+    total: int = (await result.single(strict=True))["total"]
+    return total
+
+
+async def page(
+    tx: AsyncManagedTransaction,
+    org: str,
+    product_key: str | None,
+    batch_number: str | None,
+    skip: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """One page of `org`'s records matching the filters, oldest first."""
+    result = await tx.run(
+        query("records_list"),
+        org=org,
+        productKey=product_key,
+        batchNumber=batch_number,
+        skip=skip,
+        limit=limit,
+    )
+    return [dict(row["record"]) async for row in result]
+
+
+async def listing(
+    tx: AsyncManagedTransaction,
+    org: str,
+    product_key: str | None,
+    batch_number: str | None,
+    skip: int,
+    limit: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """The total and one page, read in one transaction so they agree."""
+    total = await count(tx, org, product_key, batch_number)
+    rows = await page(tx, org, product_key, batch_number, skip, limit) if skip < total else []
+    return total, rows
+
+
+async def link(
+    tx: AsyncManagedTransaction, record_id: str, links: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """Replace the record's links; the instances it was linked to before and after."""
+    parameters = {role: links.get(role) for role in LINK_ROLES}
+    result = await tx.run(query("records_link"), id=record_id, **parameters)
+    row = await result.single(strict=True)
+    return list(row["before"]), list(row["after"])
+
+
+async def link_targets(tx: AsyncManagedTransaction, record_id: str) -> tuple[list[str], list[str]]:
+    """The instances the record is linked to (links unchanged): (them, them)."""
+    result = await tx.run(query("records_instances"), id=record_id)
+    row = await result.single(strict=True)
+    return list(row["instances"]), list(row["instances"])
+
+
+async def for_instances(
+    tx: AsyncManagedTransaction, org: str, instances: list[str]
+) -> list[dict[str, Any]]:
+    """`org`'s records linked to any of `instances`: [{instance, record}], oldest first."""
+    result = await tx.run(query("records_for_instances"), org=org, instances=instances)
+    return [{"instance": row["instance"], "record": dict(row["record"])} async for row in result]
+
+
+async def fetch_lineage_with_records(
+    tx: AsyncManagedTransaction, product_id: str, org: str
+) -> dict[str, Any] | None:
+    """cypher/trace.cypher's row plus `records`: `org`'s records on the lineage's instances."""
+    lineage = await fetch_lineage(tx, product_id)
+    if lineage is None:
+        return None
+    instances = {lineage["root"], *lineage["ancestors"], *lineage["descendants"]}
+    instances.update(lineage["carriers"])
+    lineage["records"] = await for_instances(tx, org, sorted(instances))
+    return lineage

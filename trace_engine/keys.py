@@ -1,0 +1,250 @@
+"""API keys, scopes and data sharing between organisations.
+
+A secret is 64 random hex characters; its first 8 are the public `key_prefix` that finds the
+key, and only its SHA-256 hash is stored, compared in constant time. Scopes nest: `admin`
+includes `write`, which includes `read`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from cachetools import TTLCache
+from neo4j import Driver
+from pydantic import BaseModel, Field, field_validator
+
+from trace_engine.errors import InvalidInput, NotFound, Unauthenticated
+from trace_engine.graph import keys as repo
+
+Scope = Literal["read", "write", "admin"]
+SCOPES: tuple[Scope, ...] = ("read", "write", "admin")
+STORE_MESSAGE = "Store this key securely. It will not be shown again."
+# how long an authenticated key is trusted without asking Neo4j again; a revocation through
+# this process takes effect at once, one through another process within this many seconds
+AUTH_CACHE_S = 5.0
+# last_used_at is written at most this often per key (a write on every call would cost more
+# than the call)
+TOUCH_EVERY_S = 60.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def grants(scopes: list[str], needed: Scope) -> bool:
+    """Whether a key with `scopes` may do what needs `needed` (admin ⊇ write ⊇ read)."""
+    rank = max((i for i, scope in enumerate(SCOPES) if scope in scopes), default=-1)
+    return rank >= SCOPES.index(needed)
+
+
+class KeyCreate(BaseModel):
+    """POST /api/keys."""
+
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[Scope] = Field(default=["read"], min_length=1)
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    rate_limit_per_hour: int | None = Field(default=None, ge=1, le=10_000_000)
+
+    @field_validator("scopes")
+    @classmethod
+    def _unique(cls, scopes: list[Scope]) -> list[Scope]:
+        return sorted(set(scopes), key=SCOPES.index)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An authenticated key: who is calling and what it may do."""
+
+    id: str
+    org: str
+    name: str
+    scopes: tuple[str, ...]
+    rate_limit_per_hour: int
+    expires_at: str | None
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the key's lifetime is over."""
+        return self.expires_at is not None and self.expires_at <= _iso(now)
+
+
+def public_key(stored: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """A key as the API shows it: never the hash or the secret; `expired` when it is."""
+    body = {k: stored.get(k) for k in (
+        "id", "name", "key_prefix", "scopes", "status", "created_at", "expires_at",
+        "last_used_at", "rate_limit_per_hour",
+    )}  # fmt: skip
+    expires = body.get("expires_at")
+    if body["status"] == "active" and expires and expires <= _iso(now or _now()):
+        body["status"] = "expired"
+    return body
+
+
+class KeyService:
+    """Creates, lists, revokes and checks keys; manages sharing."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str,
+        default_rate_limit: int = 1000,
+        on_sharing_change: Callable[[], object] | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.default_rate_limit = default_rate_limit
+        self.on_sharing_change = on_sharing_change
+        self._trusted: TTLCache[str, ApiKey] = TTLCache(maxsize=10_000, ttl=AUTH_CACHE_S)
+        self._touched: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def create_key(self, org: str, request: KeyCreate) -> tuple[dict[str, Any], str]:
+        """A new key for `org` and its secret (which is not stored and never shown again)."""
+        if not org.strip():
+            raise InvalidInput("org", "must not be empty")
+        secret = secrets.token_hex(32)
+        now = _now()
+        key = {
+            "id": str(uuid.uuid4()),
+            "name": request.name,
+            "key_prefix": secret[:8],
+            "key_hash": hash_secret(secret),
+            "scopes": list(request.scopes),
+            "status": "active",
+            "created_at": _iso(now),
+            "expires_at": (
+                _iso(now + timedelta(days=request.expires_in_days))
+                if request.expires_in_days
+                else None
+            ),
+            "last_used_at": None,
+            "rate_limit_per_hour": request.rate_limit_per_hour or self.default_rate_limit,
+        }
+        with self.driver.session(database=self.database) as session:
+            stored = session.execute_write(repo.create_key, org, key)
+        return public_key(stored, now), secret
+
+    def list_keys(self, org: str) -> list[dict[str, Any]]:
+        """The org's keys (no hash, no secret)."""
+        with self.driver.session(database=self.database) as session:
+            return [public_key(k) for k in session.execute_read(repo.list_keys, org)]
+
+    def revoke_key(self, org: str, key_id: str) -> None:
+        """Revoke one of the org's keys at once; NotFound for anyone else's."""
+        with self.driver.session(database=self.database) as session:
+            found = session.execute_write(repo.revoke_key, org, key_id, _iso(_now()))
+        if not found:
+            raise NotFound("API key", key_id)
+        with self._lock:
+            for prefix, key in list(self._trusted.items()):
+                if key.id == key_id:
+                    del self._trusted[prefix]
+
+    def trusted(self, secret: str | None) -> ApiKey | None:
+        """The key for `secret` if it was checked moments ago and is still valid (no I/O)."""
+        if not secret or len(secret) != 64:
+            return None
+        with self._lock:
+            key = self._trusted.get(secret[:8] + hash_secret(secret))
+        if key is None or key.expired(_now()):
+            return None
+        return key
+
+    def authenticate(self, secret: str | None) -> ApiKey:
+        """The active, unexpired key with this secret; Unauthenticated otherwise."""
+        if not secret or len(secret) != 64:
+            raise Unauthenticated()
+        now = _now()
+        digest = hash_secret(secret)
+        prefix = secret[:8]
+        with self._lock:
+            key = self._trusted.get(prefix + digest)
+        if key is None:
+            with self.driver.session(database=self.database) as session:
+                stored = session.execute_read(repo.key_by_prefix, prefix)
+            if (
+                stored is None
+                or not hmac.compare_digest(stored["key_hash"], digest)
+                or stored["status"] != "active"
+            ):
+                raise Unauthenticated()
+            key = ApiKey(
+                id=stored["id"],
+                org=stored["org"],
+                name=stored["name"],
+                scopes=tuple(stored["scopes"]),
+                rate_limit_per_hour=int(stored["rate_limit_per_hour"]),
+                expires_at=stored.get("expires_at"),
+            )
+            with self._lock:
+                self._trusted[prefix + digest] = key
+        if key.expired(now):
+            raise Unauthenticated()
+        self._touch(key.id, now)
+        return key
+
+    def _touch(self, key_id: str, now: datetime) -> None:
+        clock = time.monotonic()
+        with self._lock:
+            if clock - self._touched.get(key_id, -TOUCH_EVERY_S) < TOUCH_EVERY_S:
+                return
+            self._touched[key_id] = clock
+        with self.driver.session(database=self.database) as session:
+            session.execute_write(repo.touch_key, key_id, _iso(now))
+
+    # -- sharing ---------------------------------------------------------------------------
+
+    def share(self, org: str, with_org: str) -> dict[str, Any]:
+        """`org` shares its events with `with_org` (their traces then include them)."""
+        if not with_org.strip():
+            raise InvalidInput("org", "must name the organisation to share with")
+        if with_org == org:
+            raise InvalidInput("org", "an organisation always sees its own events")
+        with self.driver.session(database=self.database) as session:
+            created = session.execute_write(repo.share, org, with_org, _iso(_now()))
+        self._sharing_changed()
+        return created
+
+    def shares(self, org: str) -> list[dict[str, Any]]:
+        """What `org` shares and is shared."""
+        with self.driver.session(database=self.database) as session:
+            rows = session.execute_read(repo.shares_of, org)
+        return [
+            {**row, "direction": "outgoing" if row["from"] == org else "incoming"} for row in rows
+        ]
+
+    def unshare(self, org: str, with_org: str) -> None:
+        """Stop sharing `org`'s events with `with_org`; NotFound if it did not."""
+        with self.driver.session(database=self.database) as session:
+            found = session.execute_write(repo.unshare, org, with_org)
+        if not found:
+            raise NotFound("share with", with_org)
+        self._sharing_changed()
+
+    def visible_orgs(self, org: str) -> frozenset[str]:
+        """The orgs whose events `org` may see."""
+        with self.driver.session(database=self.database) as session:
+            return frozenset(session.execute_read(repo.visible_orgs, org))
+
+    def _sharing_changed(self) -> None:
+        if self.on_sharing_change is not None:
+            self.on_sharing_change()
