@@ -1,4 +1,8 @@
-"""Request-scoped dependencies, as `Annotated` aliases."""
+"""Request-scoped dependencies, as `Annotated` aliases.
+
+They are `async def` although they do no I/O: FastAPI runs a plain `def` dependency in the
+thread pool, a hop that cost more than a cached trace itself.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,13 @@ from trace_engine.keys import ApiKey, KeyService
 from trace_engine.trace import TraceService
 
 
-def get_driver(request: Request) -> AsyncDriver:
+async def get_driver(request: Request) -> AsyncDriver:
     """The app's driver, created in the lifespan."""
     driver: AsyncDriver = request.app.state.driver
     return driver
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -48,24 +52,24 @@ def get_sync_driver(request: Request) -> Driver:
     return driver
 
 
-def get_capture_service(request: Request) -> CaptureService:
+async def get_capture_service(request: Request) -> CaptureService:
     """The capture service, built once per app."""
     service: CaptureService = request.app.state.capture_service
     return service
 
 
-def get_api_key(request: Request) -> ApiKey:
+async def get_api_key(request: Request) -> ApiKey:
     """The caller's key, checked by api.auth.AuthMiddleware."""
     key: ApiKey = request.state.api_key
     return key
 
 
-def get_org(key: Annotated[ApiKey, Depends(get_api_key)]) -> str:
+async def get_org(key: Annotated[ApiKey, Depends(get_api_key)]) -> str:
     """The caller's organisation."""
     return key.org
 
 
-def get_key_service(request: Request) -> KeyService:
+async def get_key_service(request: Request) -> KeyService:
     """The key and sharing service, built once per app."""
     service: KeyService = request.app.state.key_service
     return service
@@ -77,7 +81,7 @@ OrgDep = Annotated[str, Depends(get_org)]
 KeyServiceDep = Annotated[KeyService, Depends(get_key_service)]
 
 
-def get_trace_service(request: Request) -> TraceService:
+async def get_trace_service(request: Request) -> TraceService:
     """The trace service (and its cache), built once per app."""
     service: TraceService = request.app.state.trace_service
     return service

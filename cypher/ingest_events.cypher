@@ -1,7 +1,41 @@
-// New events (duplicates were filtered out before). `raw` is the event as received, in
-// EPCIS 2.0 JSON-LD form, so GET /epcis/events/{eventID} returns it faithfully.
+// New events (duplicates were filtered out before) with every relationship from them, in one
+// pass: the targets were MERGEd by the statements before, so each is one index seek.
+// `raw` is the event as received, in EPCIS 2.0 JSON-LD form, so GET /epcis/events/{eventID}
+// returns it faithfully.
+// What each event is about (`instances` → ProductInstance, `products` → Product for
+// class-level quantities): OBSERVED (epcList / quantityList), PARENT / CHILD (aggregation and
+// association), INPUT / OUTPUT (transformation), with quantity, uom and seq (PARENT: none).
+// Where (`facilities` → Facility, `parties` → Party): AT (bizLocation), READ_POINT, and
+// SOURCE / DESTINATION with the CBV type and seq. A null property is not stored.
 // rows: [{eventID, eventType, action, bizStep, disposition, eventTime (UTC, ms),
-//         eventTimeZoneOffset, recordTime, hash, owner, captureId, raw}]
+//         eventTimeZoneOffset, recordTime, hash, owner, captureId, raw,
+//         instances: [{id, rel, quantity, uom, seq}], products: […],
+//         facilities: [{id, rel, type, seq}], parties: […]}]
 UNWIND $rows AS row
-CREATE (e:Event)
-SET e = row
+CREATE (e:Event {
+  eventID: row.eventID, eventType: row.eventType, action: row.action, bizStep: row.bizStep,
+  disposition: row.disposition, eventTime: row.eventTime,
+  eventTimeZoneOffset: row.eventTimeZoneOffset, recordTime: row.recordTime, hash: row.hash,
+  owner: row.owner, captureId: row.captureId, raw: row.raw
+})
+WITH e, row
+CALL (e, row) {
+  UNWIND row.instances AS o
+  MATCH (t:ProductInstance {id: o.id})
+  CREATE (e)-[:$(o.rel) {quantity: o.quantity, uom: o.uom, seq: o.seq}]->(t)
+}
+CALL (e, row) {
+  UNWIND row.products AS o
+  MATCH (t:Product {id: o.id})
+  CREATE (e)-[:$(o.rel) {quantity: o.quantity, uom: o.uom, seq: o.seq}]->(t)
+}
+CALL (e, row) {
+  UNWIND row.facilities AS o
+  MATCH (t:Facility {id: o.id})
+  CREATE (e)-[:$(o.rel) {type: o.type, seq: o.seq}]->(t)
+}
+CALL (e, row) {
+  UNWIND row.parties AS o
+  MATCH (t:Party {id: o.id})
+  CREATE (e)-[:$(o.rel) {type: o.type, seq: o.seq}]->(t)
+}

@@ -188,6 +188,7 @@ def serve(
         host=host or settings.api_host,
         port=port or settings.api_port,
         workers=workers,
+        access_log=settings.api_access_log,
     )
 
 

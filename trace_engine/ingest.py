@@ -408,11 +408,14 @@ def _master_rows(rows: _Rows, facilities: list[FacilityData], products: list[Pro
 def _event_rows(
     rows: _Rows, event: Event, org: str, capture_id: str | None, record_time: str
 ) -> None:
-    eid = event.event_id
-    out = rows.out
-    out.events.append(
+    # each event row carries its relationships, one list per target label
+    instances: list[dict[str, Any]] = []
+    products: list[dict[str, Any]] = []
+    facilities: list[dict[str, Any]] = []
+    parties: list[dict[str, Any]] = []
+    rows.out.events.append(
         {
-            "eventID": eid,
+            "eventID": event.event_id,
             "eventType": event.event_type,
             "action": event.action,
             "bizStep": event.biz_step,
@@ -424,6 +427,10 @@ def _event_rows(
             "owner": org,
             "captureId": capture_id,
             "raw": orjson.dumps(event.raw).decode(),
+            "instances": instances,
+            "products": products,
+            "facilities": facilities,
+            "parties": parties,
         }
     )
     lot_data = _properties(event.lot_data) if event.lot_data else None
@@ -435,18 +442,19 @@ def _event_rows(
 
     def link(ident: Identifier, rel: str, qty: Quantity | None, lot: dict[str, Any] | None) -> None:
         nonlocal seq
-        product = rows.thing(ident, lot)
-        out.objects.append(
-            {
-                "eventID": eid,
-                "target": ident.key,
-                "product": product,
-                "rel": rel,
-                "quantity": qty.quantity if qty else None,
-                "uom": qty.uom if qty else None,
-                "seq": seq,
-            }
-        )
+        target = products if rows.thing(ident, lot) else instances
+        if rel == "PARENT":  # PARENT has no quantity and no seq
+            target.append({"id": ident.key, "rel": rel, "quantity": None, "uom": None, "seq": None})
+        else:
+            target.append(
+                {
+                    "id": ident.key,
+                    "rel": rel,
+                    "quantity": qty.quantity if qty else None,
+                    "uom": qty.uom if qty else None,
+                    "seq": seq,
+                }
+            )
         seq += 1
 
     for ident in event.epcs:
@@ -467,31 +475,13 @@ def _event_rows(
     for rel, place in (("AT", event.biz_location), ("READ_POINT", event.read_point)):
         if place is not None:
             rows.facility(place)
-            out.places.append(
-                {
-                    "eventID": eid,
-                    "target": place.key,
-                    "party": False,
-                    "rel": rel,
-                    "type": None,
-                    "seq": 0,
-                }
-            )
+            facilities.append({"id": place.key, "rel": rel, "type": None, "seq": None})
     for rel, entries in (("SOURCE", event.sources), ("DESTINATION", event.destinations)):
         for position, entry in enumerate(entries):
-            party = rows.place(entry.id)
-            out.places.append(
-                {
-                    "eventID": eid,
-                    "target": entry.id.key,
-                    "party": party,
-                    "rel": rel,
-                    "type": entry.type,
-                    "seq": position,
-                }
-            )
+            target = parties if rows.place(entry.id) else facilities
+            target.append({"id": entry.id.key, "rel": rel, "type": entry.type, "seq": position})
 
-    _lineage_rows(out, event, org)
+    _lineage_rows(rows.out, event, org)
 
 
 def _instances(idents: list[Identifier], quantities: list[Quantity]) -> list[str]:

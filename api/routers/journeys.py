@@ -29,7 +29,7 @@ from trace_engine.journeys import (
 router = APIRouter(prefix="/api/v1/product/traceability", tags=["Product journeys"])
 
 
-def get_journey_service(request: Request, settings: SettingsDep) -> JourneyService:
+async def get_journey_service(request: Request, settings: SettingsDep) -> JourneyService:
     """The journey service on the app's synchronous driver."""
     return JourneyService(get_sync_driver(request), settings.neo4j_database)
 

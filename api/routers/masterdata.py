@@ -21,7 +21,7 @@ from trace_engine.masterdata import (
 router = APIRouter(prefix="/api/v1", tags=["Master data and payloads"])
 
 
-def get_masterdata_service(request: Request, settings: SettingsDep) -> MasterDataService:
+async def get_masterdata_service(request: Request, settings: SettingsDep) -> MasterDataService:
     """The master-data service on the app's synchronous driver; changes clear the trace cache."""
     cache = request.app.state.trace_service.cache
     return MasterDataService(get_sync_driver(request), settings.neo4j_database, cache.clear)

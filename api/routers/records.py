@@ -20,7 +20,9 @@ from trace_engine.records import (
 router = APIRouter(prefix="/api/v1/traceability", tags=["Traceability records"])
 
 
-def get_record_service(request: Request, driver: DriverDep, settings: SettingsDep) -> RecordService:
+async def get_record_service(
+    request: Request, driver: DriverDep, settings: SettingsDep
+) -> RecordService:
     """The records service; a changed record drops the cached traces of its product instance."""
     cache = request.app.state.trace_service.cache
     return RecordService(driver, settings.neo4j_database, cache.invalidate)

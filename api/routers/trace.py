@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.dependencies import KeyServiceDep, OrgDep, SessionDep, TraceServiceDep
+from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, TraceServiceDep
 from trace_engine.epcis.normalise import utc_millis
 from trace_engine.graph.records import fetch_lineage_with_records
 from trace_engine.trace import TraceParams
@@ -22,7 +22,8 @@ def _utc(value: datetime | None) -> str | None:
 
 
 async def _trace(
-    session: SessionDep,
+    driver: DriverDep,
+    settings: SettingsDep,
     service: TraceServiceDep,
     keys: KeyServiceDep,
     org: OrgDep,
@@ -67,7 +68,9 @@ async def _trace(
     )
 
     async def fetch(key: str) -> dict[str, Any] | None:
-        return await session.execute_read(fetch_lineage_with_records, key, org)
+        # a session only on a cache miss: a hit never touches Neo4j
+        async with driver.session(database=settings.neo4j_database) as session:
+            return await session.execute_read(fetch_lineage_with_records, key, org)
 
     async def visible() -> frozenset[str]:
         return await run_in_threadpool(keys.visible_orgs, org)

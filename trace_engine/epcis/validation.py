@@ -94,6 +94,26 @@ def _merge_property_name_enums(definitions: dict[str, Any]) -> None:
     visit(definitions)
 
 
+def _enum_branches_first(node: Any) -> None:
+    # vocabulary fields are `anyOf: [vocab-other-uri, {enum of bare CBV words}]`: most events
+    # use the bare words, so the URI branch fails first (and fastjsonschema builds an exception
+    # per miss). anyOf accepts the same values in any order; try the plain enums first.
+    if isinstance(node, dict):
+        branches = node.get("anyOf")
+        if isinstance(branches, list):
+            node["anyOf"] = sorted(
+                branches,
+                key=lambda b: (
+                    not (isinstance(b, dict) and "enum" in b and set(b) <= {"type", "enum"})
+                ),
+            )
+        for value in node.values():
+            _enum_branches_first(value)
+    elif isinstance(node, list):
+        for value in node:
+            _enum_branches_first(value)
+
+
 def _allow_persistent_disposition(definitions: dict[str, Any]) -> None:
     # the JSON Schema allows persistentDisposition only on Object and Transformation events,
     # but the standard (its XSD and its own Example-PersistentDisposition.xml) has it on
@@ -119,6 +139,7 @@ def _definitions() -> dict[str, Any]:
 def _fast_schema_definitions() -> dict[str, Any]:
     definitions = copy.deepcopy(_definitions())
     _merge_property_name_enums(definitions)
+    _enum_branches_first(definitions)
     return definitions
 
 

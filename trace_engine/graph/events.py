@@ -16,8 +16,6 @@ _WRITE_ORDER = (
     ("ingest_products", "products"),
     ("ingest_instances", "instances"),
     ("ingest_events", "events"),
-    ("ingest_event_objects", "objects"),
-    ("ingest_event_places", "places"),
     ("ingest_lineage", "lineage"),
 )
 
@@ -30,9 +28,7 @@ class GraphRows:
     parties: list[dict[str, Any]] = field(default_factory=list)
     products: list[dict[str, Any]] = field(default_factory=list)
     instances: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    objects: list[dict[str, Any]] = field(default_factory=list)
-    places: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # with their relationships
     lineage: list[dict[str, Any]] = field(default_factory=list)
 
 
