@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 from trace_engine.config import get_settings  # noqa: E402
 from trace_engine.graph.catalog import query  # noqa: E402
 from trace_engine.graph.driver import make_driver  # noqa: E402
+from trace_engine.graph.maintenance import wipe as wipe_graph  # noqa: E402
 from trace_engine.graph.schema import apply_schema  # noqa: E402
 from trace_engine.seed.generator import MANIFEST_NAME, generate  # noqa: E402
 
@@ -57,12 +58,7 @@ def wipe() -> None:
     settings = get_settings()
     with make_driver(settings) as driver:
         apply_schema(driver, settings.neo4j_database)
-        while True:
-            records, _, _ = driver.execute_query(
-                query("wipe_batch"), limit=2000, database_=settings.neo4j_database
-            )
-            if not records[0]["deleted"]:
-                break
+        wipe_graph(driver, settings.neo4j_database)
 
 
 def free_port() -> int:
@@ -124,22 +120,24 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     return {"p50": rank(50), "p95": rank(95), "p99": rank(99), "n": float(len(ordered))}
 
 
-def section_header(title: str, command: str) -> list[str]:
+def section_header(title: str, command: str, uses_neo4j: bool = True) -> list[str]:
     """The dated heading and the machine / Neo4j / commit lines of a RESULTS.md section."""
     settings = get_settings()
     info = machine()
-    return [
+    lines = [
         f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {title}",
         "",
         f"- command: `{command}`",
         f"- machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM, "
         f"Python {info['python']}",
-        f"- Neo4j: {neo4j_version()} at {settings.neo4j_uri}, same machine "
-        f"(heap {os.environ.get('TRACE_NEO4J_HEAP', settings.neo4j_heap)}, "
-        f"page cache {os.environ.get('TRACE_NEO4J_PAGECACHE', settings.neo4j_pagecache)})",
-        f"- git commit: {git_commit()}",
-        "",
     ]
+    if uses_neo4j:
+        lines.append(
+            f"- Neo4j: {neo4j_version()} at {settings.neo4j_uri}, same machine "
+            f"(heap {os.environ.get('TRACE_NEO4J_HEAP', settings.neo4j_heap)}, "
+            f"page cache {os.environ.get('TRACE_NEO4J_PAGECACHE', settings.neo4j_pagecache)})"
+        )
+    return [*lines, f"- git commit: {git_commit()}", ""]
 
 
 def append_results(lines: list[str]) -> None:

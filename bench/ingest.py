@@ -99,8 +99,24 @@ def api_key_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def bench_http(folder: Path, manifest: dict[str, Any], doc_events: int) -> dict[str, Any]:
-    """POST every event to a real `trace-engine serve`, one document at a time, to completion."""
+def _finished(http: httpx.Client, location: str) -> int:
+    """Poll a capture job until it has run; its accepted count."""
+    while True:
+        job = http.get(location).json()
+        if not job.get("running"):
+            break
+        time.sleep(0.02)
+    if "acceptedCount" not in job:
+        raise SystemExit(f"capture job {location} ended without counts: {job}")
+    return int(job["acceptedCount"])
+
+
+def bench_http(
+    folder: Path, manifest: dict[str, Any], doc_events: int, pipeline: bool = False
+) -> dict[str, Any]:
+    """POST every event to a real `trace-engine serve`: one document at a time, each job
+    polled to completion before the next (default), or (`pipeline`) the next document posted
+    as soon as the previous one is accepted (202), the jobs polled at the end."""
     auth = api_key_headers()
     before = counts()  # the key's own nodes
     port = free_port()
@@ -126,6 +142,7 @@ def bench_http(folder: Path, manifest: dict[str, Any], doc_events: int) -> dict[
                 time.sleep(0.2)
             accepted = sent = documents_sent = 0
             post_s = 0.0
+            pending: list[str] = []
             started = time.perf_counter()
             for body, count in documents(folder, manifest, doc_events):
                 posted = time.perf_counter()
@@ -140,17 +157,12 @@ def bench_http(folder: Path, manifest: dict[str, Any], doc_events: int) -> dict[
                 post_s += time.perf_counter() - posted
                 if response.status_code != 202:
                     raise SystemExit(f"capture refused: {response.status_code} {response.text}")
-                location = response.headers["Location"]
-                while True:
-                    job = http.get(location).json()
-                    if not job.get("running"):
-                        break
-                    time.sleep(0.02)
-                if "acceptedCount" not in job:
-                    raise SystemExit(f"capture job {location} ended without counts: {job}")
-                accepted += job["acceptedCount"]
+                pending.append(response.headers["Location"])
                 sent += count
                 documents_sent += 1
+                if not pipeline:
+                    accepted += _finished(http, pending.pop())
+            accepted += sum(_finished(http, location) for location in pending)
             wall = time.perf_counter() - started
     finally:
         server.terminate()
@@ -182,7 +194,7 @@ def write_results(
     folder: Path,
     manifest: dict[str, Any],
     bulk: dict[str, Any] | None,
-    http: dict[str, Any] | None,
+    https: list[dict[str, Any]],
 ) -> str:
     """Append a dated section to bench/RESULTS.md; return it."""
     settings = get_settings()
@@ -198,8 +210,8 @@ def write_results(
         f"- machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM, "
         f"Python {info['python']}",
         f"- Neo4j: {neo4j_version()} at {settings.neo4j_uri}, same machine "
-        f"(heap {os.environ.get('TRACE_NEO4J_HEAP', '?')}, "
-        f"page cache {os.environ.get('TRACE_NEO4J_PAGECACHE', '?')})",
+        f"(heap {os.environ.get('TRACE_NEO4J_HEAP', settings.neo4j_heap)}, "
+        f"page cache {os.environ.get('TRACE_NEO4J_PAGECACHE', settings.neo4j_pagecache)})",
         f"- git commit: {git_commit()}",
         "",
         "| path | events | wall time | events/s | other |",
@@ -212,11 +224,16 @@ def write_results(
             f"| {bulk['accepted']:,} | {bulk['wall_s']:.1f} s | **{bulk['events_per_s']:,.0f}** "
             f"| peak RSS {bulk['peak_rss_mib']:.0f} MiB; graph {nodes:,} nodes, {rels:,} rels |"
         )
-    if http is not None:
+    for http in https:
         nodes, rels = http["graph"]
+        mode = (
+            "posted back to back, jobs polled at the end"
+            if http["pipeline"]
+            else "sequential, each job polled to completion"
+        )
         lines.append(
             f"| HTTP `POST /epcis/capture` ({http['documents']} documents of ≤{args.doc_events:,} "
-            f"events, sequential, job polled to completion) | {http['accepted']:,} "
+            f"events, {mode}) | {http['accepted']:,} "
             f"| {http['wall_s']:.1f} s | **{http['events_per_s']:,.0f}** "
             f"| upload + parse before 202: {http['post_s']:.1f} s; graph {nodes:,} nodes, "
             f"{rels:,} rels |"
@@ -253,7 +270,8 @@ def main() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
     folder, manifest = dataset(args.events, args.seed, args.events_per_file)
-    bulk = http = None
+    bulk = None
+    https: list[dict[str, Any]] = []
     if not args.skip_bulk:
         wipe()
         print("bulk load …", flush=True)
@@ -262,19 +280,21 @@ def main() -> None:
             f"  {bulk['accepted']:,} events in {bulk['wall_s']:.1f} s = "
             f"{bulk['events_per_s']:,.0f} events/s, peak RSS {bulk['peak_rss_mib']:.0f} MiB"
         )
-    if not args.skip_http:
+    for pipeline in () if args.skip_http else (False, True):
         wipe()
-        print("HTTP capture …", flush=True)
-        http = bench_http(folder, manifest, args.doc_events)
+        print(f"HTTP capture ({'pipelined' if pipeline else 'sequential'}) …", flush=True)
+        http = bench_http(folder, manifest, args.doc_events, pipeline) | {"pipeline": pipeline}
         print(
             f"  {http['accepted']:,} events in {http['wall_s']:.1f} s = "
             f"{http['events_per_s']:,.0f} events/s ({http['documents']} documents)"
         )
-    # HTTP capture adds one CaptureJob node per document
-    if bulk and http and bulk["graph"] != (http["graph"][0] - http["documents"], http["graph"][1]):
-        print(f"warning: graphs differ: bulk {bulk['graph']}, HTTP {http['graph']}")
+        https.append(http)
+        # HTTP capture adds one CaptureJob node per document
+        graph = (http["graph"][0] - http["documents"], http["graph"][1])
+        if bulk and bulk["graph"] != graph:
+            print(f"warning: graphs differ: bulk {bulk['graph']}, HTTP {http['graph']}")
     if not args.no_record:
-        print(write_results(args, folder, manifest, bulk, http))
+        print(write_results(args, folder, manifest, bulk, https))
 
 
 if __name__ == "__main__":

@@ -172,6 +172,21 @@ def keys_revoke(
     console.print("API key revoked")
 
 
+@db_app.command("wipe")
+def db_wipe(
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete everything.")] = False,
+) -> None:
+    """Delete every node and relationship of TRACE_NEO4J_DATABASE (the schema stays)."""
+    from trace_engine.graph.maintenance import wipe
+
+    settings = get_settings()
+    if not yes:
+        raise _fail(f"this deletes everything in {settings.neo4j_uri}: add --yes to go ahead")
+    with make_driver(settings) as driver:
+        wipe(driver, settings.neo4j_database)
+    console.print("The graph is empty")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address [default: TRACE_API_HOST]")] = None,

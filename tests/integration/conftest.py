@@ -14,6 +14,7 @@ from api.main import create_app
 from trace_engine.config import Settings
 from trace_engine.graph.catalog import query
 from trace_engine.graph.driver import make_driver
+from trace_engine.graph.maintenance import wipe
 from trace_engine.graph.schema import apply_schema
 from trace_engine.keys import KeyCreate, KeyService
 
@@ -28,8 +29,7 @@ def driver(settings: Settings) -> Iterator[Driver]:
 @pytest.fixture(autouse=True)
 def empty_graph(driver: Driver, settings: Settings) -> None:
     """Wipe the graph before each test (the schema stays)."""
-    with driver.session(database=settings.neo4j_database) as session:
-        session.run(query("wipe")).consume()
+    wipe(driver, settings.neo4j_database)
 
 
 @pytest.fixture

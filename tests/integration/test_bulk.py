@@ -19,7 +19,7 @@ from neo4j import Driver
 from trace_engine.bulk import Format, load_file
 from trace_engine.config import Settings
 from trace_engine.epcis import parse_xml
-from trace_engine.graph.catalog import query
+from trace_engine.graph.maintenance import wipe as wipe_graph
 from trace_engine.ingest import CaptureOutcome, ErrorBehaviour, Ingestor
 from trace_engine.seed.generator import generate
 
@@ -59,8 +59,7 @@ def event_count(driver: Driver, settings: Settings) -> int:
 
 
 def wipe(driver: Driver, settings: Settings) -> None:
-    with driver.session(database=settings.neo4j_database) as session:
-        session.run(query("wipe")).consume()
+    wipe_graph(driver, settings.neo4j_database)
 
 
 def totals(report: Path) -> dict[str, int]:
