@@ -57,7 +57,7 @@ class FileReport:
 
     @property
     def total(self) -> int:
-        return len(self.outcome.results)
+        return self.outcome.total
 
     @property
     def accepted(self) -> int:

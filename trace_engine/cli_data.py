@@ -118,7 +118,7 @@ def _bulk_load(
             )
 
             def batch_done(path: Path, outcome: CaptureOutcome) -> None:
-                progress.update(task, description=f"{path.name}: {len(outcome.results):,} events")
+                progress.update(task, description=f"{path.name}: {outcome.total:,} events")
 
             return load_files(
                 ingestor,

@@ -77,10 +77,28 @@ class CaptureOutcome:
     """Per-event results of one capture, with counts like a retailer's EPCIS batch response."""
 
     results: list[EventResult] = field(default_factory=list)
+    # results folded into counts (bulk loading keeps only the rejected ones, so its memory
+    # does not grow with the file)
+    folded: dict[Status, int] = field(default_factory=dict)
 
     def count(self, status: Status) -> int:
         """How many events ended with `status`."""
-        return sum(1 for r in self.results if r.status is status)
+        return self.folded.get(status, 0) + sum(1 for r in self.results if r.status is status)
+
+    @property
+    def total(self) -> int:
+        """How many events there were."""
+        return sum(self.folded.values()) + len(self.results)
+
+    def fold(self) -> None:
+        """Keep only the rejected events' results; count the others."""
+        kept = []
+        for result in self.results:
+            if result.status is Status.REJECTED:
+                kept.append(result)
+            else:
+                self.folded[result.status] = self.folded.get(result.status, 0) + 1
+        self.results = kept
 
     @property
     def accepted(self) -> int:
@@ -105,7 +123,7 @@ class CaptureOutcome:
         """The counts and per-event results as JSON."""
         return {
             "batchStatus": self.batch_status,
-            "totalCount": len(self.results),
+            "totalCount": self.total,
             "acceptedCount": self.accepted,
             "rejectedCount": self.rejected,
             "duplicateCount": self.duplicates,
@@ -162,6 +180,7 @@ class Ingestor:
             # repeats across batches are found by the database, within a batch here
             accepted = _accept_unique(batch, outcome)
             self._store(accepted, outcome, None, org, None)
+            outcome.fold()
             if progress is not None:
                 progress(outcome)
         return outcome
@@ -264,12 +283,12 @@ def _accept_unique(
     accepted: list[tuple[int, Event]] = []
     for item in items:
         position = len(outcome.results)
+        index = outcome.total  # streaming and whole documents both arrive in document order
         if isinstance(item, Rejected):
             outcome.results.append(
                 EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
             )
             continue
-        index = position  # streaming and whole documents both arrive in document order
         identity = (item.event_id, _declares_error(item))
         if identity in seen:
             outcome.results.append(
