@@ -8,10 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +26,7 @@ from trace_engine.graph.catalog import query  # noqa: E402
 from trace_engine.graph.driver import make_driver  # noqa: E402
 from trace_engine.graph.maintenance import wipe as wipe_graph  # noqa: E402
 from trace_engine.graph.schema import apply_schema  # noqa: E402
+from trace_engine.keys import KeyCreate, KeyService  # noqa: E402
 from trace_engine.seed.generator import MANIFEST_NAME, generate  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -108,6 +112,51 @@ def neo4j_version() -> str:
             query("server_version"), database_=settings.neo4j_database
         )
     return f"{records[0]['name']} {records[0]['version']} {records[0]['edition']}"
+
+
+def api_key(org: str, scopes: list[str], name: str) -> str:
+    """A fresh key of `org` that the rate limit will not stop (made straight in Neo4j)."""
+    settings = get_settings()
+    with make_driver(settings) as driver:
+        apply_schema(driver, settings.neo4j_database)
+        request = KeyCreate.model_validate(
+            {"name": name, "scopes": scopes, "rate_limit_per_hour": 10_000_000}
+        )
+        _, secret = KeyService(driver, settings.neo4j_database).create_key(org, request)
+    return secret
+
+
+@contextmanager
+def serving(log: Path | None = None) -> Iterator[str]:
+    """`trace-engine serve` on a free loopback port, healthy; yields its base URL."""
+    port = free_port()
+    out = log.open("wb") if log else subprocess.DEVNULL
+    server = subprocess.Popen(
+        [sys.executable, "-m", "trace_engine", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(
+                    f"trace-engine serve did not come up{f'; see {log}' if log else ''}"
+                )
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if log:
+            out.close()  # type: ignore[union-attr]
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

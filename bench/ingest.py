@@ -32,12 +32,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
     RESULTS,
+    api_key,
     counts,
     dataset,
-    free_port,
     git_commit,
     machine,
     neo4j_version,
+    serving,
     wipe,
 )
 from trace_engine.config import get_settings  # noqa: E402
@@ -80,25 +81,6 @@ def documents(folder: Path, manifest: dict[str, Any], size: int) -> Iterator[tup
             yield orjson.dumps(document), len(chunk)
 
 
-def api_key_headers() -> dict[str, str]:
-    """An `Authorization` header with a fresh write key of the default org, when the API has
-    keys (the graph was just wiped, so the key is made here)."""
-    try:
-        from trace_engine.keys import KeyCreate, KeyService
-    except ImportError:  # an API without keys
-        return {}
-    from trace_engine.graph.driver import make_driver
-
-    settings = get_settings()
-    with make_driver(settings) as driver:
-        service = KeyService(driver, settings.neo4j_database)
-        request = KeyCreate.model_validate(
-            {"name": "bench-ingest", "scopes": ["write"], "rate_limit_per_hour": 10_000_000}
-        )
-        _, secret = service.create_key(settings.default_org, request)
-    return {"Authorization": f"Bearer {secret}"}
-
-
 def _finished(http: httpx.Client, location: str) -> int:
     """Poll a capture job until it has run; its accepted count."""
     while True:
@@ -117,57 +99,36 @@ def bench_http(
     """POST every event to a real `trace-engine serve`: one document at a time, each job
     polled to completion before the next (default), or (`pipeline`) the next document posted
     as soon as the previous one is accepted (202), the jobs polled at the end."""
-    auth = api_key_headers()
+    auth = {"Authorization": f"Bearer {api_key(get_settings().default_org, ['write'], 'bench')}"}
     before = counts()  # the key's own nodes
-    port = free_port()
-    log = (folder / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "trace_engine", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=600, headers=auth) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if http.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit(f"trace-engine serve did not come up; see {log.name}")
-                time.sleep(0.2)
-            accepted = sent = documents_sent = 0
-            post_s = 0.0
-            pending: list[str] = []
-            started = time.perf_counter()
-            for body, count in documents(folder, manifest, doc_events):
-                posted = time.perf_counter()
-                response = http.post(
-                    "/epcis/capture",
-                    content=body,
-                    headers={
-                        "Content-Type": "application/ld+json",
-                        "GS1-Capture-Error-Behaviour": "proceed",
-                    },
-                )
-                post_s += time.perf_counter() - posted
-                if response.status_code != 202:
-                    raise SystemExit(f"capture refused: {response.status_code} {response.text}")
-                pending.append(response.headers["Location"])
-                sent += count
-                documents_sent += 1
-                if not pipeline:
-                    accepted += _finished(http, pending.pop())
-            accepted += sum(_finished(http, location) for location in pending)
-            wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    with (
+        serving(folder / "serve.log") as base,
+        httpx.Client(base_url=base, timeout=600, headers=auth) as http,
+    ):
+        accepted = sent = documents_sent = 0
+        post_s = 0.0
+        pending: list[str] = []
+        started = time.perf_counter()
+        for body, count in documents(folder, manifest, doc_events):
+            posted = time.perf_counter()
+            response = http.post(
+                "/epcis/capture",
+                content=body,
+                headers={
+                    "Content-Type": "application/ld+json",
+                    "GS1-Capture-Error-Behaviour": "proceed",
+                },
+            )
+            post_s += time.perf_counter() - posted
+            if response.status_code != 202:
+                raise SystemExit(f"capture refused: {response.status_code} {response.text}")
+            pending.append(response.headers["Location"])
+            sent += count
+            documents_sent += 1
+            if not pipeline:
+                accepted += _finished(http, pending.pop())
+        accepted += sum(_finished(http, location) for location in pending)
+        wall = time.perf_counter() - started
     if accepted != sent:
         raise SystemExit(f"HTTP capture accepted {accepted} of {sent} events")
     return {

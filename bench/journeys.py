@@ -13,38 +13,22 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import append_results, free_port, section_header  # noqa: E402
-from trace_engine.config import get_settings  # noqa: E402
-from trace_engine.graph.driver import make_driver  # noqa: E402
-from trace_engine.graph.schema import apply_schema  # noqa: E402
-from trace_engine.keys import KeyCreate, KeyService  # noqa: E402
+from bench.common import api_key, append_results, section_header, serving  # noqa: E402
 
 ORG = "bench-journeys"
 BASE = "/api/v1/product/traceability"
-
-
-def make_key() -> str:
-    """An admin key of ORG, straight through the key service."""
-    settings = get_settings()
-    with make_driver(settings) as driver:
-        apply_schema(driver, settings.neo4j_database)
-        _, secret = KeyService(driver, settings.neo4j_database).create_key(
-            ORG, KeyCreate(name="bench/journeys.py", scopes=["admin"], rate_limit_per_hour=100_000)
-        )
-    return secret
 
 
 def stages(count: int) -> list[dict[str, Any]]:
@@ -63,17 +47,6 @@ def stages(count: int) -> list[dict[str, Any]]:
         }
         for n in range(1, count + 1)
     ]
-
-
-def wait_healthy(base: str) -> None:
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("trace-engine serve did not become healthy")
 
 
 def run(http: httpx.Client, body: dict[str, Any], count: int) -> tuple[float, float]:
@@ -108,26 +81,14 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="Print, do not append")
     args = parser.parse_args()
 
-    secret = make_key()
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/trace-engine"), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ.copy(),
-    )
-    base = f"http://127.0.0.1:{port}"
+    secret = api_key(ORG, ["admin"], "bench/journeys.py")
     body = {"stages": stages(args.stages)}
-    size_kb = len(httpx.Request("POST", base, json=body).content) / 1024
-    try:
-        wait_healthy(base)
+    size_kb = len(orjson.dumps(body)) / 1024
+    with serving() as base:
         headers = {"Authorization": f"Bearer {secret}"}
         with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
             run(http, body, args.stages)  # warm-up: query plans, page cache
             results = [run(http, body, args.stages) for _ in range(args.runs)]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     creates = [c * 1000 for c, _ in results]
     updates = [u * 1000 for _, u in results]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
 import statistics
@@ -30,17 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    api_key,
     append_results,
     dataset,
-    free_port,
     percentiles,
     section_header,
+    serving,
     wipe,
 )
 from trace_engine.config import get_settings  # noqa: E402
-from trace_engine.graph.driver import make_async_driver, make_driver  # noqa: E402
+from trace_engine.graph.driver import make_async_driver  # noqa: E402
 from trace_engine.graph.trace import fetch_lineage  # noqa: E402
-from trace_engine.keys import KeyCreate, KeyService  # noqa: E402
 from trace_engine.seed.generator import load_truth, truth_trace  # noqa: E402
 from trace_engine.trace import TraceCache, TraceParams, TraceService  # noqa: E402
 
@@ -103,34 +102,10 @@ def load(folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def bench_key() -> str:
-    """An API key of ORG that the rate limit will not stop."""
-    settings = get_settings()
-    with make_driver(settings) as driver:
-        _, secret = KeyService(driver, settings.neo4j_database).create_key(
-            ORG, KeyCreate(name="bench/trace.py", scopes=["read"], rate_limit_per_hour=10_000_000)
-        )
-    return secret
-
-
 def over_http(lots: list[tuple[str, int]], wrk_seconds: int) -> dict[str, Any]:
-    secret = bench_key()
+    secret = api_key(ORG, ["read"], "bench/trace.py")
     auth = {"Authorization": f"Bearer {secret}"}
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/trace-engine"), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ.copy(),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with serving() as base:
         latencies = []
         with httpx.Client(base_url=base, timeout=30, headers=auth) as client:
             for lot, _ in lots[:20]:
@@ -168,9 +143,6 @@ def over_http(lots: list[tuple[str, int]], wrk_seconds: int) -> dict[str, Any]:
             result["cached_traces_per_s"] = float(rps.split()[1])
             result["cached_wrk"] = "wrk -t2 -c16 (one lot, cache warm)"
         return result
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:
