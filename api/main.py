@@ -16,6 +16,7 @@ from trace_engine.config import Settings, get_settings
 from trace_engine.graph.driver import make_async_driver, make_driver
 from trace_engine.graph.schema import apply_schema_async
 from trace_engine.keys import KeyService
+from trace_engine.runtime import tune_gc
 from trace_engine.trace import TraceCache, TraceService
 
 log = logging.getLogger("trace_engine.api")
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await apply_schema_async(driver, settings.neo4j_database)
         except Exception as exc:  # the API still starts; /health reports the reason
             log.warning("schema not applied at start-up: %s", exc)
+        tune_gc()
         try:
             yield
         finally:

@@ -1,8 +1,9 @@
 """Bulk loading: stream big EPCIS JSON-LD and XML files into the graph, batch by batch.
 
 A file is read twice: once for its header (the `@context` and master data), once for its
-events, which are parsed, normalised and written a batch at a time by `Ingestor.load`, so
-memory does not grow with the size of the document. Each batch is one transaction that first
+events, which are parsed, normalised and written a batch at a time by `Ingestor.load` (the
+next batch is parsed while the last is written), so memory does not grow with the size of the
+document. Each batch is one transaction that first
 asks the database which of its events exist, so loading a file again after a crash, or
 loading it twice, stores nothing twice.
 """
@@ -10,8 +11,6 @@ loading it twice, stores nothing twice.
 from __future__ import annotations
 
 import enum
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,68 +184,6 @@ def _events(
         report.error = str(exc)
 
 
-class _Failed:
-    """The exception the reading thread ended with, handed to the writing thread."""
-
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-_CHUNK = 500  # at most this many events handed from the reading thread at a time
-
-
-def _read_ahead(items: Iterator[Event | Rejected], batch: int) -> Iterator[Event | Rejected]:
-    """`items`, produced by a worker thread up to about two batches ahead of the consumer.
-
-    Parsing and validation are CPU-bound Python; a batch write mostly waits on Neo4j (the GIL
-    is released meanwhile), so reading the next batch while the last one is written overlaps
-    the two. Memory stays bounded by the queue.
-    """
-    size = min(_CHUNK, batch)
-    chunks: queue.Queue[list[Event | Rejected] | _Failed | None] = queue.Queue(
-        max(1, 2 * batch // size)
-    )
-    stop = threading.Event()
-
-    def put(chunk: list[Event | Rejected] | _Failed | None) -> bool:
-        while not stop.is_set():
-            try:
-                chunks.put(chunk, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            chunk: list[Event | Rejected] = []
-            for item in items:
-                chunk.append(item)
-                if len(chunk) >= size:
-                    if not put(chunk):
-                        return
-                    chunk = []
-            if chunk and not put(chunk):
-                return
-            put(None)
-        except BaseException as exc:  # handed over and raised in the consumer
-            put(_Failed(exc))
-
-    worker = threading.Thread(target=produce, name="bulk-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            got = chunks.get()
-            if got is None:
-                return
-            if isinstance(got, _Failed):
-                raise got.exc
-            yield from got
-    finally:
-        stop.set()  # the consumer stopped early (a write failed): let the reader end
-        worker.join()
-
-
 def load_file(
     ingestor: Ingestor,
     path: Path,
@@ -266,7 +203,7 @@ def load_file(
         report.error = str(exc)
         return report
     report.ignored_master_data = master.ignored_master_data
-    events = _read_ahead(_events(path, fmt, context, report, on_bytes), ingestor.batch_size)
+    events = _events(path, fmt, context, report, on_bytes)
     report.outcome = ingestor.load(events, master, org, progress=on_batch)
     if report.error is None and not report.total and not (master.facilities or master.products):
         report.error = (

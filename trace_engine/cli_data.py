@@ -24,6 +24,7 @@ from rich.table import Table
 from trace_engine.bulk import FileReport, Format, expand_paths, load_files
 from trace_engine.config import get_settings
 from trace_engine.ingest import CaptureOutcome
+from trace_engine.runtime import tune_gc
 
 seed_app = typer.Typer(
     help="The worked examples (mango, recall-demo) and the synthetic supply-chain generator.",
@@ -109,6 +110,7 @@ def _bulk_load(
 
     settings = get_settings()
     paths = expand_paths(files)
+    tune_gc()
     sizes = sum(p.stat().st_size for p in paths if p.is_file())
     try:
         with make_driver(settings) as driver, _progress() as progress:

@@ -33,6 +33,7 @@ from trace_engine.graph.events import (
     write_rows,
 )
 from trace_engine.identifiers import Identifier
+from trace_engine.pipeline import read_ahead
 
 
 class ErrorBehaviour(enum.StrEnum):
@@ -131,6 +132,67 @@ class CaptureOutcome:
         }
 
 
+@dataclass
+class Batch:
+    """Events ready to write: a result per item, and the rows of the valid ones.
+
+    Built before the transaction opens (in bulk loading, by the read-ahead thread while the
+    previous batch is written), so the transaction only checks for duplicates and writes.
+    """
+
+    results: list[EventResult]
+    accepted: list[tuple[int, Event]]  # (position in `results`, event)
+    master: ParsedDocument | None
+    org: str
+    capture_id: str | None
+    record_time: str
+    rows: GraphRows  # of every accepted event, `rows.events` in the order of `accepted`
+
+    @property
+    def events(self) -> list[Event]:
+        return [event for _, event in self.accepted]
+
+
+def prepare(
+    items: Iterable[Event | Rejected],
+    org: str,
+    capture_id: str | None = None,
+    master: ParsedDocument | None = None,
+    first_index: int = 0,
+) -> Batch:
+    """A result per item (the item at `first_index` is the document's first) and the rows of
+    the valid events.
+
+    An eventID repeated in the batch is a duplicate, unless the repeat declares an error
+    in the first (EPCIS error declaration), which is kept and applied after it.
+    """
+    results: list[EventResult] = []
+    accepted: list[tuple[int, Event]] = []
+    seen: set[tuple[str, bool]] = set()
+    for offset, item in enumerate(items):
+        if isinstance(item, Rejected):
+            results.append(
+                EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
+            )
+            continue
+        index = first_index + offset
+        identity = (item.event_id, _declares_error(item))
+        if identity in seen:
+            results.append(
+                EventResult(
+                    index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
+                )
+            )
+            continue
+        seen.add(identity)
+        accepted.append((len(results), item))
+        results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+    record_time = now_utc()
+    events = [event for _, event in accepted]
+    rows = build_rows(events, master, org, capture_id, record_time)
+    return Batch(results, accepted, master, org, capture_id, record_time, rows)
+
+
 class Ingestor:
     """Writes parsed events into Neo4j for one org, in batches of managed transactions."""
 
@@ -156,14 +218,17 @@ class Ingestor:
         capture_id: str | None = None,
     ) -> CaptureOutcome:
         """Store a whole document in one transaction (all or nothing unless `proceed`)."""
+        batch = prepare(document.items, org, capture_id, document)
         outcome = CaptureOutcome()
-        accepted = _accept_unique(document.items, outcome)
-        if outcome.rejected and behaviour is ErrorBehaviour.ROLLBACK:
-            for result in outcome.results:
+        if any(r.status is Status.REJECTED for r in batch.results) and (
+            behaviour is ErrorBehaviour.ROLLBACK
+        ):
+            for result in batch.results:
                 if result.status is not Status.REJECTED:
                     result.status = Status.NOT_STORED
+            outcome.results = batch.results
             return outcome
-        self._store(accepted, outcome, document, org, capture_id)
+        self._write(batch, outcome)
         return outcome
 
     def load(
@@ -173,44 +238,49 @@ class Ingestor:
         org: str,
         progress: Callable[[CaptureOutcome], None] | None = None,
     ) -> CaptureOutcome:
-        """Stream events into the graph, one transaction per batch (bulk loading, `proceed`)."""
+        """Stream events into the graph, one transaction per batch (bulk loading, `proceed`).
+
+        The next batch is parsed and prepared in a worker thread while the last one is written.
+        """
         outcome = CaptureOutcome()
-        self._store([], outcome, master, org, None)
-        for batch in _batches(items, self.batch_size):
-            # repeats across batches are found by the database, within a batch here
-            accepted = _accept_unique(batch, outcome)
-            self._store(accepted, outcome, None, org, None)
+        for batch in read_ahead(self._prepared(items, master, org), name="ingest-prepare"):
+            self._write(batch, outcome)
             outcome.fold()
             if progress is not None:
                 progress(outcome)
         return outcome
 
-    def _store(
-        self,
-        accepted: list[tuple[int, Event]],
-        outcome: CaptureOutcome,
-        master: ParsedDocument | None,
-        org: str,
-        capture_id: str | None,
-    ) -> None:
-        events = [event for _, event in accepted]
-        record_time = now_utc()
+    def _prepared(
+        self, items: Iterable[Event | Rejected], master: ParsedDocument, org: str
+    ) -> Iterator[Batch]:
+        """The stream cut into prepared batches; the first carries the master data."""
+        first_index = 0
+        pending: ParsedDocument | None = master
+        for chunk in _batches(items, self.batch_size):
+            yield prepare(chunk, org, None, pending, first_index)
+            first_index += len(chunk)
+            pending = None
+        if pending is not None:  # master data and no events
+            yield prepare([], org, None, pending)
+
+    def _write(self, batch: Batch, outcome: CaptureOutcome) -> None:
+        """Write one prepared batch and add its results to `outcome`."""
+        first = len(outcome.results)
+        outcome.results.extend(batch.results)
         with self.driver.session(database=self.database) as session:
             for attempt in range(3):
                 try:
-                    duplicates = session.execute_write(
-                        _write_batch, events, master, org, capture_id, record_time
-                    )
+                    duplicates = session.execute_write(_write_batch, batch)
                     break
                 except ConstraintError:
                     # another writer stored one of these events between our check and our
                     # write; the retry sees it and reports it as a duplicate
                     if attempt == 2:
                         raise
-        if self.on_write is not None and events:
-            self.on_write(touched_instances(events))
+        if self.on_write is not None and batch.accepted:
+            self.on_write(touched_instances(batch.events))
         for position in duplicates:
-            result = outcome.results[accepted[position][0]]
+            result = outcome.results[first + batch.accepted[position][0]]
             result.status = Status.DUPLICATE
             result.reason = "already captured"
 
@@ -232,15 +302,9 @@ def _declares_error(event: Event) -> bool:
     return "errorDeclaration" in event.raw
 
 
-def _write_batch(
-    tx: ManagedTransaction,
-    events: list[Event],
-    master: ParsedDocument | None,
-    org: str,
-    capture_id: str | None,
-    record_time: str,
-) -> set[int]:
+def _write_batch(tx: ManagedTransaction, batch: Batch) -> set[int]:
     """Write the new events of a batch; return the positions of those that were duplicates."""
+    events = batch.events
     existing = existing_event_ids(tx, [e.event_id for e in events]) if events else set()
     new: list[Event] = []
     new_ids: set[str] = set()
@@ -254,7 +318,11 @@ def _write_batch(
             declarations.append((position, event))
         else:
             duplicates.add(position)
-    write_rows(tx, build_rows(new, master, org, capture_id, record_time))
+    rows = batch.rows
+    if len(new) < len(events):
+        # a duplicate stores nothing, not even the nodes it names: rebuild without them
+        rows = build_rows(new, batch.master, batch.org, batch.capture_id, batch.record_time)
+    write_rows(tx, rows)
     if declarations:
         applied = apply_error_declarations(
             tx,
@@ -269,38 +337,6 @@ def _write_batch(
         )
         duplicates |= {p for p, event in declarations if event.event_id not in applied}
     return duplicates
-
-
-def _accept_unique(
-    items: Iterable[Event | Rejected], outcome: CaptureOutcome
-) -> list[tuple[int, Event]]:
-    """Record a result per item; return the valid events (with their result's position).
-
-    An eventID repeated in the document is a duplicate, unless the repeat declares an error
-    in the first (EPCIS error declaration), which is kept and applied after it.
-    """
-    seen: set[tuple[str, bool]] = set()
-    accepted: list[tuple[int, Event]] = []
-    for item in items:
-        position = len(outcome.results)
-        index = outcome.total  # streaming and whole documents both arrive in document order
-        if isinstance(item, Rejected):
-            outcome.results.append(
-                EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
-            )
-            continue
-        identity = (item.event_id, _declares_error(item))
-        if identity in seen:
-            outcome.results.append(
-                EventResult(
-                    index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
-                )
-            )
-            continue
-        seen.add(identity)
-        accepted.append((position, item))
-        outcome.results.append(EventResult(index, item.event_id, Status.ACCEPTED))
-    return accepted
 
 
 def _batches(items: Iterable[Event | Rejected], size: int) -> Iterator[list[Event | Rejected]]:
