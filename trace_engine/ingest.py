@@ -193,6 +193,76 @@ def prepare(
     return Batch(results, accepted, master, org, capture_id, record_time, rows)
 
 
+class MissingNodes(Exception):
+    """The events statement found fewer target nodes than it was given: a node this process
+    had written was deleted since (a wipe, an analyst in Browser)."""
+
+
+class KnownNodes:
+    """The nodes this process has seen committed, so a batch can leave out their rows.
+
+    Most rows of a batch name nodes an earlier batch wrote: a facility named by every event at
+    it, a lot named by every event after its commissioning. A row is left out when its node,
+    every alias in it, and (for an instance) its product are known and it has nothing to set
+    (no master data, no lot data). The events statement still MATCHes each target, and
+    `_write_batch` checks it linked every one: if a known node has gone, the batch is rolled
+    back, everything is forgotten and the batch is written again in full.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit  # past this many keys, start again from nothing (bounded memory)
+        self._nodes: set[tuple[str, str]] = set()  # (table, canonical key)
+        self._aliases: set[str] = set()
+
+    def forget(self) -> None:
+        self._nodes = set()
+        self._aliases = set()
+
+    def remember(self, rows: GraphRows) -> None:
+        """Record the node rows of a committed batch."""
+        if len(self._nodes) + len(self._aliases) > self.limit:
+            self.forget()
+        nodes, aliases = self._nodes, self._aliases
+        for table, table_rows in _node_tables(rows):
+            for row in table_rows:
+                nodes.add((table, row["id"]))
+                aliases.update(row["aliases"])
+
+    def prune(self, rows: GraphRows) -> GraphRows:
+        """`rows` without the node rows that would change nothing."""
+        nodes, aliases = self._nodes, self._aliases
+
+        def needed(table: str, row: dict[str, Any], data: str | None) -> bool:
+            return (
+                (table, row["id"]) not in nodes
+                or bool(data and row[data])
+                or not aliases.issuperset(row["aliases"])
+            )
+
+        instances = [r for r in rows.instances if needed("instances", r, "lotData")]
+        # an instance written now links to its product: keep the product's row too
+        linked = {r["productId"] for r in instances}
+        return GraphRows(
+            facilities=[r for r in rows.facilities if needed("facilities", r, "attributes")],
+            parties=[r for r in rows.parties if needed("parties", r, None)],
+            products=[
+                r for r in rows.products if r["id"] in linked or needed("products", r, "attributes")
+            ],
+            instances=instances,
+            events=rows.events,
+            lineage=rows.lineage,
+        )
+
+
+def _node_tables(rows: GraphRows) -> tuple[tuple[str, list[dict[str, Any]]], ...]:
+    return (
+        ("facilities", rows.facilities),
+        ("parties", rows.parties),
+        ("products", rows.products),
+        ("instances", rows.instances),
+    )
+
+
 class Ingestor:
     """Writes parsed events into Neo4j for one org, in batches of managed transactions."""
 
@@ -209,6 +279,7 @@ class Ingestor:
         # told the canonical keys of the product instances each committed batch touched
         # (the trace cache drops the traces that contain them)
         self.on_write = on_write
+        self.known = KnownNodes()
 
     def capture(
         self,
@@ -243,7 +314,7 @@ class Ingestor:
         The next batch is parsed and prepared in a worker thread while the last one is written.
         """
         outcome = CaptureOutcome()
-        for batch in read_ahead(self._prepared(items, master, org), name="ingest-prepare"):
+        for batch in read_ahead(self._prepared(items, master, org), depth=1, name="ingest-prepare"):
             self._write(batch, outcome)
             outcome.fold()
             if progress is not None:
@@ -270,13 +341,19 @@ class Ingestor:
         with self.driver.session(database=self.database) as session:
             for attempt in range(3):
                 try:
-                    duplicates = session.execute_write(_write_batch, batch)
+                    duplicates, written = session.execute_write(_write_batch, batch, self.known)
                     break
                 except ConstraintError:
                     # another writer stored one of these events between our check and our
                     # write; the retry sees it and reports it as a duplicate
                     if attempt == 2:
                         raise
+                except MissingNodes:
+                    # a node we had written is gone: write every row this time
+                    if attempt == 2:
+                        raise
+                    self.known.forget()
+        self.known.remember(written)
         if self.on_write is not None and batch.accepted:
             self.on_write(touched_instances(batch.events))
         for position in duplicates:
@@ -302,8 +379,11 @@ def _declares_error(event: Event) -> bool:
     return "errorDeclaration" in event.raw
 
 
-def _write_batch(tx: ManagedTransaction, batch: Batch) -> set[int]:
-    """Write the new events of a batch; return the positions of those that were duplicates."""
+def _write_batch(
+    tx: ManagedTransaction, batch: Batch, known: KnownNodes
+) -> tuple[set[int], GraphRows]:
+    """Write the new events of a batch; return the positions of those that were duplicates
+    and the rows written (before the known nodes were left out)."""
     events = batch.events
     existing = existing_event_ids(tx, [e.event_id for e in events]) if events else set()
     new: list[Event] = []
@@ -322,7 +402,10 @@ def _write_batch(tx: ManagedTransaction, batch: Batch) -> set[int]:
     if len(new) < len(events):
         # a duplicate stores nothing, not even the nodes it names: rebuild without them
         rows = build_rows(new, batch.master, batch.org, batch.capture_id, batch.record_time)
-    write_rows(tx, rows)
+    pruned = known.prune(rows)
+    linked = write_rows(tx, pruned)
+    if linked != rows.event_relationships():
+        raise MissingNodes(f"{rows.event_relationships() - linked} event targets not found")
     if declarations:
         applied = apply_error_declarations(
             tx,
@@ -336,7 +419,7 @@ def _write_batch(tx: ManagedTransaction, batch: Batch) -> set[int]:
             ],
         )
         duplicates |= {p for p, event in declarations if event.event_id not in applied}
-    return duplicates
+    return duplicates, rows
 
 
 def _batches(items: Iterable[Event | Rejected], size: int) -> Iterator[list[Event | Rejected]]:

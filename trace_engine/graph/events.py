@@ -31,6 +31,13 @@ class GraphRows:
     events: list[dict[str, Any]] = field(default_factory=list)  # with their relationships
     lineage: list[dict[str, Any]] = field(default_factory=list)
 
+    def event_relationships(self) -> int:
+        """How many relationships the events statement makes (one per target it names)."""
+        return sum(
+            len(e["instances"]) + len(e["products"]) + len(e["facilities"]) + len(e["parties"])
+            for e in self.events
+        )
+
 
 def existing_event_ids(tx: ManagedTransaction, event_ids: list[str]) -> set[str]:
     """The subset of `event_ids` already stored."""
@@ -44,12 +51,20 @@ def apply_error_declarations(tx: ManagedTransaction, rows: list[dict[str, Any]])
     return set(record["applied"]) if record else set()
 
 
-def write_rows(tx: ManagedTransaction, rows: GraphRows) -> None:
-    """Write one batch: master data and nodes first, then events, then their relationships."""
+def write_rows(tx: ManagedTransaction, rows: GraphRows) -> int:
+    """Write one batch: master data and nodes first, then events, then their relationships.
+
+    Returns how many relationships the events statement made: fewer than
+    `rows.event_relationships()` means a target node it MATCHed was not there.
+    """
+    linked = 0
     for name, attribute in _WRITE_ORDER:
         batch = getattr(rows, attribute)
         if batch:
-            tx.run(query(name), rows=batch).consume()
+            summary = tx.run(query(name), rows=batch).consume()
+            if attribute == "events":
+                linked = summary.counters.relationships_created
+    return linked
 
 
 def event_raw(driver: Driver, database: str, event_id: str, orgs: list[str]) -> str | None:
