@@ -125,10 +125,15 @@ class CaptureService:
         return result.event_id
 
     def _finish(self, job_id: str, outcome: CaptureOutcome) -> None:
-        summary = orjson.dumps(outcome.summary()).decode()
+        success, finished_at = outcome.rejected == 0, now_utc()
+        summary = {"success": success, "finishedAt": finished_at, **outcome.summary()}
         with self.driver.session(database=self.database) as session:
             session.execute_write(
-                capture_jobs.finish_job, job_id, outcome.rejected == 0, now_utc(), summary
+                capture_jobs.finish_job,
+                job_id,
+                success,
+                finished_at,
+                orjson.dumps(summary).decode(),
             )
 
 
@@ -137,24 +142,28 @@ def _result_for(index: int, item: Event | Rejected, reason: str) -> EventResult:
 
 
 def job_document(job: dict[str, Any] | None, job_id: str) -> dict[str, Any]:
-    """The CaptureJob resource of the REST bindings, with the per-event account added."""
+    """The CaptureJob resource of the REST bindings, with the per-event account added.
+
+    Whether the job has finished, and how, is read from the one property written last
+    (`summary`, which holds the outcome, `success` and `finishedAt`): a read that runs while
+    the job is being finished can see some of the node's new properties and not others.
+    """
     if job is None:
         raise NotFound("capture job", job_id)
     summary: dict[str, Any] = orjson.loads(job["summary"]) if job.get("summary") else {}
     body: dict[str, Any] = {
         "captureID": job["id"],
         "createdAt": job["createdAt"],
-        "running": job["running"],
-        "success": job["success"],
+        "running": not summary,
+        "success": summary.pop("success", True),
         "captureErrorBehaviour": job["captureErrorBehaviour"],
         "errors": [
             _problem(r) for r in summary.get("results", []) if r["status"] == Status.REJECTED.value
         ],
     }
-    if job.get("finishedAt"):
-        body["finishedAt"] = job["finishedAt"]
     if summary:
-        body.update({k: v for k, v in summary.items()})
+        body["finishedAt"] = summary.pop("finishedAt")
+        body.update(summary)
     else:
         body["totalCount"] = job.get("totalCount")
     return body

@@ -73,8 +73,7 @@ def test_a_known_node_deleted_behind_the_ingestors_back_is_written_again_in_full
     ingestor = Ingestor(driver, settings.neo4j_database)
     assert _capture(ingestor, _event(1)) == 1
     driver.execute_query(
-        "MATCH (n) WHERE n:ProductInstance OR n:Product OR n:Facility OR n:Alias "
-        "DETACH DELETE n",
+        "MATCH (n) WHERE n:ProductInstance OR n:Product OR n:Facility OR n:Alias DETACH DELETE n",
         database_=settings.neo4j_database,
     )
     assert _capture(ingestor, _event(2)) == 1
