@@ -240,7 +240,9 @@ class LocalNeo4j:
                     f"server.memory.heap.max_size={s.neo4j_heap}",
                     f"server.memory.pagecache.size={s.neo4j_pagecache}",
                     "dbms.usage_report.enabled=false",
-                    "db.tx_log.rotation.retention_policy=1 days",
+                    # a day of bulk loads and benchmarks kept tens of GB of transaction logs;
+                    # nothing here reads old logs (no backups, no clustering)
+                    "db.tx_log.rotation.retention_policy=1G size",
                     "",
                 ]
             )

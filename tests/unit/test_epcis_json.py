@@ -139,6 +139,24 @@ def test_rejections_name_field_and_index_among_valid_events() -> None:
     assert (bad_time.index, bad_time.field) == (4, "eventTime")
 
 
+def test_format_errors_name_the_field() -> None:
+    parsed = parse_json(
+        document(
+            event(temperature=5),  # an extension without a prefix
+            event(readPoint={"id": "not a uri"}),
+            event(eventTime="2024-13-45T99:00:00Z"),
+        )
+    )
+    unprefixed, bad_uri, bad_time = parsed.items
+    assert isinstance(unprefixed, Rejected)
+    assert unprefixed.field == "temperature"
+    assert "prefix:name" in unprefixed.reason
+    assert isinstance(bad_uri, Rejected)
+    assert (bad_uri.field, bad_uri.reason) == ("readPoint.id", "must be uri")
+    assert isinstance(bad_time, Rejected)
+    assert (bad_time.field, bad_time.reason) == ("eventTime", "must be date-time")
+
+
 def test_cbv_words_are_expanded() -> None:
     item = normalise_event(
         0,
