@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
+from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction, ResultSummary
 
 from trace_engine.graph.catalog import query
 
@@ -39,16 +39,35 @@ class GraphRows:
         )
 
 
+def _run_on_rows(
+    tx: ManagedTransaction, name: str, key: str, rows: list[Any]
+) -> tuple[ResultSummary, list[Any]]:
+    """Run statement `name` with parameter `key` = `rows`; its summary and its records' values.
+
+    The driver's result summary keeps the parameters, and sits in a reference cycle that
+    outlives the transaction until CPython's cycle collector runs. Handing it a copy of the
+    list that is emptied afterwards keeps each batch's rows (megabytes) from piling up
+    meanwhile: without it, a bulk load's memory grew with the file.
+    """
+    handed = list(rows)
+    try:
+        result = tx.run(query(name), {key: handed})
+        values = [record[0] for record in result]
+        return result.consume(), values
+    finally:
+        handed.clear()
+
+
 def existing_event_ids(tx: ManagedTransaction, event_ids: list[str]) -> set[str]:
     """The subset of `event_ids` already stored."""
-    record = tx.run(query("ingest_existing_events"), eventIds=event_ids).single()
-    return set(record["existing"]) if record else set()
+    _, values = _run_on_rows(tx, "ingest_existing_events", "eventIds", event_ids)
+    return set(values[0]) if values else set()
 
 
 def apply_error_declarations(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:
     """Mark stored events as declared erroneous; return the eventIDs that took a declaration."""
-    record = tx.run(query("ingest_error_declarations"), rows=rows).single()
-    return set(record["applied"]) if record else set()
+    _, values = _run_on_rows(tx, "ingest_error_declarations", "rows", rows)
+    return set(values[0]) if values else set()
 
 
 def write_rows(tx: ManagedTransaction, rows: GraphRows) -> int:
@@ -61,7 +80,7 @@ def write_rows(tx: ManagedTransaction, rows: GraphRows) -> int:
     for name, attribute in _WRITE_ORDER:
         batch = getattr(rows, attribute)
         if batch:
-            summary = tx.run(query(name), rows=batch).consume()
+            summary, _ = _run_on_rows(tx, name, "rows", batch)
             if attribute == "events":
                 linked = summary.counters.relationships_created
     return linked
