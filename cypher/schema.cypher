@@ -18,11 +18,17 @@ CREATE CONSTRAINT journey_id IF NOT EXISTS FOR (n:Journey) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT processing_stage_id IF NOT EXISTS FOR (n:ProcessingStage) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT journey_lock_id IF NOT EXISTS FOR (n:JourneyLock) REQUIRE n.id IS UNIQUE;
 
+// for analysts' queries by time and by owning org (cypher/analyst/)
 CREATE INDEX event_time IF NOT EXISTS FOR (n:Event) ON (n.eventTime);
 CREATE INDEX event_owner IF NOT EXISTS FOR (n:Event) ON (n.owner);
-CREATE INDEX event_hash IF NOT EXISTS FOR (n:Event) ON (n.hash);
-CREATE INDEX traceability_record_org IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org, n.productId, n.batchNumber);
+CREATE INDEX traceability_record_of_org IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org);
 CREATE INDEX journey_org IF NOT EXISTS FOR (n:Journey) ON (n.org);
 CREATE INDEX api_key_org IF NOT EXISTS FOR (n:ApiKey) ON (n.org);
-CREATE INDEX traceability_record_product IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org, n.productKey);
-CREATE INDEX traceability_record_batch IF NOT EXISTS FOR (n:TraceabilityRecord) ON (n.org, n.batchNumber);
+
+// Indexes of earlier versions that no query can use: an event's hash is only the source of
+// its eventID (`hash` is kept for information), and records are listed by org with optional
+// filters (`$x IS NULL OR …`), which the planner serves from the org index, not a composite.
+DROP INDEX event_hash IF EXISTS;
+DROP INDEX traceability_record_org IF EXISTS;
+DROP INDEX traceability_record_product IF EXISTS;
+DROP INDEX traceability_record_batch IF EXISTS;

@@ -40,3 +40,44 @@ def test_uniqueness_is_enforced(driver: Driver, settings: Settings):
         raise AssertionError("a second ProductInstance with the same id was created")
     records, _, _ = driver.execute_query(query("counts"), database_=db)
     assert records[0]["nodes"] == 1
+
+
+def _indexes(driver: Driver, settings: Settings) -> set[str]:
+    records, _, _ = driver.execute_query(
+        "SHOW INDEXES YIELD name RETURN collect(name) AS names",
+        database_=settings.neo4j_database,
+    )
+    return set(records[0]["names"])
+
+
+def test_indexes_of_earlier_versions_are_dropped(driver: Driver, settings: Settings):
+    db = settings.neo4j_database
+    driver.execute_query(
+        "CREATE INDEX traceability_record_org IF NOT EXISTS "
+        "FOR (n:TraceabilityRecord) ON (n.org, n.productId, n.batchNumber)",
+        database_=db,
+    )
+    driver.execute_query(
+        "CREATE INDEX event_hash IF NOT EXISTS FOR (n:Event) ON (n.hash)", database_=db
+    )
+    apply_schema(driver, db)
+    names = _indexes(driver, settings)
+    assert {"traceability_record_org", "event_hash"}.isdisjoint(names)
+    assert {"traceability_record_of_org", "event_time", "event_owner"} <= names
+
+
+def test_records_are_listed_through_the_org_index(driver: Driver, settings: Settings):
+    apply_schema(driver, settings.neo4j_database)
+    with driver.session(database=settings.neo4j_database) as session:
+        summary = session.run(
+            "EXPLAIN " + query("records_list"),
+            org="demo",
+            productKey=None,
+            batchNumber=None,
+            skip=0,
+            limit=20,
+        ).consume()
+    assert summary.plan is not None
+    plan = summary.plan["args"]["string-representation"]
+    assert "NodeIndexSeek" in plan
+    assert "TraceabilityRecord(org)" in plan
