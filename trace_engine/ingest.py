@@ -403,9 +403,9 @@ def _write_batch(
         # a duplicate stores nothing, not even the nodes it names: rebuild without them
         rows = build_rows(new, batch.master, batch.org, batch.capture_id, batch.record_time)
     pruned = known.prune(rows)
-    linked = write_rows(tx, pruned)
-    if linked != rows.event_relationships():
-        raise MissingNodes(f"{rows.event_relationships() - linked} event targets not found")
+    linked, expected = write_rows(tx, pruned), rows.event_relationships()
+    if linked != expected:
+        raise MissingNodes(f"{expected - linked} event targets not found")
     if declarations:
         applied = apply_error_declarations(
             tx,
