@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from trace_engine.config import get_settings  # noqa: E402
-from trace_engine.graph.catalog import query  # noqa: E402
+from trace_engine.graph.catalog import Query, query  # noqa: E402
 from trace_engine.graph.driver import make_driver  # noqa: E402
 from trace_engine.graph.maintenance import wipe as wipe_graph  # noqa: E402
 from trace_engine.graph.schema import apply_schema  # noqa: E402
@@ -53,7 +53,7 @@ def counts() -> tuple[int, int]:
     """Nodes and relationships in the graph."""
     settings = get_settings()
     with make_driver(settings) as driver:
-        records, _, _ = driver.execute_query(query("counts"), database_=settings.neo4j_database)
+        records, _, _ = driver.execute_query(query(Query.COUNTS), database_=settings.neo4j_database)
     return int(records[0]["nodes"]), int(records[0]["relationships"])
 
 
@@ -109,7 +109,7 @@ def neo4j_version() -> str:
     settings = get_settings()
     with make_driver(settings) as driver:
         records, _, _ = driver.execute_query(
-            query("server_version"), database_=settings.neo4j_database
+            query(Query.SERVER_VERSION), database_=settings.neo4j_database
         )
     return f"{records[0]['name']} {records[0]['version']} {records[0]['edition']}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
 
@@ -76,7 +77,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
+# The project's seed/ folder, shipped in the package as trace_engine.seed.data (pyproject.toml)
+SEED_PACKAGE = "trace_engine.seed.data"
 _REJECTED_SHOWN = 20
 
 
@@ -230,11 +232,12 @@ def seed_load(
 
     settings = get_settings()
     owner = org or settings.default_org
-    folder = SEED_DIR / example.value
-    reports = _bulk_load([folder / "events.jsonld"], owner, None, Format.JSON)
+    folder = files(SEED_PACKAGE) / example.value
+    with as_file(folder / "events.jsonld") as events_file:
+        reports = _bulk_load([events_file], owner, None, Format.JSON)
     ok = _print_reports(reports)
     payload_file = folder / "payloads.json"
-    if ok and payload_file.exists():
+    if ok and payload_file.is_file():
         try:
             payloads = [
                 PayloadCreate.model_validate(p) for p in orjson.loads(payload_file.read_bytes())

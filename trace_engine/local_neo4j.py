@@ -30,7 +30,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, Tran
 
 from trace_engine.config import Settings
 from trace_engine.errors import LocalNeo4jError
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_ENTRY_POINT = "org.neo4j.server.startup.Neo4jAdminCommand"
@@ -327,7 +327,7 @@ class LocalNeo4j:
                 ):
                     # a plain run, not execute_query: no driver-level retry noise while
                     # the default database is still coming online
-                    session.run(query("ping")).consume()
+                    session.run(query(Query.PING)).consume()
                 return
             except AuthError as exc:
                 self.stop()

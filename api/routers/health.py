@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from api.dependencies import DriverDep, SettingsDep
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.schema import schema_applied_async
 
 router = APIRouter(tags=["health"])
@@ -20,7 +20,7 @@ async def health(driver: DriverDep, settings: SettingsDep) -> JSONResponse:
         # fails at once when the server is down (execute_query would retry for 30 s)
         await driver.verify_connectivity()
         records, _, _ = await driver.execute_query(
-            query("server_version"), database_=settings.neo4j_database, routing_="r"
+            query(Query.SERVER_VERSION), database_=settings.neo4j_database, routing_="r"
         )
         applied = await schema_applied_async(driver, settings.neo4j_database)
     except (ServiceUnavailable, Neo4jError, OSError) as exc:

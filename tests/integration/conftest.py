@@ -12,7 +12,7 @@ from neo4j import Driver
 
 from api.main import create_app
 from trace_engine.config import Settings
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.maintenance import wipe
 from trace_engine.graph.schema import apply_schema
@@ -37,7 +37,7 @@ def counts(driver: Driver, settings: Settings):  # type: ignore[no-untyped-def]
     """A function returning (nodes, relationships) now."""
 
     def _counts() -> tuple[int, int]:
-        records, _, _ = driver.execute_query(query("counts"), database_=settings.neo4j_database)
+        records, _, _ = driver.execute_query(query(Query.COUNTS), database_=settings.neo4j_database)
         return records[0]["nodes"], records[0]["relationships"]
 
     return _counts

@@ -10,14 +10,14 @@ from neo4j import Driver
 
 from trace_engine.config import Settings
 from trace_engine.epcis import parse_json
-from trace_engine.graph.catalog import CYPHER_DIR, query
+from trace_engine.graph.catalog import Query, query
 from trace_engine.identifiers import parse_identifier
 from trace_engine.ingest import Ingestor
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAMINATED = "urn:epc:class:lgtin:0860002.010001.PVG240502R"
 SPRING_MIX = "urn:epc:class:lgtin:0872345.030001.FCS240505SM1"
-ANALYST = sorted(p.stem for p in (CYPHER_DIR / "analyst").glob("*.cypher"))
+ANALYST = sorted(q.value.removeprefix("analyst/") for q in Query if q.value.startswith("analyst/"))
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_each_query_runs_with_only_product_id(
     # a farm lot has no ancestors: ask where the spring mix came from
     product = SPRING_MIX if name == "trace_up" else CONTAMINATED
     records, _, _ = driver.execute_query(
-        query(f"analyst/{name}"), productId=product, database_=settings.neo4j_database
+        query(Query(f"analyst/{name}")), productId=product, database_=settings.neo4j_database
     )
     assert records, f"{name} found nothing for {product}"
 
@@ -43,7 +43,7 @@ def test_trace_up_of_the_spring_mix_reaches_both_farms(
     driver: Driver, settings: Settings, recall_demo: None
 ) -> None:
     records, _, _ = driver.execute_query(
-        query("analyst/trace_up"), productId=SPRING_MIX, database_=settings.neo4j_database
+        query(Query.ANALYST_TRACE_UP), productId=SPRING_MIX, database_=settings.neo4j_database
     )
     ancestors = {r["ancestor"] for r in records}
     assert CONTAMINATED in ancestors
@@ -54,7 +54,9 @@ def test_stores_reached_by_the_contaminated_lot(
     driver: Driver, settings: Settings, recall_demo: None
 ) -> None:
     records, _, _ = driver.execute_query(
-        query("analyst/stores_reached"), productId=CONTAMINATED, database_=settings.neo4j_database
+        query(Query.ANALYST_STORES_REACHED),
+        productId=CONTAMINATED,
+        database_=settings.neo4j_database,
     )
     names = sorted(r["name"] for r in records)
     assert len(names) == 3
@@ -66,7 +68,7 @@ def test_trace_query_runs_with_only_product_id(
     driver: Driver, settings: Settings, recall_demo: None
 ) -> None:
     records, _, _ = driver.execute_query(
-        query("trace"), productId=CONTAMINATED, database_=settings.neo4j_database
+        query(Query.TRACE), productId=CONTAMINATED, database_=settings.neo4j_database
     )
     assert (
         records[0]["root"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from neo4j import Driver
 
 from trace_engine.config import Settings
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.schema import apply_schema, expected_constraint_names
 
 
@@ -38,7 +38,7 @@ def test_uniqueness_is_enforced(driver: Driver, settings: Settings):
         assert "already exists" in str(exc)
     else:
         raise AssertionError("a second ProductInstance with the same id was created")
-    records, _, _ = driver.execute_query(query("counts"), database_=db)
+    records, _, _ = driver.execute_query(query(Query.COUNTS), database_=db)
     assert records[0]["nodes"] == 1
 
 
@@ -70,7 +70,7 @@ def test_records_are_listed_through_the_org_index(driver: Driver, settings: Sett
     apply_schema(driver, settings.neo4j_database)
     with driver.session(database=settings.neo4j_database) as session:
         summary = session.run(
-            "EXPLAIN " + query("records_list"),
+            "EXPLAIN " + query(Query.RECORDS_LIST),
             org="demo",
             productKey=None,
             batchNumber=None,

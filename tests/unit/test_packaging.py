@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -39,3 +44,76 @@ def test_vendored_gs1_examples_match_the_shared_reference() -> None:
     if shared.is_dir():  # beside the clone in CI and on developer machines
         for name in files:
             assert (shared / name).read_bytes() == (vendored / name).read_bytes(), name
+
+
+def _sources(folder: str, suffixes: tuple[str, ...]) -> set[str]:
+    return {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts
+    }
+
+
+def test_pyproject_lists_every_package() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for top in ("trace_engine", "api")
+        for p in (ROOT / top).rglob("__init__.py")
+    }
+    mapped = set(config["package-dir"])
+    assert set(config["packages"]) == found | mapped, "add the new package to pyproject.toml"
+    assert config["package-dir"] == {
+        "trace_engine.queries": "cypher",
+        "trace_engine.seed.data": "seed",
+    }
+
+
+def test_the_wheel_holds_every_module_query_and_seed_file(tmp_path: Path) -> None:
+    """A wheel built from the tree holds every module, query and seed file, and the installed
+    copy (not the source tree) loads every query and seed file from another directory."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", tmp_path],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("trace_engine-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = _sources("trace_engine", (".py", ".json", ".xml")) | _sources("api", (".py",))
+    expected |= {
+        "trace_engine/queries/" + p.removeprefix("cypher/")
+        for p in _sources("cypher", (".cypher", ".md"))
+    }
+    expected |= {
+        "trace_engine/seed/data/" + p.removeprefix("seed/")
+        for p in _sources("seed", (".jsonld", ".json", ".md"))
+    }
+    assert len(expected) > 100
+    assert sorted(expected - names) == []
+
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "-t", target, wheel],
+        check=True,
+        capture_output=True,
+    )
+    check = (
+        "import trace_engine, sys\n"
+        "from importlib.resources import files\n"
+        "from trace_engine.graph.catalog import Query, query\n"
+        f"assert trace_engine.__file__.startswith({str(target)!r}), trace_engine.__file__\n"
+        "assert all(query(q) for q in Query)\n"
+        "seed = files('trace_engine.seed.data')\n"
+        "for name in ('mango', 'recall-demo'):\n"
+        "    assert (seed / name / 'events.jsonld').read_bytes().startswith(b'{')\n"
+        "print(len(Query))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(_sources("cypher", (".cypher",)))

@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction, ManagedTransaction
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 
 def create_job(
@@ -14,7 +14,7 @@ def create_job(
 ) -> None:
     """Record a new, running job."""
     tx.run(
-        query("capture_job_create"),
+        query(Query.CAPTURE_JOB_CREATE),
         id=job_id,
         org=org,
         createdAt=created_at,
@@ -28,7 +28,7 @@ def finish_job(
 ) -> None:
     """Mark a job finished with its outcome."""
     tx.run(
-        query("capture_job_finish"),
+        query(Query.CAPTURE_JOB_FINISH),
         id=job_id,
         success=success,
         finishedAt=finished_at,
@@ -38,6 +38,6 @@ def finish_job(
 
 async def get_job(tx: AsyncManagedTransaction, job_id: str, org: str) -> dict[str, Any] | None:
     """The job's stored properties, if it belongs to `org`."""
-    result = await tx.run(query("capture_job_get"), id=job_id, org=org)
+    result = await tx.run(query(Query.CAPTURE_JOB_GET), id=job_id, org=org)
     record = await result.single()
     return dict(record["job"]) if record else None

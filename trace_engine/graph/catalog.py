@@ -1,21 +1,98 @@
-"""The query catalog: every Cypher statement lives in `cypher/<name>.cypher`, read once."""
+"""The query catalog: every Cypher statement the engine runs, each reached through one name.
+
+The statements live in the project's top-level `cypher/` folder, which the build maps into the
+package as `trace_engine.queries` (see pyproject.toml), so they load through
+`importlib.resources` from a wheel, an sdist or an editable install alike.
+
+A new statement is a file `cypher/<domain>_<verb>.cypher` and a member here, the file name in
+capitals: `cypher/records_list.cypher` is `Query.RECORDS_LIST`, run as
+`tx.run(query(Query.RECORDS_LIST), ...)`. A misspelt member fails mypy and import; a file
+without a member, or a member without a file or a use, fails tests/unit/test_catalog.py.
+"""
 
 from __future__ import annotations
 
+import enum
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
-CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+QUERIES_PACKAGE = "trace_engine.queries"
+
+
+class Query(enum.StrEnum):
+    """Every `.cypher` file of `cypher/`, by its path without the suffix."""
+
+    ANALYST_FACILITIES_OF_LOT = "analyst/facilities_of_lot"
+    ANALYST_RECALL_GRAPH = "analyst/recall_graph"
+    ANALYST_STORES_REACHED = "analyst/stores_reached"
+    ANALYST_TRACE_DOWN = "analyst/trace_down"
+    ANALYST_TRACE_UP = "analyst/trace_up"
+    CAPTURE_JOB_CREATE = "capture_job_create"
+    CAPTURE_JOB_FINISH = "capture_job_finish"
+    CAPTURE_JOB_GET = "capture_job_get"
+    COUNTS = "counts"
+    EVENT_BY_ID = "event_by_id"
+    INGEST_ERROR_DECLARATIONS = "ingest_error_declarations"
+    INGEST_EVENTS = "ingest_events"
+    INGEST_EXISTING_EVENTS = "ingest_existing_events"
+    INGEST_FACILITIES = "ingest_facilities"
+    INGEST_INSTANCES = "ingest_instances"
+    INGEST_LINEAGE = "ingest_lineage"
+    INGEST_PARTIES = "ingest_parties"
+    INGEST_PRODUCTS = "ingest_products"
+    JOURNEYS_CREATE = "journeys_create"
+    JOURNEYS_DELETE = "journeys_delete"
+    JOURNEYS_FACETS = "journeys_facets"
+    JOURNEYS_GET = "journeys_get"
+    JOURNEYS_LIST = "journeys_list"
+    JOURNEYS_LOCK = "journeys_lock"
+    JOURNEYS_TOTALS = "journeys_totals"
+    JOURNEYS_UPDATE = "journeys_update"
+    KEYS_BY_PREFIX = "keys_by_prefix"
+    KEYS_CREATE = "keys_create"
+    KEYS_LIST = "keys_list"
+    KEYS_REVOKE = "keys_revoke"
+    KEYS_TOUCH = "keys_touch"
+    MASTERDATA_FACILITY_PUT = "masterdata_facility_put"
+    MASTERDATA_PRODUCT_PUT = "masterdata_product_put"
+    PAYLOAD_ATTACH = "payload_attach"
+    PAYLOAD_TARGETS_MISSING = "payload_targets_missing"
+    PING = "ping"
+    RECORDS_COUNT = "records_count"
+    RECORDS_CREATE = "records_create"
+    RECORDS_DELETE = "records_delete"
+    RECORDS_FOR_INSTANCES = "records_for_instances"
+    RECORDS_GET = "records_get"
+    RECORDS_INSTANCES = "records_instances"
+    RECORDS_LINK = "records_link"
+    RECORDS_LIST = "records_list"
+    RECORDS_UPDATE = "records_update"
+    SCHEMA = "schema"
+    SCHEMA_AWAIT = "schema_await"
+    SCHEMA_CONSTRAINTS = "schema_constraints"
+    SERVER_VERSION = "server_version"
+    SHARING_CREATE = "sharing_create"
+    SHARING_DELETE = "sharing_delete"
+    SHARING_LIST = "sharing_list"
+    STAGES_DELETE = "stages_delete"
+    STAGES_JOURNEY = "stages_journey"
+    STAGES_OF_JOURNEY = "stages_of_journey"
+    STAGES_WRITE = "stages_write"
+    TRACE = "trace"
+    VISIBLE_ORGS = "visible_orgs"
+    WIPE_NODES_BATCH = "wipe_nodes_batch"
+    WIPE_RELATIONSHIPS_BATCH = "wipe_relationships_batch"
 
 
 @cache
-def query(name: str) -> str:
-    """The text of `cypher/<name>.cypher` (a path like `analyst/trace_up` is allowed)."""
-    path = CYPHER_DIR / f"{name}.cypher"
-    return path.read_text(encoding="utf-8")
+def query(name: Query) -> str:
+    """The text of the statement `name` (`cypher/<name>.cypher`)."""
+    if not isinstance(name, Query):
+        raise TypeError(f"query() takes a Query member, not {name!r}")
+    return (files(QUERIES_PACKAGE) / f"{name.value}.cypher").read_text(encoding="utf-8")
 
 
-def statements(name: str) -> list[str]:
+def statements(name: Query) -> list[str]:
     """The `;`-separated statements of a multi-statement file, without `//` comment lines."""
     lines = [ln for ln in query(name).splitlines() if not ln.lstrip().startswith("//")]
     return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]

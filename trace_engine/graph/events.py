@@ -7,16 +7,16 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction, ResultSummary
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 # Nodes before relationships: each statement only MATCHes what an earlier one MERGEd.
 _WRITE_ORDER = (
-    ("ingest_facilities", "facilities"),
-    ("ingest_parties", "parties"),
-    ("ingest_products", "products"),
-    ("ingest_instances", "instances"),
-    ("ingest_events", "events"),
-    ("ingest_lineage", "lineage"),
+    (Query.INGEST_FACILITIES, "facilities"),
+    (Query.INGEST_PARTIES, "parties"),
+    (Query.INGEST_PRODUCTS, "products"),
+    (Query.INGEST_INSTANCES, "instances"),
+    (Query.INGEST_EVENTS, "events"),
+    (Query.INGEST_LINEAGE, "lineage"),
 )
 
 
@@ -40,7 +40,7 @@ class GraphRows:
 
 
 def _run_on_rows(
-    tx: ManagedTransaction, name: str, key: str, rows: list[Any]
+    tx: ManagedTransaction, name: Query, key: str, rows: list[Any]
 ) -> tuple[ResultSummary, list[Any]]:
     """Run statement `name` with parameter `key` = `rows`; its summary and its records' values.
 
@@ -60,13 +60,13 @@ def _run_on_rows(
 
 def existing_event_ids(tx: ManagedTransaction, event_ids: list[str]) -> set[str]:
     """The subset of `event_ids` already stored."""
-    _, values = _run_on_rows(tx, "ingest_existing_events", "eventIds", event_ids)
+    _, values = _run_on_rows(tx, Query.INGEST_EXISTING_EVENTS, "eventIds", event_ids)
     return set(values[0]) if values else set()
 
 
 def apply_error_declarations(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:
     """Mark stored events as declared erroneous; return the eventIDs that took a declaration."""
-    _, values = _run_on_rows(tx, "ingest_error_declarations", "rows", rows)
+    _, values = _run_on_rows(tx, Query.INGEST_ERROR_DECLARATIONS, "rows", rows)
     return set(values[0]) if values else set()
 
 
@@ -89,7 +89,7 @@ def write_rows(tx: ManagedTransaction, rows: GraphRows) -> int:
 def event_raw(driver: Driver, database: str, event_id: str, orgs: list[str]) -> str | None:
     """The event as captured (JSON text), if one of `orgs` owns it."""
     records, _, _ = driver.execute_query(
-        query("event_by_id"), eventId=event_id, orgs=orgs, database_=database, routing_="r"
+        query(Query.EVENT_BY_ID), eventId=event_id, orgs=orgs, database_=database, routing_="r"
     )
     return records[0]["raw"] if records else None
 
@@ -98,6 +98,6 @@ async def event_raw_async(
     tx: AsyncManagedTransaction, event_id: str, orgs: list[str]
 ) -> str | None:
     """`event_raw` inside an async read transaction."""
-    result = await tx.run(query("event_by_id"), eventId=event_id, orgs=orgs)
+    result = await tx.run(query(Query.EVENT_BY_ID), eventId=event_id, orgs=orgs)
     record = await result.single()
     return record["raw"] if record else None

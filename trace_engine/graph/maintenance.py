@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from neo4j import Driver
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 
 def wipe(driver: Driver, database: str, batch: int = 10_000) -> None:
@@ -13,7 +13,7 @@ def wipe(driver: Driver, database: str, batch: int = 10_000) -> None:
     Relationships go first so that a node with a hundred thousand of them (a busy facility)
     never has to be detached in one transaction, which exhausts a 2 GiB heap.
     """
-    for statement in ("wipe_relationships_batch", "wipe_nodes_batch"):
+    for statement in (Query.WIPE_RELATIONSHIPS_BATCH, Query.WIPE_NODES_BATCH):
         while True:
             records, _, _ = driver.execute_query(query(statement), limit=batch, database_=database)
             if not records[0]["deleted"]:

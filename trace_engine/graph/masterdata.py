@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 # payload target kind → the list parameter of payload_targets_missing / payload_attach
 TARGET_KINDS = ("events", "facilities", "products", "productInstances")
@@ -17,7 +17,7 @@ def put_facility(
 ) -> dict[str, Any]:
     """Create or update a facility's managed fields; return its stored properties and aliases."""
     record = tx.run(
-        query("masterdata_facility_put"),
+        query(Query.MASTERDATA_FACILITY_PUT),
         id=key,
         displayId=display_id,
         aliases=aliases,
@@ -31,7 +31,7 @@ def put_product(
 ) -> dict[str, Any]:
     """Create or update a product class's managed fields; return its properties and aliases."""
     record = tx.run(
-        query("masterdata_product_put"),
+        query(Query.MASTERDATA_PRODUCT_PUT),
         id=key,
         displayId=display_id,
         aliases=aliases,
@@ -45,7 +45,7 @@ def missing_payload_targets(
 ) -> tuple[str | None, dict[str, list[str]]]:
     """The owner of the payload if it exists, and the targets (by kind) that do not exist."""
     parameters: dict[str, Any] = {"id": payload_id, "org": org, **targets}
-    record = tx.run(query("payload_targets_missing"), parameters).single(strict=True)
+    record = tx.run(query(Query.PAYLOAD_TARGETS_MISSING), parameters).single(strict=True)
     return record["owner"], {kind: list(record[kind]) for kind in TARGET_KINDS}
 
 
@@ -54,5 +54,5 @@ def attach_payload(
 ) -> dict[str, Any]:
     """Store a payload and link it from each target; return it with every target it has."""
     parameters: dict[str, Any] = {"payload": payload, **targets}
-    record = tx.run(query("payload_attach"), parameters).single(strict=True)
+    record = tx.run(query(Query.PAYLOAD_ATTACH), parameters).single(strict=True)
     return dict(record["payload"])

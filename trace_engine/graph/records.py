@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.trace import fetch_lineage
 
 # the link targets records_link.cypher takes, each None or a map (see that file)
@@ -17,7 +17,7 @@ async def create(
     tx: AsyncManagedTransaction, props: dict[str, Any], links: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     """Store a new record and link it; return it and the instances it is linked to."""
-    result = await tx.run(query("records_create"), props=props)
+    result = await tx.run(query(Query.RECORDS_CREATE), props=props)
     record = dict((await result.single(strict=True))["record"])
     _, after = await link(tx, record["id"], links)
     return record, after
@@ -25,7 +25,7 @@ async def create(
 
 async def get(tx: AsyncManagedTransaction, record_id: str, org: str) -> dict[str, Any] | None:
     """The record `record_id` of `org`, or None (absent, or another org's)."""
-    result = await tx.run(query("records_get"), id=record_id, org=org)
+    result = await tx.run(query(Query.RECORDS_GET), id=record_id, org=org)
     row = await result.single()
     return dict(row["record"]) if row else None
 
@@ -39,7 +39,7 @@ async def update(
 ) -> tuple[dict[str, Any], list[str]] | None:
     """Apply `changes` (None removes a property) and, if given, replace the links; return the
     record and the instances it was or is linked to, or None if `org` has no such record."""
-    result = await tx.run(query("records_update"), id=record_id, org=org, changes=changes)
+    result = await tx.run(query(Query.RECORDS_UPDATE), id=record_id, org=org, changes=changes)
     row = await result.single()
     if row is None:
         return None
@@ -52,7 +52,7 @@ async def update(
 
 async def delete(tx: AsyncManagedTransaction, record_id: str, org: str) -> list[str] | None:
     """Delete the record; return the instances it was linked to, or None if there is none."""
-    result = await tx.run(query("records_delete"), id=record_id, org=org)
+    result = await tx.run(query(Query.RECORDS_DELETE), id=record_id, org=org)
     row = await result.single()
     return list(row["instances"]) if row else None
 
@@ -62,7 +62,7 @@ async def count(
 ) -> int:
     """How many of `org`'s records match the filters."""
     result = await tx.run(
-        query("records_count"), org=org, productKey=product_key, batchNumber=batch_number
+        query(Query.RECORDS_COUNT), org=org, productKey=product_key, batchNumber=batch_number
     )
     total: int = (await result.single(strict=True))["total"]
     return total
@@ -78,7 +78,7 @@ async def page(
 ) -> list[dict[str, Any]]:
     """One page of `org`'s records matching the filters, oldest first."""
     result = await tx.run(
-        query("records_list"),
+        query(Query.RECORDS_LIST),
         org=org,
         productKey=product_key,
         batchNumber=batch_number,
@@ -107,14 +107,14 @@ async def link(
 ) -> tuple[list[str], list[str]]:
     """Replace the record's links; the instances it was linked to before and after."""
     parameters = {role: links.get(role) for role in LINK_ROLES}
-    result = await tx.run(query("records_link"), id=record_id, **parameters)
+    result = await tx.run(query(Query.RECORDS_LINK), id=record_id, **parameters)
     row = await result.single(strict=True)
     return list(row["before"]), list(row["after"])
 
 
 async def link_targets(tx: AsyncManagedTransaction, record_id: str) -> tuple[list[str], list[str]]:
     """The instances the record is linked to (links unchanged): (them, them)."""
-    result = await tx.run(query("records_instances"), id=record_id)
+    result = await tx.run(query(Query.RECORDS_INSTANCES), id=record_id)
     row = await result.single(strict=True)
     return list(row["instances"]), list(row["instances"])
 
@@ -123,7 +123,7 @@ async def for_instances(
     tx: AsyncManagedTransaction, org: str, instances: list[str]
 ) -> list[dict[str, Any]]:
     """`org`'s records linked to any of `instances`: [{instance, record}], oldest first."""
-    result = await tx.run(query("records_for_instances"), org=org, instances=instances)
+    result = await tx.run(query(Query.RECORDS_FOR_INSTANCES), org=org, instances=instances)
     return [{"instance": row["instance"], "record": dict(row["record"])} async for row in result]
 
 

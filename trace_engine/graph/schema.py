@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from neo4j import AsyncDriver, Driver
 
-from trace_engine.graph.catalog import query, statements
+from trace_engine.graph.catalog import Query, query, statements
 
-SCHEMA_FILE = "schema"
+SCHEMA_FILE = Query.SCHEMA
 
 
 def schema_statements() -> list[str]:
@@ -24,7 +24,7 @@ def apply_schema(driver: Driver, database: str) -> int:
     stmts = schema_statements()
     for stmt in stmts:
         driver.execute_query(stmt, database_=database)
-    driver.execute_query(query("schema_await"), database_=database)
+    driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
     return len(stmts)
 
 
@@ -33,11 +33,11 @@ async def apply_schema_async(driver: AsyncDriver, database: str) -> int:
     stmts = schema_statements()
     for stmt in stmts:
         await driver.execute_query(stmt, database_=database)
-    await driver.execute_query(query("schema_await"), database_=database)
+    await driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
     return len(stmts)
 
 
 async def schema_applied_async(driver: AsyncDriver, database: str) -> bool:
     """Whether every constraint of the schema file exists."""
-    records, _, _ = await driver.execute_query(query("schema_constraints"), database_=database)
+    records, _, _ = await driver.execute_query(query(Query.SCHEMA_CONSTRAINTS), database_=database)
     return expected_constraint_names() <= set(records[0]["names"])

@@ -6,11 +6,11 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 
 async def fetch_lineage(tx: AsyncManagedTransaction, product_id: str) -> dict[str, Any] | None:
     """A row of cypher/trace.cypher for `product_id` (canonical key or alias), or None."""
-    result = await tx.run(query("trace"), productId=product_id)
+    result = await tx.run(query(Query.TRACE), productId=product_id)
     record = await result.single()
     return record.data() if record else None
