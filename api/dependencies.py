@@ -14,6 +14,8 @@ from neo4j import AsyncDriver, AsyncSession, Driver
 
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings
+from trace_engine.fsma204.repository import Fsma204Repository
+from trace_engine.fsma204.service import Fsma204Service
 from trace_engine.keys import ApiKey, KeyService
 from trace_engine.trace import TraceService
 
@@ -88,3 +90,12 @@ async def get_trace_service(request: Request) -> TraceService:
 
 
 TraceServiceDep = Annotated[TraceService, Depends(get_trace_service)]
+
+
+async def get_fsma204_service(request: Request) -> Fsma204Service:
+    """The FSMA 204 service on the app's synchronous driver (its reports run in threads)."""
+    settings: Settings = request.app.state.settings
+    return Fsma204Service(Fsma204Repository(request.app.state.sync_driver, settings.neo4j_database))
+
+
+Fsma204ServiceDep = Annotated[Fsma204Service, Depends(get_fsma204_service)]

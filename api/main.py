@@ -10,7 +10,17 @@ from fastapi import FastAPI
 
 from api.auth import AuthMiddleware, RateLimiter
 from api.errors import install_error_handlers
-from api.routers import epcis, health, journeys, keys, masterdata, records, sharing, trace
+from api.routers import (
+    epcis,
+    fsma204,
+    health,
+    journeys,
+    keys,
+    masterdata,
+    records,
+    sharing,
+    trace,
+)
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
 from trace_engine.graph.driver import make_async_driver, make_driver
@@ -72,4 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sharing.router)
     app.include_router(records.router)
     app.include_router(journeys.router)
+    app.include_router(fsma204.router)
     return app

@@ -497,3 +497,11 @@ class TraceService:
         encoded = orjson.dumps(body)
         self.cache.put(entry, encoded, depends)
         return TraceResult(encoded, cached=False)
+
+
+def visible_carriers(
+    start: Iterable[str], edges: list[dict[str, Any]], orgs: frozenset[str]
+) -> set[str]:
+    """`start` and every container it travelled in, over the lineage edges `orgs` may see
+    (the visibility rule of a trace)."""
+    return _walk(start, _visible_graph(edges, orgs).containers, None)

@@ -341,8 +341,8 @@ def test_seed_load_recall_demo_uses_the_default_org(driver: Driver, settings: Se
     rows = _rows(
         driver, settings, "MATCH (e:Event) RETURN count(e) AS n, collect(DISTINCT e.owner) AS o"
     )
-    assert rows == [{"n": 58, "o": [settings.default_org]}]
-    assert "58" in result.stdout
+    assert rows == [{"n": 64, "o": [settings.default_org]}]
+    assert "64" in result.stdout
 
 
 def test_seed_generate_writes_what_it_says(tmp_path: Path, settings: Settings) -> None:

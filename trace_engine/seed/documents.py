@@ -20,6 +20,8 @@ ATTR_COUNTRY = MDA + "countryCode"
 # Food Trust facility types and SKUs have no CBV attribute, so they live under our own namespace.
 ATTR_FACILITY_TYPE = "urn:trace-engine:mda:facilityType"
 ATTR_SKU = "urn:trace-engine:mda:sku"
+# CBV master data has no telephone either (FSMA 204 location descriptions need one).
+ATTR_PHONE = "urn:trace-engine:mda:phone"
 
 # Keys of the plain master-data dicts the seeds use → CBV / trace-engine attribute IDs.
 ATTRIBUTE_IDS = {
@@ -31,6 +33,7 @@ ATTRIBUTE_IDS = {
     "country": ATTR_COUNTRY,
     "type": ATTR_FACILITY_TYPE,
     "sku": ATTR_SKU,
+    "phone": ATTR_PHONE,
 }
 
 

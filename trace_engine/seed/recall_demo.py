@@ -30,6 +30,11 @@ AFFECTED_STORES = (
     "urn:epc:id:sgln:0883456.00231.0",
 )
 UNAFFECTED_STORE = "urn:epc:id:sgln:0883456.00245.0"
+# FSMA 204 flaws on purpose: farm B ships 3,800 kg of the romaine lot, the packer receives
+# (and packs) 3,650 kg; store #27 receives its pallet without reference documents.
+B_ROM_SHIPPED = 3800
+B_ROM_RECEIVED = 3650
+MISSING_DOCUMENTS_AT = "urn:epc:id:sgln:0883456.00227.0"
 
 _TZ = "-07:00"  # California in May (PDT)
 _ID_NAMESPACE = uuid.UUID("5b0f2a1e-8a47-4d51-9a0e-6f1c3f0e2d11")
@@ -102,6 +107,21 @@ LOCATIONS: list[tuple[str, dict[str, str]]] = [
                 "state": "CA", "postalCode": "95811", "country": "US", "type": "STORE"}),
 ]  # fmt: skip
 
+# Phone numbers (FSMA 204 location descriptions include one).
+PHONES = {
+    FARM_A: "+1-831-555-0101",
+    FARM_B: "+1-831-555-0102",
+    FARM_C: "+1-831-555-0103",
+    PACKER: "+1-831-555-0110",
+    PROCESSOR: "+1-831-555-0120",
+    DC: "+1-209-555-0100",
+    STORE_12: "+1-650-555-0112",
+    STORE_27: "+1-408-555-0127",
+    STORE_31: "+1-510-555-0131",
+    STORE_45: "+1-916-555-0145",
+}
+LOCATIONS = [(where, {**attributes, "phone": PHONES[where]}) for where, attributes in LOCATIONS]
+
 PRODUCTS: list[tuple[str, dict[str, str]]] = [
     ("urn:epc:idpat:sgtin:0860001.010001.*", {"name": "Romaine Lettuce, field run"}),
     ("urn:epc:idpat:sgtin:0860001.010002.*", {"name": "Green Leaf Lettuce, field run"}),
@@ -148,6 +168,14 @@ def _t(day: int, hhmm: str) -> int:
     return calendar.timegm((2024, 5, day, hour, minute, 0, 0, 0, 0))
 
 
+def _cp(location: str) -> str:
+    return PARTY[location].split(":")[-1].split(".")[0]
+
+
+def _lot_code(lgtin: str) -> str:
+    return lgtin.rsplit(".", 1)[-1]
+
+
 def _bt(kind: str, party_cp: str, number: str) -> dict[str, str]:
     # urn:epcglobal:cbv:bt:<GLN of the issuer>:<document number>
     return {"type": kind, "bizTransaction": f"urn:epcglobal:cbv:bt:{party_cp}000009:{number}"}
@@ -179,6 +207,27 @@ class _Builder:
             disposition="active",
             quantityList=[quantity(lot, kg, "KGM")],
             ilmd={"cbvmda:harvestStartDate": harvest, "cbvmda:harvestEndDate": harvest},
+            bizTransactionList=[_bt("prodorder", _cp(farm), f"HRV-{_lot_code(lot)}")],
+            destinationList=destinations(PACKER, PARTY[PACKER]),
+        )
+
+    def cool(self, when: int, where: str, lot: str, kg: int, celsius: float) -> None:
+        # FSMA 204 cooling: CBV has no cooling step, so bizStep `other` with the temperature
+        self.add(
+            "ObjectEvent",
+            when,
+            where,
+            action="OBSERVE",
+            bizStep="other",
+            disposition="active",
+            quantityList=[quantity(lot, kg, "KGM")],
+            bizTransactionList=[_bt("prodorder", _cp(where), f"COOL-{_lot_code(lot)}")],
+            sensorElementList=[
+                {
+                    "sensorMetadata": {"time": iso_utc(when)},
+                    "sensorReport": [{"type": "Temperature", "value": celsius, "uom": "CEL"}],
+                }
+            ],
         )
 
     def move(
@@ -192,6 +241,7 @@ class _Builder:
         pallets: list[str] | None = None,
         po: str,
         desadv: str,
+        documents: bool = True,
     ) -> None:
         fields: dict[str, Any] = {"action": "OBSERVE", "bizStep": step}
         if step == "shipping":
@@ -206,7 +256,8 @@ class _Builder:
             fields["quantityList"] = lots
         buyer = PARTY[dst].split(":")[-1].split(".")[0]
         seller = PARTY[src].split(":")[-1].split(".")[0]
-        fields["bizTransactionList"] = [_bt("po", buyer, po), _bt("desadv", seller, desadv)]
+        if documents:
+            fields["bizTransactionList"] = [_bt("po", buyer, po), _bt("desadv", seller, desadv)]
         fields["sourceList"] = sources(src, PARTY[src])
         fields["destinationList"] = destinations(dst, PARTY[dst])
         self.add("ObjectEvent", when, src if step == "shipping" else dst, **fields)
@@ -243,6 +294,7 @@ class _Builder:
         inputs: list[dict[str, Any]],
         outputs: list[dict[str, Any]],
         ilmd: dict[str, str],
+        order: str,
     ) -> None:
         self.add(
             "TransformationEvent",
@@ -253,6 +305,7 @@ class _Builder:
             bizStep=step,
             disposition="active",
             ilmd=ilmd,
+            bizTransactionList=[_bt("prodorder", _cp(where), order)],
         )
 
     def stock(self, when: int, store: str, lot: str, each: int) -> None:
@@ -270,7 +323,7 @@ class _Builder:
 
 
 def build_recall_events() -> list[dict[str, Any]]:
-    """The scenario's 58 events in time order."""
+    """The scenario's 64 events in time order."""
     b = _Builder()
     q = quantity
     # Farms harvest and commission their lots.
@@ -331,13 +384,19 @@ def build_recall_events() -> list[dict[str, Any]]:
         _t(2, "2240"),
         FARM_B,
         PACKER,
-        lots=[q(B_ROM, 3800, "KGM"), q(B_SP, 2500, "KGM")],
+        # the deliberate mass-balance gap: 150 kg of farm B's romaine never arrived
+        lots=[q(B_ROM, B_ROM_RECEIVED, "KGM"), q(B_SP, 2500, "KGM")],
         po="PO-CCP-5102",
         desadv="ASN-PVG-0502",
     )
-    # The packer washes, cools and packs each farm lot into its own case lot.
+    # The packer hydro-cools, washes and packs each farm lot into its own case lot.
+    cooled = [(A_ROM, 4200), (A_GL, 3100), (B_ROM, B_ROM_RECEIVED), (B_SP, 2500),
+              (C_SP, 2700), (C_KALE, 1900)]  # fmt: skip
+    for i, (farm_lot, kg) in enumerate(cooled):
+        b.cool(_t(3, f"{6 + i // 2:02d}{(i % 2) * 30:02d}"), PACKER, farm_lot, kg, 1.5 + i / 10)
     packed = [
-        (A_ROM, 4200, P_A_ROM, 420), (A_GL, 3100, P_A_GL, 300), (B_ROM, 3800, P_B_ROM, 380),
+        (A_ROM, 4200, P_A_ROM, 420), (A_GL, 3100, P_A_GL, 300),
+        (B_ROM, B_ROM_RECEIVED, P_B_ROM, 380),
         (B_SP, 2500, P_B_SP, 560), (C_SP, 2700, P_C_SP, 600), (C_KALE, 1900, P_C_KALE, 190),
     ]  # fmt: skip
     for i, (farm_lot, kg, case_lot, cases) in enumerate(packed):
@@ -348,6 +407,7 @@ def build_recall_events() -> list[dict[str, Any]]:
             [q(farm_lot, kg, "KGM")],
             [q(case_lot, cases, "CS")],
             {"cbvmda:bestBeforeDate": "2024-05-17"},
+            f"PACK-{_lot_code(case_lot)}",
         )
     b.pack(_t(3, "1700"), PACKER, PAL_1, [q(P_A_ROM, 420, "CS"), q(P_B_ROM, 380, "CS")])
     b.pack(_t(3, "1720"), PACKER, PAL_2, [q(P_B_SP, 560, "CS"), q(P_C_SP, 600, "CS")])
@@ -382,6 +442,7 @@ def build_recall_events() -> list[dict[str, Any]]:
         [q(P_A_ROM, 220, "CS"), q(P_B_ROM, 180, "CS"), q(P_A_GL, 300, "CS"), q(P_C_SP, 350, "CS")],
         [q(SPRING_1, 2400, "EA"), q(SPRING_2, 2400, "EA")],
         dates,
+        "WO-FCS-24050501",
     )
     b.transform(
         _t(5, "1500"),
@@ -390,6 +451,7 @@ def build_recall_events() -> list[dict[str, Any]]:
         [q(P_B_ROM, 200, "CS"), q(P_A_ROM, 200, "CS")],
         [q(CAESAR, 3000, "EA")],
         dates,
+        "WO-FCS-24050502",
     )
     b.transform(
         _t(5, "1700"),
@@ -398,6 +460,7 @@ def build_recall_events() -> list[dict[str, Any]]:
         [q(P_B_SP, 560, "CS"), q(P_C_KALE, 190, "CS"), q(P_C_SP, 250, "CS")],
         [q(POWER, 2800, "EA")],
         dates,
+        "WO-FCS-24050503",
     )
     b.pack(_t(5, "2100"), PROCESSOR, PAL_4, [q(SPRING_1, 2400, "EA"), q(CAESAR, 3000, "EA")])
     b.pack(_t(5, "2120"), PROCESSOR, PAL_5, [q(SPRING_2, 2400, "EA"), q(POWER, 2800, "EA")])
@@ -452,6 +515,8 @@ def build_recall_events() -> list[dict[str, Any]]:
             pallets=[pallet],
             po=f"TO-NCG-{n}-0506",
             desadv=f"ASN-NCG-{n}-0506",
+            # the deliberate missing KDE: store #27 received without the transfer documents
+            documents=store != MISSING_DOCUMENTS_AT,
         )
         b.unpack(when + 20 * 60, store, pallet, lots)
     for (_pallet, store, lots, _n), at in zip(routes, arrivals, strict=True):

@@ -1,0 +1,80 @@
+"""The FSMA 204 / recall repository: the only code of these reports that runs Cypher."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+
+from trace_engine.graph.catalog import query
+
+PAGE = 1000  # events (or keys) per round trip
+
+
+def _chunks(keys: list[str], size: int = PAGE) -> Iterator[list[str]]:
+    for i in range(0, len(keys), size):
+        yield keys[i : i + size]
+
+
+class Fsma204Repository:
+    """Reads for the FSMA 204 spreadsheet, the completeness and the recall impact reports;
+    each call is one managed read transaction, so a long report holds no transaction open."""
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query(name), **params)]
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def lineage(self, product_id: str) -> dict[str, Any] | None:
+        """The root's canonical key and the unrestricted lineage edges, or None."""
+        rows = self._read("fsma204_lineage", productId=product_id)
+        return rows[0] if rows else None
+
+    def product_scope(self, product: str) -> dict[str, Any] | None:
+        """A product class's lots and the containment edges above them, or None."""
+        rows = self._read("fsma204_product_scope", product=product)
+        return rows[0] if rows else None
+
+    def event_keys(
+        self, members: list[str], orgs: frozenset[str], since: str | None, until: str | None
+    ) -> list[dict[str, Any]]:
+        """(eventID, eventTime, offset, owner) of the visible events touching `members`."""
+        seen: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(members, 5000):
+            for row in self._read(
+                "fsma204_event_keys", members=chunk, orgs=list(orgs), since=since, until=until
+            ):
+                seen.setdefault(row["eventID"], row)
+        return list(seen.values())
+
+    def events(self, event_ids: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
+        """One page of events: eventID, owner and the raw JSON-LD text."""
+        return self._read("fsma204_events", eventIDs=event_ids, orgs=list(orgs))
+
+    def lots(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
+        """Product class, lot dates and the creating event (raw) of each lot key."""
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(keys):
+            out += self._read("fsma204_lots", keys=chunk, orgs=list(orgs))
+        return out
+
+    def contents(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
+        """What was packed into each logistic unit of `keys` (visible ADD aggregations)."""
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(keys):
+            out += self._read("fsma204_contents", keys=chunk, orgs=list(orgs))
+        return out
+
+    def masterdata(
+        self, facilities: list[str], products: list[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Properties of the named facilities/parties and products."""
+        rows = self._read("fsma204_masterdata", facilities=facilities, products=products)
+        return rows[0]["facilities"], rows[0]["products"]
