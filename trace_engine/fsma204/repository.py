@@ -7,7 +7,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
-from trace_engine.graph.catalog import query
+from trace_engine.graph.catalog import Query, query
 
 PAGE = 1000  # events (or keys) per round trip
 
@@ -25,7 +25,7 @@ class Fsma204Repository:
         self.driver = driver
         self.database = database
 
-    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+    def _read(self, name: Query, **params: Any) -> list[dict[str, Any]]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(query(name), **params)]
 
@@ -34,12 +34,12 @@ class Fsma204Repository:
 
     def lineage(self, product_id: str) -> dict[str, Any] | None:
         """The root's canonical key and the unrestricted lineage edges, or None."""
-        rows = self._read("fsma204_lineage", productId=product_id)
+        rows = self._read(Query.FSMA204_LINEAGE, productId=product_id)
         return rows[0] if rows else None
 
     def product_scope(self, product: str) -> dict[str, Any] | None:
         """A product class's lots and the containment edges above them, or None."""
-        rows = self._read("fsma204_product_scope", product=product)
+        rows = self._read(Query.FSMA204_PRODUCT_SCOPE, product=product)
         return rows[0] if rows else None
 
     def event_keys(
@@ -49,32 +49,32 @@ class Fsma204Repository:
         seen: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(members, 5000):
             for row in self._read(
-                "fsma204_event_keys", members=chunk, orgs=list(orgs), since=since, until=until
+                Query.FSMA204_EVENT_KEYS, members=chunk, orgs=list(orgs), since=since, until=until
             ):
                 seen.setdefault(row["eventID"], row)
         return list(seen.values())
 
     def events(self, event_ids: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
         """One page of events: eventID, owner and the raw JSON-LD text."""
-        return self._read("fsma204_events", eventIDs=event_ids, orgs=list(orgs))
+        return self._read(Query.FSMA204_EVENTS, eventIDs=event_ids, orgs=list(orgs))
 
     def lots(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
         """Product class, lot dates and the creating event (raw) of each lot key."""
         out: list[dict[str, Any]] = []
         for chunk in _chunks(keys):
-            out += self._read("fsma204_lots", keys=chunk, orgs=list(orgs))
+            out += self._read(Query.FSMA204_LOTS, keys=chunk, orgs=list(orgs))
         return out
 
     def contents(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
         """What was packed into each logistic unit of `keys` (visible ADD aggregations)."""
         out: list[dict[str, Any]] = []
         for chunk in _chunks(keys):
-            out += self._read("fsma204_contents", keys=chunk, orgs=list(orgs))
+            out += self._read(Query.FSMA204_CONTENTS, keys=chunk, orgs=list(orgs))
         return out
 
     def masterdata(
         self, facilities: list[str], products: list[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Properties of the named facilities/parties and products."""
-        rows = self._read("fsma204_masterdata", facilities=facilities, products=products)
+        rows = self._read(Query.FSMA204_MASTERDATA, facilities=facilities, products=products)
         return rows[0]["facilities"], rows[0]["products"]
