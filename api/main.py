@@ -17,6 +17,7 @@ from api.routers import (
     journeys,
     keys,
     masterdata,
+    recalls,
     records,
     sharing,
     trace,
@@ -83,4 +84,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(records.router)
     app.include_router(journeys.router)
     app.include_router(fsma204.router)
+    app.include_router(recalls.router)
     return app
