@@ -1,8 +1,10 @@
 """CBV 2.0 event hash (`ni:///sha-256;…?ver=CBV2.0`) of an event in EPCIS 2.0 JSON-LD form.
 
 Uses the canonicalisation of the `epcis-event-hash-generator` package (GS1's reference
-implementation): its JSON → "simple python object" conversion, its JSON/XML structure
-correction and its pre-hash string builder. Its document-level JSON entry point runs a full
+implementation, pinned to one version: a change in it would change eventIDs), through its
+public functions only: its JSON/XML structure correction and its pre-hash string builder; the
+JSON → "simple python object" step is `_simple` here. tests/unit/test_event_hash_known_answers.py
+holds the reference's digests of GS1's examples. Its document-level JSON entry point runs a full
 JSON-LD expansion (pyld, and a network fetch for unknown contexts) only to expand bare CBV
 words; we expand those words ourselves, which is ~50× faster and gives the same pre-hash string,
 and makes JSON and XML forms of one event hash alike (the package's own JSON path leaves
@@ -15,7 +17,7 @@ import hashlib
 import threading
 from typing import Any
 
-from epcis_event_hash_generator import hash_generator, json_to_py
+from epcis_event_hash_generator import hash_generator
 from epcis_event_hash_generator import json_xml_model_mismatch_correction as correction
 
 _CBV_WEB = "https://ref.gs1.org/cbv/"
@@ -33,7 +35,7 @@ _LIST_TYPE_PREFIX = {
 }
 _IGNORED = ("eventID", "recordTime", "errorDeclaration", "@context")
 
-# the package keeps its namespace table and join string in module globals
+# derive_prehashes_from_events sets the package's join string, a module global
 _lock = threading.Lock()
 
 
@@ -108,21 +110,51 @@ def _sensor_element(element: Any) -> Any:
     return {**element, "sensorReport": reports}
 
 
+def _simple(node: Any, namespaces: dict[str, str]) -> tuple[str, str, list[Any]]:
+    """The package's "simple python object" of a JSON value: (name, text, children), with
+    extension prefixes replaced by `{namespace}` and children sorted, except under the lists
+    whose order is significant (the same conversion as its `json_to_py`, which keeps its
+    namespace table in a module global and offers it only through a full JSON-LD expansion)."""
+    if isinstance(node, list):
+        return ("", "", [_simple(child, namespaces) for child in node])
+    if not isinstance(node, dict):
+        return ("", str(_prefixed(node, namespaces, value=True)), [])
+    name = node.get("type", "")
+    text = node.get("#text", "")
+    children: list[Any] = []
+    for key, value in node.items():
+        if key in ("#text", "rdfs:comment", "comment"):
+            continue
+        child = _simple(value, namespaces)
+        key = _prefixed(key, namespaces)
+        if isinstance(value, list):
+            children.extend((key, element[1], element[2]) for element in child[2])
+        else:
+            children.append((key, child[1], child[2]))
+    if not any(k in node for k in ("bizTransaction", "source", "destination")):
+        children.sort()
+    return (name, text, children)
+
+
+def _prefixed(text: Any, namespaces: dict[str, str], value: bool = False) -> Any:
+    if not isinstance(text, str):
+        return text
+    prefix, colon, rest = text.partition(":")
+    if colon and prefix in namespaces:
+        return (namespaces[prefix] if value else "{" + namespaces[prefix] + "}") + rest
+    return text
+
+
 def event_pre_hash(event: dict[str, Any], namespaces: dict[str, str] | None = None) -> str:
     """The CBV 2.0 pre-hash string of a JSON-LD event (what `event_hash` digests)."""
     data = _hash_input(event)
     data["type"] = event.get("type", "")
-    with _lock:
-        json_to_py._namespaces = {p: "{" + uri + "}" for p, uri in (namespaces or {}).items()}
-        simple = correction.deep_structure_correction(json_to_py._json_to_py(data))
-        hash_generator.JOIN_BY = ""
-        children = simple[2]
-        return (
-            "eventType="
-            + simple[0]
-            + hash_generator._recurse_through_children_in_order(children, hash_generator.PROP_ORDER)
-            + hash_generator._gather_elements_not_in_order(children, hash_generator.PROP_ORDER)
-        )
+    simple = correction.deep_structure_correction(_simple(data, namespaces or {}))
+    with _lock:  # the package keeps the join string in a module global
+        pre_hashes = hash_generator.derive_prehashes_from_events(("EventList", "", [simple]), "")
+    if len(pre_hashes) != 1:  # the package logs and skips an event it cannot read
+        raise ValueError("the event cannot be brought into the CBV 2.0 pre-hash form")
+    return str(pre_hashes[0])
 
 
 def event_hash(event: dict[str, Any], namespaces: dict[str, str] | None = None) -> str:
