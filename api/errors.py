@@ -48,6 +48,10 @@ _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
 ]
 
 
+# routes whose bad query / path parameters are a 400 (elsewhere a 422 names them)
+PARAMETER_400_PREFIXES = ("/api/v1/farms", "/api/v1/batches", "/api/v1/shipments")
+
+
 def error(status: int, message: str, **extra: object) -> JSONResponse:
     """An `{"error": …}` body, the convention outside /epcis."""
     return JSONResponse({"error": message, **extra}, status_code=status)
@@ -101,6 +105,15 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = f"{where}: {first.get('msg', 'invalid request')}"
         if request.url.path.startswith("/epcis"):
             return problem(request, 400, "ValidationException", detail)
+        parameters = [e for e in exc.errors() if e.get("loc", ("",))[0] in ("query", "path")]
+        if parameters and request.url.path.startswith(PARAMETER_400_PREFIXES):
+            # a bad query or path parameter of the enterprise listings: 400 naming the
+            # parameter and the value given, as the OriginTrace API answers
+            bad = parameters[0]
+            name = ".".join(str(p) for p in bad["loc"][1:])
+            given = bad.get("input")
+            shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+            return error(400, f"{name}: {bad.get('msg', 'invalid')}{shown}")
         if first.get("type") == "json_invalid":
             return error(400, f"malformed JSON body: {first.get('ctx', {}).get('error', detail)}")
         details = [

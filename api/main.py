@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api.auth import AuthMiddleware, RateLimiter
 from api.errors import install_error_handlers
 from api.routers import (
+    enterprise,
     epcis,
     fsma204,
     health,
@@ -24,6 +25,7 @@ from api.routers import (
 )
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
+from trace_engine.enterprise.service import EnterpriseService
 from trace_engine.graph.driver import make_async_driver, make_driver
 from trace_engine.graph.schema import apply_schema_async
 from trace_engine.keys import KeyService
@@ -55,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_uri)
         app.state.capture_service = CaptureService(sync_driver, settings, on_write=cache.invalidate)
+        app.state.enterprise_service = EnterpriseService(
+            sync_driver, settings.neo4j_database, settings.readiness_go_threshold
+        )
         try:
             await driver.verify_connectivity()
             await apply_schema_async(driver, settings.neo4j_database)
@@ -85,4 +90,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(journeys.router)
     app.include_router(fsma204.router)
     app.include_router(recalls.router)
+    app.include_router(enterprise.router)
     return app

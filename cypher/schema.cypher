@@ -32,3 +32,14 @@ DROP INDEX event_hash IF EXISTS;
 DROP INDEX traceability_record_org IF EXISTS;
 DROP INDEX traceability_record_product IF EXISTS;
 DROP INDEX traceability_record_batch IF EXISTS;
+
+// The enterprise listings (trace_engine/enterprise/): one statement per org and thing, keyed by
+// the JSON text of [org, id]; listed by org, newest first, optionally by status.
+CREATE CONSTRAINT farm_profile_key IF NOT EXISTS FOR (n:FarmProfile) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT batch_key IF NOT EXISTS FOR (n:Batch) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT shipment_key IF NOT EXISTS FOR (n:Shipment) REQUIRE n.key IS UNIQUE;
+CREATE INDEX farm_profile_org IF NOT EXISTS FOR (n:FarmProfile) ON (n.org, n.createdAt);
+CREATE INDEX batch_org IF NOT EXISTS FOR (n:Batch) ON (n.org, n.createdAt);
+CREATE INDEX batch_org_status IF NOT EXISTS FOR (n:Batch) ON (n.org, n.status);
+CREATE INDEX shipment_org IF NOT EXISTS FOR (n:Shipment) ON (n.org, n.createdAt);
+CREATE INDEX shipment_org_status IF NOT EXISTS FOR (n:Shipment) ON (n.org, n.status);

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     trace_max_events: int = 5_000
     trace_max_depth: int = 64
 
+    # Enterprise listings: the readiness score at which a shipment's decision is `go`
+    readiness_go_threshold: int = Field(default=100, ge=1, le=100)
+
     # Auth and limits
     rate_limit_storage_uri: str = "memory://"
     default_rate_limit_per_hour: int = 1000

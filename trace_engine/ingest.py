@@ -18,6 +18,7 @@ import orjson
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
+from trace_engine.enterprise.service import refresh_after_ingest
 from trace_engine.epcis.model import (
     Event,
     FacilityData,
@@ -406,6 +407,15 @@ def _write_batch(
     linked, expected = write_rows(tx, pruned), rows.event_relationships()
     if linked != expected:
         raise MissingNodes(f"{expected - linked} event targets not found")
+    # farms, batches and shipments follow in the same transaction (trace_engine/enterprise/)
+    refresh_after_ingest(
+        tx,
+        batch.org,
+        new,
+        touched_instances(new),
+        batch.master.facilities if batch.master is not None else [],
+        batch.record_time,
+    )
     if declarations:
         applied = apply_error_declarations(
             tx,

@@ -17,6 +17,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
+from trace_engine.enterprise.service import FARM_ATTRIBUTES, EnterpriseService, is_farm_type
 from trace_engine.errors import Conflict, InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
 from trace_engine.identifiers import Identifier, parse_identifier
@@ -40,11 +42,42 @@ class Address(_Model):
 
 
 class FacilityUpdate(_Model):
-    """Body of PUT /api/v1/facilities/{id}: the facility's managed fields (absent ones cleared)."""
+    """Body of PUT /api/v1/facilities/{id}: the facility's managed fields (absent ones cleared).
+
+    The farm fields (camelCase or snake_case) are the caller's org's statement about the
+    facility: given any of them, or `type` FARM, the facility is one of the org's farms
+    (`GET /api/v1/farms`); `complianceStatus` is `pending` unless given.
+    """
 
     name: str | None = None
     type: str | None = Field(default=None, examples=["FARM", "PROCESSOR", "DC", "STORE"])
     address: Address = Field(default_factory=Address)
+    farmer_name: str | None = Field(default=None, min_length=1, max_length=500)
+    farmer_id: str | None = Field(default=None, min_length=1, max_length=500)
+    phone: str | None = Field(default=None, min_length=1, max_length=500)
+    community: str | None = Field(default=None, min_length=1, max_length=500)
+    area_hectares: float | None = Field(default=None, ge=0, le=1e7)
+    commodity: str | None = Field(default=None, min_length=1, max_length=500)
+    compliance_status: ComplianceStatus | None = None
+
+    def farm(self) -> FarmFields | None:
+        """The farm fields, or None if the body does not say the facility is a farm."""
+        fields = FarmFields.model_validate(
+            {name: getattr(self, name) for name in FarmFields.model_fields}
+        )
+        return fields if fields.given() or is_farm_type(self.type) else None
+
+
+class FarmStatement(_Model):
+    """The caller's org's farm fields of a facility."""
+
+    farmer_name: str | None = None
+    farmer_id: str | None = None
+    phone: str | None = None
+    community: str | None = None
+    area_hectares: float | None = None
+    commodity: str | None = None
+    compliance_status: ComplianceStatus
 
 
 class FacilityPublic(_Model):
@@ -56,6 +89,9 @@ class FacilityPublic(_Model):
     type: str | None = None
     address: Address
     aliases: list[str] = Field(description="other forms of the identifier seen")
+    farm: FarmStatement | None = Field(
+        default=None, description="your org's farm fields, when it says this is a farm"
+    )
 
 
 class ProductUpdate(_Model):
@@ -133,14 +169,23 @@ def _utc_millis(value: AwareDatetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def _farm_statement(profile: dict[str, Any]) -> FarmStatement:
+    return FarmStatement.model_validate({name: profile.get(name) for name in FARM_ATTRIBUTES})
+
+
 class MasterDataService:
     """Writes facilities, products and payloads; each call is one managed transaction."""
 
     def __init__(
-        self, driver: Driver, database: str, on_change: Callable[[], object] | None = None
+        self,
+        driver: Driver,
+        database: str,
+        on_change: Callable[[], object] | None = None,
+        enterprise: EnterpriseService | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
+        self.enterprise = enterprise or EnterpriseService(driver, database)
         # told after every committed change (the trace cache drops everything: master data
         # and payloads appear in traces without any event being captured)
         self.on_change = on_change
@@ -149,17 +194,21 @@ class MasterDataService:
         if self.on_change is not None:
             self.on_change()
 
-    def put_facility(self, raw_id: str, update: FacilityUpdate) -> FacilityPublic:
-        """Create or replace a facility's name, type and address."""
+    def put_facility(self, raw_id: str, update: FacilityUpdate, org: str) -> FacilityPublic:
+        """Create or replace a facility's name, type and address, and the org's farm fields."""
         ident = _parse(raw_id)
         if ident.kind not in _FACILITY_KINDS:
             raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a location")
         props: dict[str, Any] = {"name": update.name, "type": update.type}
         props |= update.address.model_dump(by_alias=True)
+        farm = update.farm()
+
+        def write(tx: ManagedTransaction) -> tuple[dict[str, Any], dict[str, Any] | None]:
+            stored = repo.put_facility(tx, ident.key, ident.raw, _aliases(ident), props)
+            return stored, self.enterprise.state_farm(tx, org, ident.key, farm)
+
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_write(
-                repo.put_facility, ident.key, ident.raw, _aliases(ident), props
-            )
+            stored, profile = session.execute_write(write)
         self._changed()
         return FacilityPublic(
             id=stored["id"],
@@ -168,6 +217,11 @@ class MasterDataService:
             type=stored.get("type"),
             address=Address.model_validate({k: stored.get(k) for k in _ADDRESS_FIELDS}),
             aliases=sorted(stored["aliases"]),
+            farm=None
+            if profile is None
+            else FarmStatement.model_validate(
+                {name: profile.get(name) for name in FARM_ATTRIBUTES}
+            ),
         )
 
     def put_product(self, raw_id: str, update: ProductUpdate) -> ProductPublic:

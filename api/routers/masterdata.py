@@ -24,7 +24,12 @@ router = APIRouter(prefix="/api/v1", tags=["Master data and payloads"])
 async def get_masterdata_service(request: Request, settings: SettingsDep) -> MasterDataService:
     """The master-data service on the app's synchronous driver; changes clear the trace cache."""
     cache = request.app.state.trace_service.cache
-    return MasterDataService(get_sync_driver(request), settings.neo4j_database, cache.clear)
+    return MasterDataService(
+        get_sync_driver(request),
+        settings.neo4j_database,
+        cache.clear,
+        request.app.state.enterprise_service,
+    )
 
 
 MasterDataDep = Annotated[MasterDataService, Depends(get_masterdata_service)]
@@ -41,13 +46,16 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     responses=_ERRORS,
 )
 async def put_facility(
-    facility_id: str, body: FacilityUpdate, service: MasterDataDep
+    facility_id: str, body: FacilityUpdate, service: MasterDataDep, org: OrgDep
 ) -> FacilityPublic:
-    """Name, type and address of a facility, by GLN/SGLN, Digital Link or Food Trust URN.
+    """Name, type and address of a facility, by GLN/SGLN, Digital Link or Food Trust URN,
+    and your org's farm fields of it (`farmerName`, `farmerId`, `phone`, `community`,
+    `areaHectares`, `commodity`, `complianceStatus`; with any of them or `type` FARM the
+    facility is one of your farms in `GET /api/v1/farms`).
 
     Stored under the canonical key ingest uses; fields left out of the body are cleared.
     """
-    return await run_in_threadpool(service.put_facility, facility_id, body)
+    return await run_in_threadpool(service.put_facility, facility_id, body, org)
 
 
 @router.put(

@@ -13,6 +13,7 @@ import httpx
 import orjson
 import pytest
 from fastapi import FastAPI
+from matrix_enterprise import MATRIX as ENTERPRISE_MATRIX
 from matrix_journeys import MATRIX as JOURNEYS_MATRIX
 from matrix_records import MATRIX as RECORDS_MATRIX
 
@@ -164,9 +165,9 @@ MATRIX: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/api/v1/sharing"): ("admin", _sharing_get),
     ("DELETE", "/api/v1/sharing"): ("admin", _sharing_delete),
 }
-# the records and journeys families keep their one-valid-request-per-route tables beside
+# the records, journeys and enterprise families keep their one-valid-request-per-route tables beside
 # their own tests
-MATRIX |= JOURNEYS_MATRIX | RECORDS_MATRIX
+MATRIX |= JOURNEYS_MATRIX | RECORDS_MATRIX | ENTERPRISE_MATRIX
 KEY_SCOPES = {"read": ["read"], "write": ["write"], "admin": ["admin"]}
 ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
 

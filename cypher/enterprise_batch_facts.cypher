@@ -1,0 +1,33 @@
+// What status derivation needs about each lot of $org (trace_engine/enterprise/status.py):
+// its collection events at $org's farms (time, farm, agent, quantities), how many other $org
+// events name it, whether it went into a transformation or a container, and whether a shipping
+// event names it or anything downstream of it.
+// :param org => 'coop', lots => ['01/00614141000005/10/B-001'], creating => [...], shipping => '…'
+UNWIND $lots AS id
+MATCH (lot:ProductInstance {id: id})
+CALL (lot) {
+  MATCH (lot)<-[:OBSERVED]-(e:Event {owner: $org})
+  WHERE e.action = 'ADD' AND e.bizStep IN $creating
+  WITH DISTINCT e
+  MATCH (e)-[:AT]->(f:Facility)<-[:PROFILE_OF]-(:FarmProfile {org: $org})
+  RETURN collect({
+    eventID: e.eventID, eventTime: e.eventTime, recordTime: e.recordTime, farmId: f.id,
+    agents: [(e)-[s:SOURCE]->(p:Party) | {type: s.type, id: p.id}],
+    quantities: [(e)-[o:OBSERVED]->(lot) | [o.quantity, o.uom]]
+  }) AS collections
+}
+CALL (lot, collections) {
+  MATCH (lot)<-[]-(e:Event {owner: $org})
+  WHERE NOT e.eventID IN [c IN collections | c.eventID]
+  RETURN count(DISTINCT e) AS later
+}
+RETURN lot.id AS id, collections, later,
+  EXISTS { MATCH (lot)-[t:TRANSFORMED_INTO]->() WHERE $org IN t.orgs }
+    OR EXISTS { MATCH ()-[c:CONTAINS]->(lot) WHERE $org IN c.orgs } AS aggregated,
+  EXISTS {
+    MATCH (lot) ((a)-[r:CONTAINS|TRANSFORMED_INTO]-(b)
+                 WHERE $org IN r.orgs
+                   AND ((r:TRANSFORMED_INTO AND startNode(r) = a) OR (r:CONTAINS AND endNode(r) = a))
+                ){0,16} (d:ProductInstance)<-[:OBSERVED|PARENT|CHILD]-(s:Event {owner: $org})
+    WHERE s.bizStep = $shipping
+  } AS shipped

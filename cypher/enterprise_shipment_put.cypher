@@ -1,0 +1,28 @@
+// PUT /api/v1/shipments/{id}: $org declares a shipment ahead (fields left out are cleared) and
+// what it carries (replacing the list; items are MERGEd by canonical key so a later capture of
+// them lands on the same node). Its status is `shipped` once a shipping event of $org names an
+// item or a container holding one, else the declared status.
+// :param key, id, org, now, props => {shipmentCode, declaredStatus, buyerCompany, …},
+// :param items => [{id, displayId, kind}], shipping => 'urn:epcglobal:cbv:bizstep:shipping'
+MERGE (s:Shipment {key: $key})
+  ON CREATE SET s.org = $org, s.id = $id, s.createdAt = $now
+SET s += $props, s.source = 'declared', s.updatedAt = $now
+WITH s
+CALL (s) {
+  MATCH (s)-[old:CARRIES]->()
+  DELETE old
+}
+FOREACH (item IN $items |
+  MERGE (p:ProductInstance {id: item.id})
+    ON CREATE SET p.displayId = item.displayId, p.kind = item.kind
+  MERGE (s)-[c:CARRIES]->(p)
+  SET c.seq = item.seq)
+WITH s
+OPTIONAL CALL (s) {
+  MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CONTAINS]-{0,8}(:ProductInstance)<-[:OBSERVED|PARENT|CHILD]-(e:Event {owner: $org})
+  WHERE e.bizStep = $shipping
+  RETURN e ORDER BY e.eventTime LIMIT 1
+}
+SET s.status = CASE WHEN e IS NULL THEN s.declaredStatus ELSE 'shipped' END,
+    s.shippedBy = e.eventID, s.shippedAt = e.eventTime
+RETURN s {.*, items: [(s)-[c:CARRIES]->(p) | p.id]} AS shipment

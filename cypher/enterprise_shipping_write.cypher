@@ -1,0 +1,26 @@
+// Shipping events of $org (bizStep shipping) → shipments. A declared shipment of $org that
+// carries one of the shipped things (or something inside a shipped container) becomes
+// `shipped`; a shipping event no declared shipment matches is a shipment of its own, keyed by
+// its eventID, carrying what the event names (with the event's quantity when given).
+// rows: [{eventID, key, eventTime, props: {id, source, status, shipmentCode,
+//         estimatedShipDate, createdAt}, objects: [{id, quantity, uom}]}]
+UNWIND $rows AS row
+CALL (row) {
+  UNWIND row.objects AS o
+  MATCH (:ProductInstance {id: o.id})-[:CONTAINS]->{0,8}(:ProductInstance)<-[:CARRIES]-(s:Shipment {org: $org})
+  WHERE s.source = 'declared'
+  RETURN collect(DISTINCT s) AS declared
+}
+FOREACH (s IN declared |
+  SET s.status = 'shipped', s.shippedBy = coalesce(s.shippedBy, row.eventID),
+      s.shippedAt = coalesce(s.shippedAt, row.eventTime))
+WITH row, declared
+WHERE size(declared) = 0
+MERGE (s:Shipment {key: row.key})
+  ON CREATE SET s += row.props, s.org = $org, s.shippedBy = row.eventID,
+                s.shippedAt = row.eventTime
+WITH s, row
+UNWIND row.objects AS o
+MATCH (p:ProductInstance {id: o.id})
+MERGE (s)-[c:CARRIES]->(p)
+SET c.quantity = o.quantity, c.uom = o.uom

@@ -1,0 +1,1 @@
+"""The enterprise listings: farms, collection batches and shipments, with readiness."""

@@ -1,0 +1,123 @@
+"""The enterprise listings' repository: the only code that runs their Cypher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from trace_engine.enterprise.status import CREATING_STEPS, SHIPPING_STEP
+from trace_engine.graph.catalog import Query, query
+
+
+def org_active(tx: ManagedTransaction, org: str) -> bool:
+    """True if the org has registered a farm or declared a shipment."""
+    return bool(tx.run(query(Query.ENTERPRISE_ORG_ACTIVE), org=org).single(strict=True)["active"])
+
+
+def put_farm_profiles(
+    tx: ManagedTransaction, org: str, rows: list[dict[str, Any]], now: str
+) -> list[dict[str, Any]]:
+    """Create or replace the org's farm fields of facilities (which must exist)."""
+    result = tx.run(query(Query.ENTERPRISE_FARM_PROFILES_PUT), org=org, rows=rows, now=now)
+    return [dict(r["profile"]) for r in result]
+
+
+def delete_farm_profile(tx: ManagedTransaction, key: str) -> None:
+    """Forget the org's farm statement about a facility."""
+    tx.run(query(Query.ENTERPRISE_FARM_PROFILE_DELETE), key=key).consume()
+
+
+def get_farm_profile(tx: ManagedTransaction, key: str) -> dict[str, Any] | None:
+    """The org's farm statement about a facility, if any."""
+    profile = tx.run(query(Query.ENTERPRISE_FARM_PROFILE_GET), key=key).single(strict=True)[
+        "profile"
+    ]
+    return None if profile is None else dict(profile)
+
+
+def batch_candidates(
+    tx: ManagedTransaction, org: str, keys: list[str], facilities: list[str]
+) -> list[str]:
+    """Lots collected by the org at its farms, upstream of `keys` or collected at `facilities`."""
+    record = tx.run(
+        query(Query.ENTERPRISE_BATCH_CANDIDATES),
+        org=org,
+        keys=keys,
+        facilities=facilities,
+        creating=list(CREATING_STEPS),
+    ).single(strict=True)
+    return list(record["lots"])
+
+
+def batch_facts(tx: ManagedTransaction, org: str, lots: list[str]) -> list[dict[str, Any]]:
+    """What status derivation needs about each lot (see `enterprise_batch_facts.cypher`)."""
+    result = tx.run(
+        query(Query.ENTERPRISE_BATCH_FACTS),
+        org=org,
+        lots=lots,
+        creating=list(CREATING_STEPS),
+        shipping=SHIPPING_STEP,
+    )
+    return [r.data() for r in result]
+
+
+def write_batches(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) -> None:
+    """Create or update the org's batch rows."""
+    tx.run(query(Query.ENTERPRISE_BATCHES_WRITE), org=org, rows=rows).consume()
+
+
+def write_shipping(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) -> None:
+    """Apply the org's shipping events to its shipments."""
+    tx.run(query(Query.ENTERPRISE_SHIPPING_WRITE), org=org, rows=rows).consume()
+
+
+def put_shipment(tx: ManagedTransaction, **parameters: Any) -> dict[str, Any]:
+    """Create or replace a declared shipment; return it with its items."""
+    record = tx.run(
+        query(Query.ENTERPRISE_SHIPMENT_PUT), shipping=SHIPPING_STEP, **parameters
+    ).single(strict=True)
+    return dict(record["shipment"])
+
+
+def get_shipment(tx: ManagedTransaction, key: str) -> dict[str, Any] | None:
+    """A shipment by key, with what it carries."""
+    shipment = tx.run(query(Query.ENTERPRISE_SHIPMENT_GET), key=key).single(strict=True)["shipment"]
+    return None if shipment is None else dict(shipment)
+
+
+# listing → (its page statement, its count statement, the returned field)
+LISTINGS = {
+    "farms": (Query.ENTERPRISE_FARMS_LIST, Query.ENTERPRISE_FARMS_COUNT, "farm"),
+    "batches": (Query.ENTERPRISE_BATCHES_LIST, Query.ENTERPRISE_BATCHES_COUNT, "batch"),
+    "shipments": (Query.ENTERPRISE_SHIPMENTS_LIST, Query.ENTERPRISE_SHIPMENTS_COUNT, "shipment"),
+}
+
+
+def list_page(
+    tx: ManagedTransaction, listing: str, org: str, status: str | None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a listing (`farms`, `batches` or `shipments`) and its total."""
+    page, count, field = LISTINGS[listing]
+    parameters = {"org": org, "status": status, "offset": offset, "limit": limit}
+    rows = [dict(r[field]) for r in tx.run(query(page), parameters)]
+    total = tx.run(query(count), parameters).single(strict=True)["total"]
+    return rows, int(total)
+
+
+def visible_orgs(tx: ManagedTransaction, org: str) -> list[str]:
+    """The org itself, then every org that shares with it."""
+    return list(tx.run(query(Query.VISIBLE_ORGS), org=org).single(strict=True)["orgs"])
+
+
+def lineage(tx: ManagedTransaction, items: list[str], orgs: list[str]) -> list[dict[str, Any]]:
+    """Everything upstream of `items` with what readiness needs about it."""
+    return [r.data() for r in tx.run(query(Query.ENTERPRISE_LINEAGE), items=items, orgs=orgs)]
+
+
+def farm_statuses(
+    tx: ManagedTransaction, farms: list[str], orgs: list[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """Each farm's compliance statements by the visible orgs: [(org, status)]."""
+    result = tx.run(query(Query.ENTERPRISE_FARM_STATUSES), farms=farms, orgs=orgs)
+    return {r["id"]: [(o, s) for o, s in r["statements"]] for r in result}
