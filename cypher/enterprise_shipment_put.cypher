@@ -25,4 +25,5 @@ OPTIONAL CALL (s) {
 }
 SET s.status = CASE WHEN e IS NULL THEN s.declaredStatus ELSE 'shipped' END,
     s.shippedBy = e.eventID, s.shippedAt = e.eventTime
-RETURN s {.*, items: [(s)-[c:CARRIES]->(p) | p.id]} AS shipment
+RETURN s {.*, carried: [(s)-[c:CARRIES]->(p:ProductInstance) | [p.id, c.quantity, c.uom, c.seq]]}
+  AS shipment

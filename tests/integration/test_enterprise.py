@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from jsonschema import Draft202012Validator
 
 GTIN = "4012345.066666"
 BULK = "urn:epc:class:lgtin:4012345.077777.BULK1"
@@ -161,3 +163,292 @@ async def test_a_batch_walks_collecting_completed_aggregated_shipped(
 
     await capture(coop, [ship([BULK])])
     assert (await batches(coop))[lot_key("B1")]["status"] == "shipped"
+
+
+# -- the listings' shapes: the OriginTrace document's example rows as JSON Schemas ------------
+
+TIMESTAMP = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\d$"}
+TEXT = {"type": ["string", "null"]}
+
+
+def _page(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["data", "meta"],
+        "properties": {
+            "data": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": list(row),
+                    "properties": row,
+                },
+            },
+            "meta": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["total", "limit", "offset"],
+                "properties": {k: {"type": "integer"} for k in ("total", "limit", "offset")},
+            },
+        },
+    }
+
+
+SCHEMAS = {
+    "farms": _page(
+        {
+            "id": {"type": "string"},
+            "farmer_name": TEXT,
+            "farmer_id": TEXT,
+            "phone": TEXT,
+            "community": TEXT,
+            "area_hectares": {"type": ["number", "null"]},
+            "commodity": TEXT,
+            "compliance_status": {"enum": ["pending", "approved", "rejected"]},
+            "created_at": TIMESTAMP,
+        }
+    ),
+    "batches": _page(
+        {
+            "id": {"type": "string"},
+            "farm_id": {"type": "string"},
+            "agent_id": TEXT,
+            "status": {"enum": ["collecting", "completed", "aggregated", "shipped"]},
+            "total_weight": {"type": "number"},
+            "bag_count": {"type": "integer"},
+            "notes": {"type": "null"},
+            "collected_at": TIMESTAMP,
+            "created_at": TIMESTAMP,
+        }
+    ),
+    "shipments": _page(
+        {
+            "id": {"type": "string"},
+            "shipment_code": TEXT,
+            "status": {"enum": ["draft", "ready", "shipped", "cancelled"]},
+            "destination_country": TEXT,
+            "destination_port": TEXT,
+            "buyer_company": TEXT,
+            "commodity": TEXT,
+            "total_weight_kg": {"type": "number"},
+            "total_items": {"type": "integer"},
+            "readiness_score": {"type": "integer", "minimum": 0, "maximum": 100},
+            "readiness_decision": {"enum": ["go", "no_go", "pending"]},
+            "estimated_ship_date": {"oneOf": [DATE, {"type": "null"}]},
+            "created_at": TIMESTAMP,
+        }
+    ),
+}
+
+
+def sscc(n: int) -> str:
+    return f"urn:epc:id:sscc:4012345.{n:010d}"
+
+
+def pack(container: str, lots: dict[str, float], day: int = 12) -> dict[str, Any]:
+    return event(
+        "AggregationEvent",
+        f"2024-01-{day:02d}T08:00:00.000Z",
+        action="ADD",
+        bizStep="packing",
+        parentID=container,
+        childQuantityList=[
+            {"epcClass": name, "quantity": kg, "uom": "KGM"} for name, kg in lots.items()
+        ],
+        bizLocation={"id": "urn:epc:id:sgln:4012345.09999.0"},
+    )
+
+
+async def declare(client: httpx.AsyncClient, ident: str, items: list[str], **more: Any) -> dict:  # type: ignore[type-arg]
+    body = {
+        "shipmentCode": f"SHP-{ident}",
+        "status": "ready",
+        "buyerCompany": "Barry Callebaut",
+        "destinationCountry": "Netherlands",
+        "destinationPort": "Rotterdam",
+        "commodity": "Cocoa",
+        "estimatedShipDate": "2024-02-15",
+        "items": items,
+        **more,
+    }
+    response = await client.put(f"/api/v1/shipments/{ident}", json=body)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def readiness(client: httpx.AsyncClient, ident: str) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/shipments/{ident}/readiness")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+@pytest.fixture
+async def mixed(coop: httpx.AsyncClient) -> dict[str, float]:
+    """Five farms (3 approved, 1 pending, 1 rejected), a batch each; three containers:
+    C1 from approved farms only, C2 approved + pending, C3 approved + rejected."""
+    statuses = {1: "approved", 2: "approved", 3: "approved", 4: "pending", 5: "rejected"}
+    weights = {1: 1250.5, 2: 730.25, 3: 410.0, 4: 333.3, 5: 95.0}
+    for n, status in statuses.items():
+        await register(coop, n, status)
+    events = [collect(f"B{n}", n, kg, bags=n * 3, day=n) for n, kg in weights.items()]
+    events += [
+        bulk({"B1": weights[1], "B2": weights[2]}, lot("M1", "4012345.077777")),
+        bulk({"B3": weights[3], "B4": weights[4]}, lot("M2", "4012345.077777")),
+        bulk({"B2": 0.0, "B5": weights[5]}, lot("M3", "4012345.077777"), day=11),
+        pack(sscc(1), {lot("M1", "4012345.077777"): weights[1] + weights[2]}),
+        pack(sscc(2), {lot("M2", "4012345.077777"): weights[3] + weights[4]}),
+        pack(sscc(3), {lot("M3", "4012345.077777"): weights[5]}),
+    ]
+    await capture(coop, events)
+    return {f"B{n}": kg for n, kg in weights.items()}
+
+
+async def test_readiness_follows_the_trace_and_the_farms_current_status(
+    coop: httpx.AsyncClient, mixed: dict[str, float]
+) -> None:
+    clean = await declare(coop, "S1", [sscc(1)])
+    assert clean["readiness_score"] == 100 and clean["readiness_decision"] == "go"
+    assert clean["total_weight_kg"] == pytest.approx(1250.5 + 730.25)
+
+    # approved + pending: the exact weight share, computed independently
+    share = await declare(coop, "S2", [sscc(1), sscc(2)])
+    approved = Decimal("1250.5") + Decimal("730.25") + Decimal("410.0")
+    total = approved + Decimal("333.3")
+    assert share["readiness_score"] == math_floor(100 * approved / total)
+    assert share["readiness_decision"] == "pending"
+    evidence = await readiness(coop, "S2")
+    by_farm = {f["farm_id"]: f for f in evidence["farms"]}
+    assert set(by_farm) == {farm_key(n) for n in (1, 2, 3, 4)}
+    assert by_farm[farm_key(4)]["compliance_status"] == "pending"
+    assert by_farm[farm_key(4)]["weight_kg"] == pytest.approx(333.3)
+    assert sum(f["weight_kg"] for f in evidence["farms"]) == pytest.approx(float(total))
+
+    # any rejected farm upstream is no_go, even when most of the weight is approved
+    rejected = await declare(coop, "S3", [sscc(1), sscc(3)])
+    assert rejected["readiness_decision"] == "no_go"
+
+    # a farm's status changes the next read (no stale cache)
+    await register(coop, 4, "approved")
+    again = await readiness(coop, "S2")
+    assert again["readiness_score"] == 100 and again["readiness_decision"] == "go"
+    await register(coop, 1, "rejected")
+    listed = {s["id"]: s for s in (await coop.get("/api/v1/shipments")).json()["data"]}
+    assert listed["S1"]["readiness_decision"] == "no_go"
+    assert listed["S1"]["readiness_score"] == math_floor(
+        100 * Decimal("730.25") / (Decimal("1250.5") + Decimal("730.25"))
+    )
+
+
+def math_floor(value: Decimal) -> int:
+    return int(value // 1)
+
+
+async def test_a_shipping_event_ships_the_declared_shipment_and_its_batches(
+    coop: httpx.AsyncClient, mixed: dict[str, float]
+) -> None:
+    await declare(coop, "S1", [sscc(1)])
+    assert (await batches(coop))[lot_key("B1")]["status"] == "aggregated"
+    await capture(coop, [ship([sscc(1)])])
+    listed = (await coop.get("/api/v1/shipments")).json()
+    assert [s["status"] for s in listed["data"]] == ["shipped"]
+    rows = await batches(coop)
+    assert rows[lot_key("B1")]["status"] == "shipped"
+    assert rows[lot_key("B3")]["status"] == "aggregated"
+    # a shipping event no declared shipment carries is a shipment of its own
+    await capture(coop, [ship([sscc(2)], day=21)])
+    listed = (await coop.get("/api/v1/shipments", params={"status": "shipped"})).json()
+    assert listed["meta"]["total"] == 2
+    own = next(s for s in listed["data"] if s["id"] != "S1")
+    assert own["total_weight_kg"] == pytest.approx(410.0 + 333.3)
+    assert own["estimated_ship_date"] == "2024-01-21"
+
+
+async def test_listings_match_the_documented_shapes_and_filter(
+    coop: httpx.AsyncClient, mixed: dict[str, float]
+) -> None:
+    await declare(coop, "S1", [sscc(1)])
+    await declare(coop, "S2", [sscc(2)], status="draft")
+    for listing, schema in SCHEMAS.items():
+        response = await coop.get(f"/api/v1/{listing}")
+        assert response.status_code == 200
+        Draft202012Validator(schema).validate(response.json())
+        assert "X-RateLimit-Remaining" in response.headers
+        assert "X-RateLimit-Reset" in response.headers
+    farms = (await coop.get("/api/v1/farms", params={"compliance_status": "approved"})).json()
+    assert farms["meta"] == {"total": 3, "limit": 100, "offset": 0}
+    assert {f["id"] for f in farms["data"]} == {farm_key(n) for n in (1, 2, 3)}
+    rejected = (await coop.get("/api/v1/farms", params={"compliance_status": "rejected"})).json()
+    assert [f["farmer_name"] for f in rejected["data"]] == ["Farmer 5"]
+    assert rejected["data"][0]["area_hectares"] == 7.5
+    aggregated = (await coop.get("/api/v1/batches", params={"status": "aggregated"})).json()
+    assert aggregated["meta"]["total"] == 5
+    assert (await coop.get("/api/v1/batches", params={"status": "shipped"})).json()["meta"][
+        "total"
+    ] == 0
+    row = (await batches(coop))[lot_key("B3")]
+    assert row["bag_count"] == 9 and row["agent_id"] == "417/4012345000016"
+    drafts = (await coop.get("/api/v1/shipments", params={"status": "draft"})).json()
+    assert [s["id"] for s in drafts["data"]] == ["S2"]
+    ready = (await coop.get("/api/v1/shipments", params={"status": "ready"})).json()
+    assert [s["id"] for s in ready["data"]] == ["S1"]
+    assert ready["data"][0]["total_items"] == 1
+
+
+async def test_paging_is_stable_and_complete(coop: httpx.AsyncClient) -> None:
+    await register(coop, 1)
+    # same collection time for all: the order falls back on the id
+    await capture(coop, [collect(f"P{n:02d}", 1, 10.0 + n) for n in range(25)])
+    seen: list[str] = []
+    for offset in (0, 10, 20):
+        page = (await coop.get("/api/v1/batches", params={"limit": 10, "offset": offset})).json()
+        assert page["meta"] == {"total": 25, "limit": 10, "offset": offset}
+        seen += [row["id"] for row in page["data"]]
+    assert len(seen) == 25 and len(set(seen)) == 25
+    assert seen == sorted(seen)  # one createdAt: then by id
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "named"),
+    [
+        ("/api/v1/batches", {"limit": 501}, "limit"),
+        ("/api/v1/batches", {"limit": 0}, "limit"),
+        ("/api/v1/batches", {"limit": "ten"}, "limit"),
+        ("/api/v1/batches", {"offset": -1}, "offset"),
+        ("/api/v1/batches", {"status": "lost"}, "status"),
+        ("/api/v1/shipments", {"status": "lost"}, "status"),
+        ("/api/v1/shipments", {"limit": 501}, "limit"),
+        ("/api/v1/farms", {"compliance_status": "maybe"}, "compliance_status"),
+        ("/api/v1/farms", {"offset": "x"}, "offset"),
+    ],
+)
+async def test_every_bad_parameter_is_a_400_naming_it(
+    coop: httpx.AsyncClient, path: str, params: dict[str, Any], named: str
+) -> None:
+    response = await coop.get(path, params=params)
+    assert response.status_code == 400, response.text
+    assert set(response.json()) == {"error"}
+    assert response.json()["error"].startswith(f"{named}:")
+
+
+async def test_another_org_sees_nothing_and_read_is_needed(
+    coop: httpx.AsyncClient,
+    make_client: Callable[..., httpx.AsyncClient],
+    mixed: dict[str, float],
+) -> None:
+    await declare(coop, "S1", [sscc(1)])
+    other = make_client("another-org")
+    for listing in SCHEMAS:
+        body = (await other.get(f"/api/v1/{listing}")).json()
+        assert body["meta"]["total"] == 0 and body["data"] == []
+    assert (await other.get("/api/v1/shipments/S1/readiness")).status_code == 404
+    # even when the coop shares its events with the other org, the rows stay the coop's
+    assert (await coop.post("/api/v1/sharing", json={"org": "another-org"})).status_code == 201
+    assert (await other.get("/api/v1/batches")).json()["meta"]["total"] == 0
+    # scopes nest (admin ⊇ write ⊇ read), so every key reads; declaring needs write
+    reader = make_client(ORG, scopes=["read"])
+    assert (await reader.get("/api/v1/batches")).status_code == 200
+    refused = await reader.put("/api/v1/shipments/S9", json={"items": []})
+    assert refused.status_code == 403 and "write" in refused.json()["error"]
