@@ -1,8 +1,10 @@
 // What the FSMA 204 reports need to know about lots: their product class, lot dates, and the
 // event the caller's orgs may see that created the lot (a transformation's output or an
 // ObjectEvent ADD; the first in time): its location is the traceability lot code source.
+// One row: `lots` (one entry per key found) and `creators` (each creating event once, as
+// captured, since one transformation often makes many lots).
 //
-//   :param keys => ['01/00860002010018/10/PVG240502R']
+//   :param keys => ['01/00860002100012/10/PVG240502R']
 //   :param orgs => ['demo']
 UNWIND $keys AS key
 MATCH (i:ProductInstance {id: key})
@@ -13,7 +15,9 @@ CALL (i) {
     AND (type(r) = 'OUTPUT' OR (e.eventType = 'ObjectEvent' AND e.action = 'ADD'))
   WITH e ORDER BY e.eventTime
   LIMIT 1
-  RETURN e.raw AS created
+  RETURN e AS creator
 }
-RETURN i.id AS key, p.id AS product, i.harvestStartDate AS harvestStart,
-       i.harvestEndDate AS harvestEnd, created
+WITH collect({key: i.id, product: p.id, harvestStart: i.harvestStartDate,
+              harvestEnd: i.harvestEndDate, createdBy: creator.eventID}) AS lots,
+     collect(DISTINCT creator) AS creators
+RETURN lots, [c IN creators | {eventID: c.eventID, raw: c.raw}] AS creators

@@ -71,6 +71,15 @@ def test_up_prints_a_trace_url_and_curl_that_work(settings: Settings) -> None:
                   if f["data"].get("type") == "STORE"}  # fmt: skip
         assert len(stores) == 3 and not any("#45" in s for s in stores), stores
 
+        # the FSMA 204 spreadsheet and the impact report of the demo lot, as printed
+        sheet = re.search(r"^FSMA 204 sheet:\s+(\S+)$", output, re.M)
+        impact = re.search(r"^Recall impact:\s+(\S+)$", output, re.M)
+        assert sheet and impact, output
+        xlsx = httpx.get(sheet.group(1), headers=auth, timeout=30)
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK", xlsx.text[:200]
+        report = httpx.get(impact.group(1), headers=auth, timeout=30)
+        assert report.status_code == 200 and report.json()["summary"]["stores"] == 3
+
         shell = subprocess.run(curl.group(1), shell=True, capture_output=True, text=True)
         assert shell.returncode == 0 and CONTAMINATED in shell.stdout
         assert shlex.split(curl.group(1))[0] == "curl"

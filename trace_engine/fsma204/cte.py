@@ -62,6 +62,12 @@ _SDT_PREFIXES = ("urn:epcglobal:cbv:sdt:", "https://ref.gs1.org/cbv/SDT-", "cbv:
 _BTT_PREFIXES = ("urn:epcglobal:cbv:btt:", "https://ref.gs1.org/cbv/BTT-", "cbv:BTT-")
 _BT_URN = re.compile(r"^urn:epcglobal:cbv:bt:[^:]+:(.+)$")
 _LOT_CREATION_STEPS = frozenset({"commissioning", "creating_class_instance"})
+# The bizSteps (as stored: CBV URNs) an event other than a transformation needs to be a CTE;
+# vendor steps naming cooling count too. A pre-filter for the graph: `classify` decides.
+CTE_BIZSTEPS = tuple(
+    "urn:epcglobal:cbv:bizstep:" + step
+    for step in ("commissioning", "creating_class_instance", "shipping", "receiving", "other")
+)
 _CATCH_AREA_NAMES = frozenset(
     {"catchArea", "fishingGearTypeCode", "productionMethodForFishAndSeafoodCode", "vesselName"}
 )

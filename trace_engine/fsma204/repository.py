@@ -7,6 +7,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
+from trace_engine.fsma204.cte import CTE_BIZSTEPS
 from trace_engine.graph.catalog import Query, query
 
 PAGE = 1000  # events (or keys) per round trip
@@ -43,26 +44,46 @@ class Fsma204Repository:
         return rows[0] if rows else None
 
     def event_keys(
-        self, members: list[str], orgs: frozenset[str], since: str | None, until: str | None
+        self,
+        members: list[str],
+        orgs: frozenset[str],
+        since: str | None,
+        until: str | None,
+        cte_only: bool = True,
     ) -> list[dict[str, Any]]:
-        """(eventID, eventTime, offset, owner) of the visible events touching `members`."""
+        """(eventID, eventTime, offset, owner) of the visible events touching `members` (with
+        `cte_only`, only those whose type and bizStep may make them a CTE)."""
         seen: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(members, 5000):
             for row in self._read(
-                Query.FSMA204_EVENT_KEYS, members=chunk, orgs=list(orgs), since=since, until=until
+                Query.FSMA204_EVENT_KEYS,
+                members=chunk,
+                orgs=list(orgs),
+                since=since,
+                until=until,
+                cteOnly=cte_only,
+                steps=list(CTE_BIZSTEPS),
             ):
                 seen.setdefault(row["eventID"], row)
         return list(seen.values())
+
+    def places(self, members: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
+        """Per facility of the visible events on `members`: events, first and last time, owners
+        (all events, not only CTEs; aggregated in the graph)."""
+        return self._read(Query.RECALLS_PLACES, members=members, orgs=list(orgs))
 
     def events(self, event_ids: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
         """One page of events: eventID, owner and the raw JSON-LD text."""
         return self._read(Query.FSMA204_EVENTS, eventIDs=event_ids, orgs=list(orgs))
 
     def lots(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
-        """Product class, lot dates and the creating event (raw) of each lot key."""
+        """Per lot key: product class, lot dates, the eventID of its creating event
+        (`createdBy`) and that event as captured (`created`, one parse per event)."""
         out: list[dict[str, Any]] = []
         for chunk in _chunks(keys):
-            out += self._read(Query.FSMA204_LOTS, keys=chunk, orgs=list(orgs))
+            for row in self._read(Query.FSMA204_LOTS, keys=chunk, orgs=list(orgs)):
+                raws = {c["eventID"]: c["raw"] for c in row["creators"]}
+                out += [{**lot, "created": raws.get(lot["createdBy"])} for lot in row["lots"]]
         return out
 
     def contents(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:

@@ -176,6 +176,8 @@ class Context:
     lots: dict[str, LotFacts] = field(default_factory=dict)
     # logistic unit → what was packed in it: (lot key, quantity, uom)
     contents: dict[str, list[tuple[str, float | None, str | None]]] = field(default_factory=dict)
+    # eventID of a lot-creating event → what it says (filled by scope.lot_facts)
+    creations: dict[str, Any] = field(default_factory=dict)
 
     def harvested(self, epc: str) -> bool:
         """Whether the lot `epc` (any form) was made by a harvesting CTE."""

@@ -66,7 +66,7 @@ class Resolved:
     root: str | None
     members: set[str]
     row_lots: set[str]  # lots whose rows belong in the report
-    keys: list[dict[str, Any]]  # eventID, eventTime, offset, owner; in report order
+    keys: list[dict[str, Any]]  # of the possible CTE events: eventID, time, offset, owner
 
     def in_scope(self, key: str) -> bool:
         """Whether rows of the lot `key` belong in the report."""
@@ -135,7 +135,7 @@ class ScopeReader:
             asked = scope.product
         ordered = sorted(members)
         keys = self.repo.event_keys(ordered, orgs, scope.since, scope.until)
-        if not keys and not self.repo.event_keys(ordered, orgs, None, None):
+        if not keys and not self.repo.event_keys(ordered, orgs, None, None, cte_only=False):
             # it exists, but no event the caller may see mentions it: as the trace, 404
             raise NotFound("product", asked)
         for k in keys:
@@ -189,7 +189,7 @@ class ScopeReader:
         new_lots = sorted(lots - ctx.lots.keys())
         places: set[str] = set()
         for row in self.repo.lots(new_lots, orgs):
-            ctx.lots[row["key"]] = facts = lot_facts(row)
+            ctx.lots[row["key"]] = facts = lot_facts(row, ctx.creations)
             if facts.source:
                 places.add(facts.source)
         for key in new_lots:
@@ -220,19 +220,17 @@ class ScopeReader:
             ctx.products[props["id"]] = props
 
 
-def lot_facts(row: dict[str, Any]) -> LotFacts:
-    """A row of cypher/fsma204_lots.cypher → what the reports need to know about the lot."""
-    created = orjson.loads(row["created"]) if row.get("created") else None
-    quantity = uom = None
-    source_key = None
-    harvested = False
-    if created is not None:
-        source_key = canonical(location(created))
-        harvested = classify(created) is Cte.HARVESTING
-        for item in carried(created):
-            if item.role in ("object", "output") and canonical(item.epc) == row["key"]:
-                quantity, uom = item.quantity, item.uom
-                break
+def lot_facts(row: dict[str, Any], creations: dict[str, Any] | None = None) -> LotFacts:
+    """A row of cypher/fsma204_lots.cypher → what the reports need to know about the lot;
+    `creations` caches each creating event's facts (one transformation makes many lots)."""
+    creation = None
+    if row.get("created"):
+        cache = creations if creations is not None else {}
+        creation = cache.get(row["createdBy"])
+        if creation is None:
+            creation = cache[row["createdBy"]] = _creation(orjson.loads(row["created"]))
+    source_key, harvested, quantities = creation or (None, False, {})
+    quantity, uom = quantities.get(row["key"], (None, None))
     return LotFacts(
         product=row.get("product"),
         source=source_key,
@@ -242,3 +240,14 @@ def lot_facts(row: dict[str, Any]) -> LotFacts:
         quantity=quantity,
         uom=uom,
     )
+
+
+def _creation(
+    created: dict[str, Any],
+) -> tuple[str | None, bool, dict[str, tuple[float | None, str | None]]]:
+    quantities: dict[str, tuple[float | None, str | None]] = {}
+    for item in carried(created):
+        key = canonical(item.epc) if item.role in ("object", "output") else None
+        if key is not None and key not in quantities:
+            quantities[key] = (item.quantity, item.uom)
+    return canonical(location(created)), classify(created) is Cte.HARVESTING, quantities

@@ -128,7 +128,7 @@ def _read_me(sheet: Any, bold: Any, resolved: Resolved, made: Made, org: str, ma
         ("Made at (UTC)", made_at),
         ("Made by org", org),
         ("Records of other orgs shared with it", ", ".join(shared) or "none"),
-        ("Events read", len(resolved.keys)),
+        ("CTE events read", len(resolved.keys)),
         *((f"Rows: {CTE_TITLES[c]}", made.rows[c.value]) for c in Cte if made.rows[c.value]),
         ("Rows", "one per traceability lot code an event carries; a transformation or initial "
          "packing gives one row per (new lot, input lot); sorted by date, then lot code"),

@@ -83,6 +83,7 @@ class Query(enum.StrEnum):
     PAYLOAD_ATTACH = "payload_attach"
     PAYLOAD_TARGETS_MISSING = "payload_targets_missing"
     PING = "ping"
+    RECALLS_PLACES = "recalls_places"
     RECORDS_COUNT = "records_count"
     RECORDS_CREATE = "records_create"
     RECORDS_DELETE = "records_delete"

@@ -107,6 +107,7 @@ class RecallService:
         ctx = Context()
         for scoped in self.reader.events(down, ctx, progress):
             report.add(scoped.event, scoped.owner, scoped.cte, ctx, down)
+        report.places_seen(self.repo.places(sorted(down.members), orgs))
         self._fill_lots(ctx, sorted(down.members | up.members), orgs)
         return report.json(product_id, org, ctx, down, up)
 
@@ -114,7 +115,7 @@ class RecallService:
         missing = [k for k in keys if k not in ctx.lots]
         places: set[str] = set()
         for row in self.repo.lots(missing, orgs):
-            ctx.lots[row["key"]] = facts = lot_facts(row)
+            ctx.lots[row["key"]] = facts = lot_facts(row, ctx.creations)
             if facts.source:
                 places.add(facts.source)
         for key in missing:
@@ -144,6 +145,20 @@ class _Impact:
         self.shipments: list[dict[str, Any]] = []
         self.flow: LotFlow | None = None
 
+    def places_seen(self, rows: list[dict[str, Any]]) -> None:
+        """Every event's place, counted in the graph: events there, first and last time (the
+        arrival times where no receiving event says otherwise), the time span, the owners."""
+        for row in rows:
+            self.owners.update(row["owners"])
+            self.first = min(filter(None, (self.first, row["first"])))
+            self.last = max(filter(None, (self.last, row["last"])))
+            place = self._place(row["facility"])
+            if place is None:
+                continue
+            place.events = row["events"]
+            if place.first is None:
+                place.first, place.last = row["first"], row["last"]
+
     def _place(self, key: str | None) -> _Place | None:
         if key is None:
             return None
@@ -160,16 +175,11 @@ class _Impact:
         ctx: Context,
         scope: Resolved,
     ) -> None:
-        when = event["eventTime"]
         self.owners.add(owner)
-        self.first = when if self.first is None or when < self.first else self.first
-        self.last = when if self.last is None or when > self.last else self.last
         here = canonical(location(event))
         place = self._place(here)
-        if place is not None:
-            place.events += 1
-            if cte is not Cte.SHIPPING:
-                place.arrive(when)
+        if place is not None and cte is Cte.RECEIVING:
+            place.arrive(event["eventTime"])
         self._root_flow(event, cte, here, ctx)
         if event.get("type") == "TransformationEvent":
             self._transformation(event, here, ctx)
