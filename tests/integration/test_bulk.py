@@ -124,7 +124,8 @@ def _xml_document(events: int) -> bytes:
     xmlns:ex="https://example.com/epcis-ext" schemaVersion="2.0"
     creationDate="2024-03-01T00:00:00Z">
   <EPCISHeader>
-    <epcismd:EPCISMasterData xmlns:epcismd="urn:epcglobal:epcis-masterdata:xsd:2">
+   <extension>
+    <EPCISMasterData>
       <VocabularyList>
         <Vocabulary type="urn:epcglobal:epcis:vtype:BusinessLocation">
           <VocabularyElementList>
@@ -135,7 +136,8 @@ def _xml_document(events: int) -> bytes:
           </VocabularyElementList>
         </Vocabulary>
       </VocabularyList>
-    </epcismd:EPCISMasterData>
+    </EPCISMasterData>
+   </extension>
   </EPCISHeader>
   <EPCISBody>
     <EventList>

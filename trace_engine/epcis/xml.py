@@ -22,30 +22,27 @@ filled with the extension prefixes seen so far, pass `[namespaces]` as the `cont
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from lxml import etree
 
 from trace_engine.epcis.jsonld import parse_json_document
 from trace_engine.epcis.masterdata import read_vocabularies
-from trace_engine.epcis.model import EVENT_TYPES, ParsedDocument
-from trace_engine.epcis.normalise import bare_cbv, namespaces_from_context
+from trace_engine.epcis.model import EVENT_TYPES, ParsedDocument, Rejected
+from trace_engine.epcis.normalise import bare_cbv, gs1_term, namespaces_from_context, time_20
 from trace_engine.epcis.validation import measurement_types
+from trace_engine.epcis.xsd import EPCIS_NAMESPACES, VERSION_OF, schema_for, unqualify, xsd_problems
 from trace_engine.errors import InvalidDocument
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-_EPCIS_NAMESPACES = frozenset(
-    {
-        "urn:epcglobal:epcis:xsd:1",
-        "urn:epcglobal:epcis:xsd:2",
-        "urn:epcglobal:epcis-query:xsd:1",
-        "urn:epcglobal:epcis-query:xsd:2",
-        "urn:epcglobal:epcis-masterdata:xsd:1",
-        "urn:epcglobal:epcis-masterdata:xsd:2",
-    }
-)
+_EPCIS_NAMESPACES = EPCIS_NAMESPACES
+_EPCIS_2 = "urn:epcglobal:epcis:xsd:2"
+_EPCIS_1 = "urn:epcglobal:epcis:xsd:1"
 _DOCUMENTS = ("EPCISDocument", "EPCISQueryDocument", "EPCISMasterDataDocument")
 _WRAPPERS = ("extension", "baseExtension")
 _EPC_LISTS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
@@ -85,12 +82,32 @@ def _number(text: str) -> Any:
         return text  # left as text so validation names the field
 
 
+# namespaces the EPCIS 2.0 JSON-LD context already names (it is `@protected`, so a document
+# must not bind these prefixes again): their elements get the context's prefix and nothing is
+# added to @context. CBV master-data attributes are `urn:epcglobal:cbv:mda` in XML (1.2 and
+# 2.0) and `cbvmda:` (= `urn:epcglobal:cbv:mda:`) in JSON-LD
+STANDARD_PREFIXES = {
+    "urn:epcglobal:cbv:mda": "cbvmda",
+    "urn:epcglobal:cbv:mda:": "cbvmda",
+    "https://gs1.org/voc/": "gs1",
+    "https://ref.gs1.org/cbv/": "cbv",
+    "https://ref.gs1.org/epcis/": "epcis",
+}
+_RESERVED_PREFIXES = frozenset(
+    {"epcis", "cbv", "cbvmda", "gs1", "rdfs", "owl", "xsd", "dcterms", "id", "type"}
+)
+
+
 class _Converter:
     """Converts event and vocabulary elements, recording the extension namespaces it meets."""
 
-    def __init__(self, namespaces: dict[str, str] | None = None) -> None:
+    def __init__(self, namespaces: dict[str, str] | None = None, version: str = "2.0") -> None:
+        self.version = version
         self.namespaces: dict[str, str] = {} if namespaces is None else namespaces
-        self._prefix_of: dict[str, str] = {uri: p for p, uri in self.namespaces.items()}
+        self._prefix_of: dict[str, str] = {
+            **STANDARD_PREFIXES,
+            **{uri: p for p, uri in self.namespaces.items()},
+        }
 
     def key(self, qname: str, nsmap: dict[str | None, str]) -> str:
         """`{uri}local` → `prefix:local`, registering the prefix."""
@@ -100,7 +117,7 @@ class _Converter:
         prefix = self._prefix_of.get(uri)
         if prefix is None:
             prefix = next((p for p, u in nsmap.items() if u == uri and p), None)
-            if prefix is None or prefix in self.namespaces:
+            if prefix is None or prefix in self.namespaces or prefix in _RESERVED_PREFIXES:
                 prefix = f"ns{len(self.namespaces) + 1}"
             self.namespaces[prefix] = uri
             self._prefix_of[uri] = prefix
@@ -164,7 +181,20 @@ class _Converter:
                 event[name] = bare_cbv(_text(child), "disp")
             else:
                 event[name] = _text(child)
+        if self.version == "1.2":
+            self.times_20(event)
         return event
+
+    @staticmethod
+    def times_20(event: dict[str, Any]) -> None:
+        """1.2's xsd:dateTime values → the RFC 3339 form of EPCIS 2.0 JSON-LD (same instant)."""
+        offset = event.get("eventTimeZoneOffset")
+        for name in ("eventTime", "recordTime"):
+            if isinstance(event.get(name), str):
+                event[name] = time_20(event[name], offset)
+        declaration = event.get("errorDeclaration")
+        if isinstance(declaration, dict) and isinstance(declaration.get("declarationTime"), str):
+            declaration["declarationTime"] = time_20(declaration["declarationTime"], offset)
 
     def quantity(self, el: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -233,13 +263,9 @@ class _Converter:
         if "booleanValue" in out and out["booleanValue"] in ("true", "false", "1", "0"):
             out["booleanValue"] = out["booleanValue"] in ("true", "1")
         for name in ("type", "exception"):
-            value = out.get(name)
-            if (
-                isinstance(value, str)
-                and value.startswith("gs1:")
-                and value[4:] in _BARE_SENSOR_WORDS
-            ):
-                out[name] = value[4:]  # the bare word JSON uses
+            term = gs1_term(out.get(name))
+            if term in _BARE_SENSOR_WORDS:
+                out[name] = term  # the bare word JSON uses
         return out
 
     def vocabularies(self, vocabulary_list: Any) -> list[dict[str, Any]]:
@@ -314,22 +340,118 @@ def _event_elements(event_list: Any) -> Iterator[Any]:
     yield from _unwrapped(event_list)
 
 
-def parse_xml(data: bytes) -> ParsedDocument:
-    """Parse an EPCIS 2.0 or 1.2 XML document into events and master data."""
+# `<!DOCTYPE name>` and nothing else: declares nothing (GS1's own examples carry one)
+_BARE_DOCTYPE = re.compile(r"<!DOCTYPE\s+[^\s>\[]+\s*>")
+
+
+def _refuse_doctype(tree: Any, data: bytes) -> None:
+    """Refuse a DOCTYPE that declares anything (entities, elements, attributes, a DTD file).
+
+    Its entities are how XML parsers are attacked (billion laughs, external entities), and an
+    EPCIS document needs no DTD. A bare `<!DOCTYPE name>` declares nothing and is accepted.
+    """
+    info = tree.docinfo
+    if not info.doctype:
+        return
+    text = data.decode(info.encoding or "utf-8", errors="replace")
+    start = text.find("<!DOCTYPE")
+    if info.system_url is None and info.public_id is None and _BARE_DOCTYPE.match(text, start):
+        return
+    raise InvalidDocument(
+        "XML with a DOCTYPE that declares entities, elements, attributes or an external DTD "
+        "is refused: an EPCIS document needs no DTD, and DTD entities are a way to attack "
+        "XML parsers (send the document without its <!DOCTYPE …>)"
+    )
+
+
+def _read_tree(data: bytes) -> Any:
+    """The root element of `data`, parsed safely; DOCTYPEs refused."""
     if not data or not data.strip():
         raise InvalidDocument("empty body: expected an EPCIS XML document")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
+    _refuse_doctype(root.getroottree(), data)
+    return root
+
+
+def _is_bare_event(root: Any) -> bool:
+    namespace = _namespace(root)
+    return _local(root) in EVENT_TYPES and (namespace is None or namespace in _EPCIS_NAMESPACES)
+
+
+def _wrapped(event: Any, namespace: str) -> Any:
+    """A bare event (`<ObjectEvent>` as the root) inside an EPCISDocument of `namespace`."""
+    document = etree.Element(
+        f"{{{namespace}}}EPCISDocument",
+        nsmap={"epcis": namespace},
+        schemaVersion=VERSION_OF[namespace],
+        creationDate=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+    )
+    event_list = etree.SubElement(etree.SubElement(document, "EPCISBody"), "EventList")
+    event_list.append(event)
+    return document
+
+
+def _event_id_of(el: Any) -> str | None:
+    for child in _unwrapped(el):
+        if _local(child) == "eventID" and _namespace(child) is None:
+            return _text(child) or None
+    return None
+
+
+def _validated(root: Any) -> tuple[Any, list[Any], dict[int, Rejected]]:
+    """Validate a document against its version's XSD.
+
+    Returns the (possibly wrapped) root, its event elements, and the events the schema
+    refuses as `Rejected`s; a schema error outside any event is `InvalidDocument`.
+    """
+    if _is_bare_event(root):
+        given = _namespace(root)
+        if given is not None:
+            return _validated(_wrapped(root, given))
+        # an unqualified event says nothing of its version: 2.0, else 1.2 if that fits it
+        as_2 = _validated(_wrapped(copy.deepcopy(root), _EPCIS_2))
+        if not as_2[2]:
+            return as_2
+        as_1 = _validated(_wrapped(root, _EPCIS_1))
+        return as_2 if as_1[2] else as_1
     _check_root(root)
-    converter = _Converter()
-    events: list[Any] = []
+    unqualify(root)
+    version = VERSION_OF[_namespace(root) or ""]
     body = next((c for c in _elements(root) if _local(c) == "EPCISBody"), None)
     event_list = _find(body, "EventList") if body is not None else None
-    if event_list is not None:
-        events = [converter.event(el) for el in _event_elements(event_list)]
+    elements = list(_event_elements(event_list)) if event_list is not None else []
+    problems = xsd_problems(root.getroottree(), schema_for(version), elements)
+    outside = [p for p in problems if p.index is None]
+    if outside:
+        listed = "; ".join(f"{p.field}: {p.reason}" for p in outside[:5])
+        raise InvalidDocument(f"not a valid EPCIS {version} XML document: {listed}")
+    rejected: dict[int, Rejected] = {}
+    for problem in problems:
+        assert problem.index is not None
+        if problem.index not in rejected:
+            element = elements[problem.index]
+            rejected[problem.index] = Rejected(
+                problem.index, _event_id_of(element), problem.field, problem.reason
+            )
+    return root, elements, rejected
+
+
+def parse_xml(data: bytes) -> ParsedDocument:
+    """Parse an EPCIS 2.0 or 1.2 XML document (or one bare event) into events and master data.
+
+    The document is validated against its version's XSD first: an event the schema refuses
+    is a `Rejected` naming its index and element; the others are converted and normalised.
+    """
+    root, elements, rejected = _validated(_read_tree(data))
+    converter = _Converter(version=VERSION_OF[_namespace(root) or ""])
+    events: list[Any] = [
+        None if i in rejected else converter.event(el) for i, el in enumerate(elements)
+    ]
     header = next((c for c in _elements(root) if _local(c) == "EPCISHeader"), None)
+    body = next((c for c in _elements(root) if _local(c) == "EPCISBody"), None)
     vocabularies: list[dict[str, Any]] = []
     for section in (header, body):
         found = _find(section, "VocabularyList") if section is not None else None
@@ -341,17 +463,20 @@ def parse_xml(data: bytes) -> ParsedDocument:
         "epcisHeader": {"epcisMasterData": {"vocabularyList": vocabularies}},
         "epcisBody": {"eventList": events},
     }
-    return parse_json_document(document)
+    return parse_json_document(document, rejected)
 
 
 def xml_to_json_events(data: bytes) -> tuple[list[Any], list[dict[str, Any]]]:
-    """The events of an XML document as EPCIS 2.0 JSON-LD dicts, and the document's @context."""
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
+    """The events of an XML document as EPCIS 2.0 JSON-LD dicts, and the document's @context.
+
+    No schema validation: this is the converter alone (tests compare it with GS1's XSLT).
+    """
+    root = _read_tree(data)
+    if _is_bare_event(root):
+        root = _wrapped(root, _namespace(root) or _EPCIS_2)
     _check_root(root)
-    converter = _Converter()
+    unqualify(root)
+    converter = _Converter(version=VERSION_OF[_namespace(root) or ""])
     event_list = _find(root, "EventList")
     events = [] if event_list is None else [converter.event(e) for e in _event_elements(event_list)]
     return converter.context(), events
