@@ -13,6 +13,7 @@ document (a second pass over the file, stopping at the body when the header come
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -77,12 +78,20 @@ def events_of(document: Any) -> list[Any]:
     raise InvalidDocument("JSON object has no 'type': expected an EPCIS document or event")
 
 
-def parse_json_document(document: Any) -> ParsedDocument:
-    """Normalise an already decoded JSON document, list of events or event."""
+def parse_json_document(
+    document: Any, rejected: dict[int, Rejected] | None = None
+) -> ParsedDocument:
+    """Normalise an already decoded JSON document, list of events or event.
+
+    `rejected`: events already refused (by the XML schema), by index; their place in the
+    event list holds anything (None), they are not looked at again.
+    """
     events = events_of(document)
     context = document.get("@context") if isinstance(document, dict) else None
+    refused = rejected or {}
     items: list[Event | Rejected] = [
-        normalise_event(index, event, context) for index, event in enumerate(events)
+        refused[index] if index in refused else normalise_event(index, event, context)
+        for index, event in enumerate(events)
     ]
     parsed = ParsedDocument(items=items)
     if isinstance(document, dict):
@@ -94,9 +103,44 @@ def parse_json_document(document: Any) -> ParsedDocument:
     return parsed
 
 
+# the EPCIS 2.0 JSON-LD context, under the addresses GS1 has published it at
+EPCIS_CONTEXT = re.compile(
+    r"^https?://(?:ref\.gs1\.org/standards/epcis(?:/\d+\.\d+\.\d+)?|gs1\.github\.io/EPCIS)"
+    r"/epcis-context\.jsonld$"
+)
+EPCIS_CONTEXT_EXAMPLE = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+
+
+def check_context(document: Any) -> None:
+    """The JSON-LD rules the JSON Schema cannot state: a document's `@context` names EPCIS's.
+
+    Without it the document's terms (bizStep, epcList, the bare CBV words) mean nothing in
+    JSON-LD. A bare event (the body of POST /events, `application/json` in the REST bindings)
+    may leave `@context` out; when it has one, the same rule applies.
+    """
+    if not isinstance(document, dict):
+        return
+    kind = document.get("type")
+    if "@context" not in document:
+        if kind in ("EPCISDocument", "EPCISQueryDocument"):
+            raise InvalidDocument(
+                f"@context: is required in an {kind}; give the EPCIS context, e.g. "
+                f'"@context": ["{EPCIS_CONTEXT_EXAMPLE}"]'
+            )
+        return
+    context = document["@context"]
+    items = context if isinstance(context, list) else [context]
+    if not any(isinstance(item, str) and EPCIS_CONTEXT.match(item) for item in items):
+        raise InvalidDocument(
+            "@context: does not name the EPCIS 2.0 context; it must include "
+            f'"{EPCIS_CONTEXT_EXAMPLE}"'
+        )
+
+
 def parse_json(data: bytes | str | dict[str, Any] | list[Any]) -> ParsedDocument:
     """Parse an EPCIS 2.0 JSON(-LD) body (or decoded JSON) into events and master data."""
     document = data if isinstance(data, dict | list) else _load(data)
+    check_context(document)
     return parse_json_document(document)
 
 

@@ -18,13 +18,13 @@ Both parsers (JSON and XML) end here, so validation and normalisation have one c
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from trace_engine.epcis.hashing import event_hash
 from trace_engine.epcis.model import Event, Quantity, Rejected, SourceDest
-from trace_engine.epcis.validation import validate_event
+from trace_engine.epcis.validation import measurement_types, validate_event
 from trace_engine.errors import InvalidIdentifier
 from trace_engine.identifiers import Identifier, parse_identifier
 
@@ -51,6 +51,8 @@ LOT_DATE_NAMES = {
     "firstFreezeDate": "firstFreezeDate",
 }
 
+_GS1_VOC = re.compile(r"^(?:gs1:|https?://(?:www\.)?gs1\.org/voc/)(?P<term>.+)$")
+
 _MDA_NAMESPACES = ("urn:epcglobal:cbv:mda", "urn:epcglobal:cbv:mda:", "urn:epcglobal:cbv:mda#")
 _OFFSET = re.compile(r"^[+-](?:0\d|1[0-3]):[0-5]\d$|^[+-]14:00$")
 
@@ -65,6 +67,12 @@ def expand_cbv(value: str, kind: str) -> str:
     if ":" not in value:
         return urn + value
     return value
+
+
+def gs1_term(value: Any) -> str | None:
+    """`gs1:Temperature` or `https://gs1.org/voc/Temperature` → `Temperature`; else None."""
+    match = _GS1_VOC.match(value) if isinstance(value, str) else None
+    return match["term"] if match else None
 
 
 def bare_cbv(value: Any, kind: str) -> Any:
@@ -169,13 +177,138 @@ def _source_dest(event: dict[str, Any], key: str, value_key: str) -> list[Source
     ]
 
 
-def utc_millis(value: str) -> str:
-    """An ISO 8601 date-time with offset → `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC."""
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
+# an XML Schema dateTime (what the 1.2 XSD's xsd:dateTime and the 2.0 XSD's DateTimeStamp
+# accept) or an RFC 3339 date-time (the JSON Schema's format): any number of fraction
+# digits, `24:00:00` (the end of the day), the offset optional in 1.2 XML
+_DATE_TIME = re.compile(
+    r"^(?P<year>-?\d{4,})-(?P<month>\d\d)-(?P<day>\d\d)[Tt](?P<hour>\d\d):(?P<minute>\d\d)"
+    r":(?P<second>\d\d)(?:\.(?P<fraction>\d+))?(?P<zone>[Zz]|[+-]\d\d:\d\d)?$"
+)
+
+
+def utc_millis(value: str, default_offset: str | None = None) -> str:
+    """An XML Schema / RFC 3339 date-time → `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC.
+
+    Digits past the millisecond are dropped (the event as sent keeps them). A time without an
+    offset (1.2 XML allows it) is read in `default_offset` (the event's eventTimeZoneOffset).
+    Raises ValueError naming the problem; years outside 0001-9999 (in UTC) are refused.
+    """
+    match = _DATE_TIME.match(value.strip())
+    if match is None:
+        # anything else ISO 8601 that Python reads (what callers built with isoformat())
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                "not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss[.fff]±hh:mm)"
+            ) from None
+        if moment.tzinfo is None:
+            raise ValueError("has no time zone offset")
+        return _format_utc(moment.astimezone(UTC))
+    year = int(match["year"])
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is outside 0001-9999, the range stored")
+    zone = match["zone"] or default_offset
+    if zone is None:
         raise ValueError("has no time zone offset")
-    moment = moment.astimezone(UTC)
+    if zone in ("Z", "z"):
+        zone = "+00:00"
+    if not _OFFSET.match(zone):
+        raise ValueError(f"time zone offset {zone} is outside -14:00..+14:00")
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+    fraction = match["fraction"] or ""
+    end_of_day = hour == 24 and minute == 0 and second == 0 and not fraction.strip("0")
+    micro = int((fraction + "000000")[:6])
+    try:
+        moment = datetime(
+            year,
+            int(match["month"]),
+            int(match["day"]),
+            0 if end_of_day else hour,
+            minute,
+            second,
+            micro,
+            tzinfo=datetime.fromisoformat("2000-01-01T00:00:00" + zone).tzinfo,
+        )
+        if end_of_day:
+            moment += timedelta(days=1)
+        utc = moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, ValueError):
+            raise ValueError(str(exc)) from None
+        raise ValueError("is outside 0001-9999 in UTC, the range stored") from None
+    if not 1 <= utc.year <= 9999:
+        raise ValueError("is outside 0001-9999 in UTC, the range stored")
+    return _format_utc(utc)
+
+
+def time_20(value: str, offset: str | None) -> str:
+    """An xsd:dateTime (EPCIS 1.2) → the RFC 3339 form EPCIS 2.0 requires, same instant.
+
+    A time without an offset gets `offset` (the event's eventTimeZoneOffset); `24:00:00` becomes
+    the next day's `00:00:00`. Anything else (and years outside 0001-9999) is left as it is,
+    for validation to name.
+    """
+    match = _DATE_TIME.match(value.strip())
+    if match is None or not 1 <= int(match["year"]) <= 9999:
+        return value
+    zone = match["zone"] or (offset if offset and _OFFSET.match(offset) else None)
+    if zone is None:
+        return value
+    text = value.strip() if match["zone"] else value.strip() + zone
+    if match["hour"] == "24":
+        try:
+            day = datetime(int(match["year"]), int(match["month"]), int(match["day"]))
+            day += timedelta(days=1)
+        except (ValueError, OverflowError):
+            return value
+        fraction = f".{match['fraction']}" if match["fraction"] else ""
+        text = f"{day:%Y-%m-%d}T00:00:00{fraction}{zone}"
+    return text
+
+
+def _format_utc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+_SENSOR_WORDS = measurement_types() | {"ALARM_CONDITION", "ERROR_CONDITION"}
+
+
+def _gs1_uri_term(value: Any) -> str | None:
+    # `https://gs1.org/voc/Temperature` (not the `gs1:` CURIE, which the schema accepts)
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return gs1_term(value)
+    return None
+
+
+def _has_gs1_uri_term(sensors: list[Any]) -> bool:
+    return any(
+        _gs1_uri_term(report.get(key)) is not None
+        for element in sensors
+        if isinstance(element, dict)
+        for report in element.get("sensorReport") or []
+        if isinstance(report, dict)
+        for key in ("type", "exception")
+    )
+
+
+def _bare_sensor_terms(element: Any) -> Any:
+    if not isinstance(element, dict) or not isinstance(element.get("sensorReport"), list):
+        return element
+    reports = []
+    for report in element["sensorReport"]:
+        if isinstance(report, dict):
+            report = {
+                **report,
+                **{
+                    # the bare word where the schema lists it, else the CURIE (same IRI)
+                    key: term if term in _SENSOR_WORDS else "gs1:" + term
+                    for key in ("type", "exception")
+                    if (term := _gs1_uri_term(report.get(key))) is not None
+                },
+            }
+        reports.append(report)
+    return {**element, "sensorReport": reports}
 
 
 def _schema_form(event: dict[str, Any]) -> dict[str, Any]:
@@ -204,6 +337,9 @@ def _schema_form(event: dict[str, Any]) -> dict[str, Any]:
             k: [bare_cbv(v, "disp") for v in vs] if isinstance(vs, list) else vs
             for k, vs in pdisp.items()
         }
+    sensors = event.get("sensorElementList")
+    if isinstance(sensors, list) and _has_gs1_uri_term(sensors):
+        changed["sensorElementList"] = [_bare_sensor_terms(element) for element in sensors]
     error = event.get("errorDeclaration")
     if isinstance(error, dict) and str(error.get("reason", "")).startswith(CBV_URN):
         changed["errorDeclaration"] = {**error, "reason": bare_cbv(error["reason"], "er")}
@@ -226,18 +362,20 @@ def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Eve
     for key in ("eventTime", "eventTimeZoneOffset"):
         if key not in event:
             raise _Reject(key, "is required")
+    event_time = event["eventTime"]
+    offset = event["eventTimeZoneOffset"]
+    if not isinstance(offset, str) or not _OFFSET.match(offset):
+        raise _Reject("eventTimeZoneOffset", "must be ±hh:mm, from -14:00 to +14:00")
+    if not isinstance(event_time, str):
+        raise _Reject("eventTime", "must be a date-time string")
+    try:
+        # before the schema, whose date-time format says less about what is wrong
+        event_time_utc = utc_millis(event_time, offset)
+    except ValueError as exc:
+        raise _Reject("eventTime", f"{event_time!r}: {exc}") from None
     problem = validate_event(_schema_form(event))
     if problem is not None:
         raise _Reject(*problem)
-
-    event_time = event["eventTime"]
-    try:
-        event_time_utc = utc_millis(event_time)
-    except ValueError as exc:
-        raise _Reject("eventTime", f"not an ISO 8601 date-time with offset: {exc}") from None
-    offset = event["eventTimeZoneOffset"]
-    if not _OFFSET.match(offset):
-        raise _Reject("eventTimeZoneOffset", "must be ±hh:mm")
 
     namespaces = namespaces_from_context(context)
     if "@context" in event:

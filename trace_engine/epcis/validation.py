@@ -59,13 +59,26 @@ def _allow_persistent_disposition(definitions: dict[str, Any]) -> None:
             enum.append("persistentDisposition")
 
 
+def _sensor_report_type_optional(definitions: dict[str, Any]) -> None:
+    # the JSON Schema requires a sensorReport's `type`; the standard does not: the XSD has it
+    # `use="optional"`, GS1's SHACL shapes say "measurementType is optional", and GS1's own
+    # SensorDataExamples.xml (event 8) has reports with an `exception` and no `type`. We follow
+    # the standard (docs/conformance.md)
+    report = definitions["sensorReport"]
+    report["required"] = [name for name in report.get("required", []) if name != "type"]
+    if not report["required"]:
+        del report["required"]
+
+
 @cache
 def _definitions() -> dict[str, Any]:
     definitions = copy.deepcopy(load_schema()["definitions"])
     _allow_persistent_disposition(definitions)
+    _sensor_report_type_optional(definitions)
     return definitions
 
 
+@cache
 def measurement_types() -> frozenset[str]:
     """The bare measurement type words of the schema (Temperature, …)."""
     branches = load_schema()["definitions"]["measurementType"]["anyOf"]
@@ -143,18 +156,37 @@ def _explain(event: dict[str, Any], validator: jsonschema_rs.Draft7Validator) ->
     elif error.validator in ("anyOf", "oneOf") and isinstance(error.instance, str | int | float):
         reason = f"{error.instance!r} is not an allowed value"
     field = format_path(path) or "event"
+    if _SENSOR_TERM.search(field) and isinstance(error.instance, str):
+        reason = _explain_sensor_term(error.instance)
     if len(reason) > 200:
         reason = reason[:197] + "..."
     return field, reason
 
 
+_FORMATS = {
+    "date-time": "must be an RFC 3339 date-time with a time zone offset "
+    "(e.g. 2024-03-01T10:00:00.000+01:00)",
+    "uri": "must be an absolute URI (scheme:rest)",
+}
+_SENSOR_TERM = re.compile(r"sensorReport\[\d+\]\.(?:type|exception)$")
+
+
+def _explain_sensor_term(value: Any) -> str:
+    return (
+        f"{value!r} is not a term of the GS1 vocabulary; a term of another vocabulary must be "
+        'a URI or a CURIE whose prefix is in @context (e.g. "acme:Brix")'
+    )
+
+
 def _explain_format(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
     path = list(error.instance_path)
     kind = error.kind
+    if _SENSOR_TERM.search(format_path(path)) and isinstance(error.instance, str):
+        return format_path(path), _explain_sensor_term(error.instance)
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.PropertyNames):
         # a field name that is neither the event's own nor a URI (prefix:name)
         path.append(str(kind.error.instance))
         return format_path(path), "is not a field of this event (extensions need a prefix:name)"
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Format):
-        return format_path(path) or "event", f"must be {kind.format}"
+        return format_path(path) or "event", _FORMATS.get(kind.format, f"must be {kind.format}")
     return format_path(path) or "event", error.message[:200]
