@@ -19,6 +19,7 @@ URI itself as key.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -31,7 +32,7 @@ from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from epcpy import ConvertException
 from epcpy.epc_schemes import GIAI, GRAI, LGTIN, PGLN, SGLN, SGTIN, SSCC
 from epcpy.epc_schemes.base_scheme import GS1Element, GS1Keyed
-from epcpy.utils.parsers import EPC_SCHEME_IDENTIFIERS, get_gs1_key
+from epcpy.utils.parsers import EPC_SCHEME_IDENTIFIERS
 
 from trace_engine.errors import InvalidIdentifier
 
@@ -248,20 +249,69 @@ def _parse_epc_other(raw: str, scheme: str) -> Identifier:
     return Identifier(raw, key, "other", "epc-" + scheme)
 
 
+# EPC Pure Identity Pattern URIs (GS1 Tag Data Standard 2.1, section 8): the number of
+# dot-separated parts of each scheme, and how many digits its company prefix plus the
+# numeric part that follows have together (0: no such total). A pattern gives every part
+# (an exact EPC) or replaces the last ones by `*` (`CP.Ref.*`, `CP.*.*`, `*.*.*`)
+_PATTERN_PARTS: dict[str, tuple[int, int]] = {
+    "sgtin": (3, 13),
+    "sscc": (2, 17),
+    "sgln": (3, 12),
+    "grai": (3, 12),
+    "giai": (2, 0),
+    "gsrn": (2, 17),
+    "gsrnp": (2, 17),
+    "gdti": (3, 12),
+    "cpi": (3, 0),
+    "sgcn": (3, 12),
+    "ginc": (2, 0),
+    "gsin": (2, 16),
+    "itip": (5, 13),
+    "upui": (3, 13),
+    "pgln": (2, 12),
+    "gid": (3, 0),
+    "usdod": (2, 0),
+    "adi": (3, 0),
+    "bic": (1, 0),
+    "imovn": (1, 0),
+}
+# schemes whose first part is a GS1 company prefix
+_NOT_GS1 = frozenset({"gid", "usdod", "adi", "bic", "imovn"})
+
+
 def _parse_epc_pattern(raw: str, scheme: str, body: str) -> Identifier:
-    if scheme == "sgtin":
-        parts = body.split(".")
-        if len(parts) != 3 or parts[2] != "*":
-            raise InvalidIdentifier(raw, "SGTIN pattern must be CompanyPrefix.ItemReference.*")
-        _check_epc_shape(raw, parts, _EPC_SHAPE["sgtin"], pattern=True)
-    elif scheme not in _EPC_ID_SCHEMES:
+    shape = _PATTERN_PARTS.get(scheme)
+    if shape is None:
         raise InvalidIdentifier(raw, f"unknown EPC scheme {scheme!r}")
-    try:
-        gs1_key = get_gs1_key(raw)
-    except (ConvertException, ValueError, IndexError) as exc:
-        raise InvalidIdentifier(raw, _epcpy_reason(raw, scheme + " ID pattern", exc)) from None
-    if scheme == "sgtin":
-        key = "01/" + gs1_key
+    count, digits = shape
+    parts = body.split(".", count - 1) if scheme == "adi" else body.split(".")
+    if len(parts) != count:
+        raise InvalidIdentifier(
+            raw, f"{scheme.upper()} pattern must have {count} dot-separated parts, got {len(parts)}"
+        )
+    stars = len(parts) - len(list(itertools.takewhile(lambda part: part != "*", parts)))
+    concrete = parts[: count - stars]
+    if any(part != "*" for part in parts[count - stars :]):
+        raise InvalidIdentifier(
+            raw, "a '*' in a pattern stands only for the last parts (CP.Ref.*, CP.*.*, *.*.*)"
+        )
+    if not stars:
+        # every part given: the pattern matches exactly one EPC, which it names
+        exact = parse_identifier(f"urn:epc:id:{scheme}:{body}")
+        return Identifier(
+            raw, exact.key, exact.kind, "epc-idpat-" + scheme, exact.product_key, exact.product_raw
+        )
+    if concrete and scheme not in _NOT_GS1:
+        if not _digits(concrete[0]) or not 6 <= len(concrete[0]) <= 12:
+            raise InvalidIdentifier(raw, "company prefix must be 6 to 12 digits")
+        if len(concrete) >= 2 and digits:
+            if not _digits(concrete[1]) or len(concrete[0]) + len(concrete[1]) != digits:
+                raise InvalidIdentifier(
+                    raw, f"company prefix and the reference after it must be {digits} digits"
+                )
+    if scheme == "sgtin" and len(concrete) == 2:
+        # `CP.ItemRef.*`: every serial of one GTIN, i.e. the product class
+        key = "01/" + _gtin(concrete[1], concrete[0])
         return Identifier(raw, key, "product", "epc-idpat-sgtin", key, raw)
     return Identifier(raw, raw, "other", "epc-idpat-" + scheme)
 
@@ -345,6 +395,8 @@ _CHECK_DIGIT: dict[str, tuple[str, slice, int]] = {
     "414": ("GLN", slice(0, 12), 12),
     "417": ("GLN", slice(0, 12), 12),
     "8003": ("GRAI", slice(1, 13), 13),
+    "415": ("GLN", slice(0, 12), 12),
+    "8006": ("ITIP", slice(0, 13), 13),
     "253": ("GDTI", slice(0, 12), 12),
     "255": ("GCN", slice(0, 12), 12),
     "402": ("GSIN", slice(0, 16), 16),
