@@ -44,7 +44,8 @@ def _event(n: int | None = None, lot: str = LOT) -> dict[str, Any]:
 
 def _document(*events: dict[str, Any]) -> bytes:
     return orjson.dumps(
-        {"type": "EPCISDocument", "schemaVersion": "2.0",
+        {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+         "type": "EPCISDocument", "schemaVersion": "2.0",
          "creationDate": "2024-06-01T00:00:00Z", "epcisBody": {"eventList": list(events)}}
     )  # fmt: skip
 

@@ -25,7 +25,13 @@ EVENT_ID = "urn:uuid:00000000-0000-4000-8000-000000000001"
 
 
 def _document(*events: dict[str, Any]) -> bytes:
-    return orjson.dumps({"type": "EPCISDocument", "epcisBody": {"eventList": list(events)}})
+    return orjson.dumps(
+        {
+            "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+            "type": "EPCISDocument",
+            "epcisBody": {"eventList": list(events)},
+        }
+    )
 
 
 def _event(**changes: Any) -> dict[str, Any]:

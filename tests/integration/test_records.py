@@ -63,7 +63,8 @@ def _event(lot: str = LOT) -> dict[str, Any]:
 
 
 async def _capture(http: httpx.AsyncClient, lot: str = LOT) -> None:
-    document = {"type": "EPCISDocument", "schemaVersion": "2.0",
+    document = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                "type": "EPCISDocument", "schemaVersion": "2.0",
                 "creationDate": "2024-06-01T00:00:00Z",
                 "epcisBody": {"eventList": [_event(lot)]}}  # fmt: skip
     response = await http.post("/epcis/capture", content=orjson.dumps(document), headers=JSONLD)

@@ -88,6 +88,7 @@ def _chain() -> list[dict[str, Any]]:
 def _document(events: list[dict[str, Any]]) -> bytes:
     return orjson.dumps(
         {
+            "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
             "type": "EPCISDocument",
             "schemaVersion": "2.0",
             "creationDate": "2024-05-01T00:00:00Z",

@@ -152,7 +152,8 @@ def test_format_errors_name_the_field() -> None:
     assert unprefixed.field == "temperature"
     assert "prefix:name" in unprefixed.reason
     assert isinstance(bad_uri, Rejected)
-    assert (bad_uri.field, bad_uri.reason) == ("readPoint.id", "must be an absolute URI (scheme:rest)")
+    assert bad_uri.field == "readPoint.id"
+    assert bad_uri.reason == "must be an absolute URI (scheme:rest)"
     assert isinstance(bad_time, Rejected)
     assert bad_time.field == "eventTime"
     assert bad_time.reason.startswith("'2024-13-45T99:00:00Z': ")
