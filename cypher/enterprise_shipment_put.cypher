@@ -1,6 +1,7 @@
 // PUT /api/v1/shipments/{id}: $org declares a shipment ahead (fields left out are cleared) and
 // what it carries (replacing the list; items are MERGEd by canonical key so a later capture of
-// them lands on the same node). Its status is `shipped` once a shipping event of $org names an
+// them lands on the same node); a shipment made from a shipping event of one of the items is
+// absorbed (deleted: this declaration is that shipment). Its status is `shipped` once a shipping event of $org names an
 // item or a container holding one, else the declared status.
 // :param key, id, org, now, props => {shipmentCode, declaredStatus, buyerCompany, …},
 // :param items => [{id, displayId, kind}], shipping => 'urn:epcglobal:cbv:bizstep:shipping'
@@ -18,6 +19,13 @@ FOREACH (item IN $items |
   MERGE (s)-[c:CARRIES]->(p)
   SET c.seq = item.seq)
 WITH s
+// a shipment made earlier from a shipping event of these items is this one: it is absorbed
+CALL (s) {
+  MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CARRIES]-(made:Shipment {org: $org})
+  WHERE made.source = 'event' AND made <> s
+  WITH DISTINCT made
+  DETACH DELETE made
+}
 OPTIONAL CALL (s) {
   MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CONTAINS]-{0,8}(:ProductInstance)<-[:OBSERVED|PARENT|CHILD]-(e:Event {owner: $org})
   WHERE e.bizStep = $shipping

@@ -58,7 +58,9 @@ SEED_LOAD_HELP = (
     "\n\n"
     "mango: the IBM Food Trust trace example (seed/mango/events.jsonld, then the payloads of "
     "seed/mango/payloads.json); recall-demo: contaminated romaine in fresh-cut salads "
-    "(seed/recall-demo/events.jsonld). Loading twice stores nothing twice."
+    "(seed/recall-demo/events.jsonld); cocoa: a cooperative's farms, collection batches and "
+    "two export shipments (seed/cocoa/, the enterprise listings). Loading twice stores "
+    "nothing twice."
 )
 SEED_GENERATE_HELP = (
     "Write a deterministic synthetic supply chain as EPCIS 2.0 JSON-LD files."
@@ -87,6 +89,7 @@ class SeedExample(enum.StrEnum):
 
     MANGO = "mango"
     RECALL_DEMO = "recall-demo"
+    COCOA = "cocoa"
 
 
 def _progress() -> Progress:
@@ -249,8 +252,39 @@ def seed_load(
         except (ValidationError, TraceEngineError, orjson.JSONDecodeError) as exc:
             raise _fail(f"{payload_file}: {exc}") from None
         console.print(f"Payloads attached: {len(payloads)}")
+    shipment_file = folder / "shipments.json"
+    if ok and shipment_file.is_file():
+        _declare_shipments(shipment_file.read_bytes(), owner, shipment_file.name)
     if not ok:
         raise typer.Exit(1)
+
+
+def _declare_shipments(text: bytes, org: str, name: str) -> None:
+    """Declare a seed's shipments (`PUT /api/v1/shipments/{id}` bodies with their `id`)."""
+    from pydantic import ValidationError
+
+    from trace_engine.enterprise.schemas import ShipmentDeclare
+    from trace_engine.enterprise.service import EnterpriseService
+    from trace_engine.errors import TraceEngineError
+    from trace_engine.graph.driver import make_driver
+
+    settings = get_settings()
+    try:
+        bodies = orjson.loads(text)
+        with make_driver(settings) as driver:
+            service = EnterpriseService(
+                driver, settings.neo4j_database, settings.readiness_go_threshold
+            )
+            for body in bodies:
+                ident = body.pop("id")
+                shipment = service.put_shipment(org, ident, ShipmentDeclare.model_validate(body))
+                console.print(
+                    f"Shipment {shipment.id}: {shipment.status}, "
+                    f"{shipment.total_weight_kg:,.0f} kg in {shipment.total_items} items, "
+                    f"readiness {shipment.readiness_score} ({shipment.readiness_decision})"
+                )
+    except (ValidationError, TraceEngineError, orjson.JSONDecodeError, KeyError) as exc:
+        raise _fail(f"{name}: {exc}") from None
 
 
 @seed_app.command("generate", help=SEED_GENERATE_HELP)

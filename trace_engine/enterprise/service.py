@@ -101,7 +101,8 @@ def farm_fields_of(facility: FacilityData) -> FarmFields | None:
         value = facility.attributes.get(FARM_ATTRIBUTE_PREFIX + camel)
         if value is not None:
             given[snake] = value
-    if not given and not is_farm_type(facility.attributes.get("type")):
+    # a phone alone does not make a farm (FSMA 204 master data gives every facility one)
+    if not (set(given) - {"phone"}) and not is_farm_type(facility.attributes.get("type")):
         return None
     try:
         return FarmFields.model_validate(given)
