@@ -452,3 +452,59 @@ async def test_another_org_sees_nothing_and_read_is_needed(
     assert (await reader.get("/api/v1/batches")).status_code == 200
     refused = await reader.put("/api/v1/shipments/S9", json={"items": []})
     assert refused.status_code == 403 and "write" in refused.json()["error"]
+
+
+async def test_the_cocoa_seed_shows_what_its_readme_says(coop: httpx.AsyncClient) -> None:
+    """Farm fields arrive as EPCIS master data; the README's numbers, over HTTP."""
+    from trace_engine.seed import cocoa
+
+    response = await coop.post(
+        "/epcis/capture",
+        content=orjson.dumps(cocoa.build_cocoa()),
+        headers={"Content-Type": "application/ld+json"},
+    )
+    assert response.status_code == 202, response.text
+    assert (await coop.get(response.headers["Location"])).json()["rejectedCount"] == 0
+    for body in cocoa.build_shipments():
+        ident = body.pop("id")
+        assert (await coop.put(f"/api/v1/shipments/{ident}", json=body)).status_code == 200
+
+    async def total(listing: str, **params: str) -> int:
+        page = (await coop.get(f"/api/v1/{listing}", params=params)).json()
+        return int(page["meta"]["total"])
+
+    assert await total("farms") == 12
+    assert [
+        await total("farms", compliance_status=s) for s in ("approved", "pending", "rejected")
+    ] == [9, 2, 1]
+    expected = {"shipped": 6, "aggregated": 3, "completed": 2, "collecting": 1}
+    assert {s: await total("batches", status=s) for s in expected} == expected
+    rejected = (await coop.get("/api/v1/farms", params={"compliance_status": "rejected"})).json()
+    assert rejected["data"][0]["farmer_id"] == "CIV-SOU-0007"
+    assert rejected["data"][0]["area_hectares"] == 6.1
+    rows = {s["id"]: s for s in (await coop.get("/api/v1/shipments")).json()["data"]}
+    assert set(rows) == {"SHP-COOP-ROT-001", "SHP-COOP-ANT-002"}
+    rot, ant = rows["SHP-COOP-ROT-001"], rows["SHP-COOP-ANT-002"]
+    assert (rot["status"], rot["total_weight_kg"], rot["total_items"]) == ("shipped", 7104, 111)
+    assert (rot["readiness_score"], rot["readiness_decision"]) == (100, "go")
+    assert (ant["status"], ant["total_weight_kg"], ant["total_items"]) == ("ready", 4096, 64)
+    assert (ant["readiness_score"], ant["readiness_decision"]) == (50, "no_go")
+    evidence = await readiness(coop, "SHP-COOP-ANT-002")
+    assert {f["farm_id"]: f["weight_kg"] for f in evidence["farms"]} == {
+        farm_key_of(cocoa.farm_sgln(7)): 2048,
+        farm_key_of(cocoa.farm_sgln(8)): 1152,
+        farm_key_of(cocoa.farm_sgln(9)): 896,
+    }
+    # approving farm 7 through the master-data route makes the next read go
+    fixed = await coop.put(
+        f"/api/v1/facilities/{cocoa.farm_sgln(7)}",
+        json={"type": "FARM", "farmerName": "Ibrahim Ouattara", "complianceStatus": "approved"},
+    )
+    assert fixed.status_code == 200 and fixed.json()["farm"]["complianceStatus"] == "approved"
+    assert (await readiness(coop, "SHP-COOP-ANT-002"))["readiness_decision"] == "go"
+
+
+def farm_key_of(sgln: str) -> str:
+    from trace_engine.identifiers import parse_identifier
+
+    return parse_identifier(sgln).key

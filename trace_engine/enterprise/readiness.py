@@ -12,9 +12,9 @@ The weight a shipment carries flows upstream through the lineage the caller may 
 - anything else is *untraced*: its weight reaches no farm.
 
 `readiness_score` = floor(100 × weight reaching approved farms / total weight), computed with
-exact decimals so 70 % is never 69. The decision is `no_go` when any farm reached is rejected
-(even through zero weight), `go` when the score reaches the threshold (100 by default), else
-`pending`. `docs/enterprise.md` has a worked example.
+exact fractions (so 70 % is never 69, and a third of a lot is exactly a third). The decision is
+`no_go` when any farm reached is rejected (even through zero weight), `go` when the score
+reaches the threshold (100 by default), else `pending`. `docs/enterprise.md` has a worked example.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 
 class Decision(enum.StrEnum):
@@ -61,7 +62,7 @@ class FarmShare:
 
     farm_id: str
     compliance_status: str
-    weight: Decimal
+    weight: Fraction
 
 
 @dataclass
@@ -70,20 +71,27 @@ class Readiness:
 
     score: int
     decision: Decision
-    total_weight: Decimal
+    total_weight: Fraction
     total_items: int
-    approved_weight: Decimal
-    untraced_weight: Decimal
+    approved_weight: Fraction
+    untraced_weight: Fraction
     farms: list[FarmShare] = field(default_factory=list)
 
 
-def _split(total: Decimal, weights: Sequence[Decimal | None]) -> list[Decimal]:
+Number = Decimal | Fraction
+
+
+def _exact(value: Number | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def _split(total: Fraction, weights: Sequence[Number | None]) -> list[Fraction]:
     """`total` shared in proportion to `weights` (equally if any is unknown or all are 0)."""
     if not weights:
         return []
-    known = [w for w in weights if w is not None and w > 0]
+    known = [Fraction(w) for w in weights if w is not None and w > 0]
     if len(known) == len(weights):
-        whole = sum(known, Decimal(0))
+        whole = sum(known, Fraction(0))
         return [total * w / whole for w in known]
     return [total / len(weights)] * len(weights)
 
@@ -91,7 +99,7 @@ def _split(total: Decimal, weights: Sequence[Decimal | None]) -> list[Decimal]:
 class _Graph:
     def __init__(self, lots: Mapping[str, LotFacts]) -> None:
         self.lots = lots
-        self._weights: dict[str, Decimal | None] = {}
+        self._weights: dict[str, Fraction | None] = {}
 
     def upstream(self, lot_id: str) -> list[str]:
         facts = self.lots.get(lot_id)
@@ -101,46 +109,49 @@ class _Graph:
             return list(facts.children)
         return [i for t in facts.made_by for i, _ in t.inputs]
 
-    def weight(self, lot_id: str, seen: frozenset[str] = frozenset()) -> Decimal | None:
+    def weight(self, lot_id: str, seen: frozenset[str] = frozenset()) -> Fraction | None:
         """The kilograms of a lot: collected, measured, its contents', or its share of a
         transformation's inputs."""
         if lot_id in self._weights:
             return self._weights[lot_id]
         facts = self.lots.get(lot_id)
-        result: Decimal | None = None
+        result: Fraction | None = None
         if facts is not None and lot_id not in seen:
             inner = seen | {lot_id}
-            batch_weights = [w for _, w in facts.batches]
+            batch_weights = [_exact(w) for _, w in facts.batches]
             if batch_weights and all(w is not None for w in batch_weights):
-                result = sum((w for w in batch_weights if w is not None), Decimal(0))
+                result = sum((w for w in batch_weights if w is not None), Fraction(0))
             elif facts.weight is not None:
-                result = facts.weight
+                result = Fraction(facts.weight)
             elif facts.children:
                 known = [w for c in facts.children if (w := self.weight(c, inner)) is not None]
-                result = sum(known, Decimal(0)) if known else None
+                result = sum(known, Fraction(0)) if known else None
             elif facts.made_by:
                 made = facts.made_by[0]
-                own = dict(made.outputs).get(lot_id)
+                own = _exact(dict(made.outputs).get(lot_id))
                 if own is not None:
                     result = own
                 else:
-                    inputs = [q if q is not None else self.weight(i, inner) for i, q in made.inputs]
+                    inputs = [
+                        _exact(q) if q is not None else self.weight(i, inner)
+                        for i, q in made.inputs
+                    ]
                     if inputs and all(w is not None for w in inputs):
-                        whole = sum((w for w in inputs if w is not None), Decimal(0))
+                        whole = sum((w for w in inputs if w is not None), Fraction(0))
                         result = whole / max(1, len(made.outputs))
         self._weights[lot_id] = result
         return result
 
-    def shares(self, lot_id: str, amount: Decimal) -> list[tuple[str, Decimal]]:
+    def shares(self, lot_id: str, amount: Fraction) -> list[tuple[str, Fraction]]:
         """Where `amount` kilograms of a (non-batch) lot come from, one step upstream."""
         facts = self.lots[lot_id]
         if facts.children:
-            weights = [self.weight(c) for c in facts.children]
-            return list(zip(facts.children, _split(amount, weights), strict=True))
-        out: list[tuple[str, Decimal]] = []
+            contents = [self.weight(c) for c in facts.children]
+            return list(zip(facts.children, _split(amount, contents), strict=True))
+        out: list[tuple[str, Fraction]] = []
         per_event = amount / len(facts.made_by)
         for made in facts.made_by:
-            weights = [q for _, q in made.inputs]
+            weights: list[Number | None] = [q for _, q in made.inputs]
             if not all(w is not None for w in weights):
                 weights = [self.weight(i) for i, _ in made.inputs]
             ids = [i for i, _ in made.inputs]
@@ -187,31 +198,31 @@ def count_items(
 
 
 def compute_readiness(
-    carried: Sequence[tuple[str, Decimal | None]],
+    carried: Sequence[tuple[str, Number | None]],
     lots: Mapping[str, LotFacts],
     farm_status: Mapping[str, str],
     threshold: int = 100,
 ) -> Readiness:
     """The readiness of a shipment carrying `carried` ((lot id, kilograms if declared))."""
     graph = _Graph(lots)
-    flow: dict[str, Decimal] = defaultdict(Decimal)
-    total = Decimal(0)
+    flow: dict[str, Fraction] = defaultdict(Fraction)
+    total = Fraction(0)
     for lot_id, declared in carried:
-        weight = declared if declared is not None else graph.weight(lot_id)
+        weight = _exact(declared) if declared is not None else graph.weight(lot_id)
         if weight is not None:
             flow[lot_id] += weight
             total += weight
     order, back = _topological([lot_id for lot_id, _ in carried], graph)
-    farms: dict[str, Decimal] = {}
-    untraced = Decimal(0)
+    farms: dict[str, Fraction] = {}
+    untraced = Fraction(0)
     for lot_id in order:
-        amount = flow.get(lot_id, Decimal(0))
+        amount = flow.get(lot_id, Fraction(0))
         facts = lots.get(lot_id)
         if facts is not None and facts.batches:
             for (farm_id, _), share in zip(
                 facts.batches, _split(amount, [w for _, w in facts.batches]), strict=True
             ):
-                farms[farm_id] = farms.get(farm_id, Decimal(0)) + share
+                farms[farm_id] = farms.get(farm_id, Fraction(0)) + share
             continue
         if facts is None or not (facts.children or facts.made_by):
             untraced += amount
@@ -221,7 +232,7 @@ def compute_readiness(
                 untraced += share
             else:
                 flow[source] += share
-    approved = sum((w for f, w in farms.items() if farm_status.get(f) == "approved"), Decimal(0))
+    approved = sum((w for f, w in farms.items() if farm_status.get(f) == "approved"), Fraction(0))
     score = math.floor(100 * approved / total) if total > 0 else 0
     score = max(0, min(100, score))
     if any(farm_status.get(f) == "rejected" for f in farms):
