@@ -1,9 +1,10 @@
 """Authentication, scopes and per-key rate limits, in front of every route.
 
 A pure ASGI middleware rather than a per-route dependency, so no route can be added without
-it: every path but health and the docs needs `Authorization: Bearer <secret>`. The scope a
-request needs follows from its method and path: `admin` for keys and sharing, `read` for
-GET / HEAD / OPTIONS, `write` for everything else (capture and every mutation).
+it: every path but health, the docs and the trace page (`/` and exactly its static files)
+needs `Authorization: Bearer <secret>`. The scope a request needs follows from its method
+and path: `admin` for keys and sharing, `read` for GET / HEAD / OPTIONS, `write` for
+everything else (capture and every mutation). Neo4j down while a key is checked: 503.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ import orjson
 from limits import RateLimitItemPerHour
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import DATABASE_UNAVAILABLE
+from api.routers.web import public_paths
 from trace_engine.errors import Unauthenticated
 from trace_engine.keys import ApiKey, KeyService, grants
 from trace_engine.keys import Scope as KeyScope
 
 PUBLIC_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+# the trace page and exactly its static files (a file added to api/static/ is public; any
+# other path under /static still needs a key)
+PUBLIC_PATHS |= public_paths()
 ADMIN_PREFIXES = ("/api/keys", "/api/v1/sharing")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -86,6 +93,9 @@ class AuthMiddleware:
                 key = await run_in_threadpool(keys.authenticate, secret)
         except Unauthenticated as exc:
             await _reply(send, 401, {"error": str(exc)}, {"WWW-Authenticate": "Bearer"})
+            return
+        except (ServiceUnavailable, SessionExpired):
+            await _reply(send, 503, {"error": DATABASE_UNAVAILABLE}, {"Retry-After": "5"})
             return
 
         allowed, limit, remaining, reset = limiter.hit(key)

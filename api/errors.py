@@ -13,6 +13,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from trace_engine.errors import (
     Conflict,
@@ -50,6 +51,8 @@ _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
 
 # routes whose bad query / path parameters are a 400 (elsewhere a 422 names them)
 PARAMETER_400_PREFIXES = ("/api/v1/farms", "/api/v1/batches", "/api/v1/shipments")
+
+DATABASE_UNAVAILABLE = "The database is unavailable (Neo4j is down or starting); try again shortly"
 
 
 def error(status: int, message: str, **extra: object) -> JSONResponse:
@@ -121,6 +124,12 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return error(422, detail, details=details)
+
+    @app.exception_handler(ServiceUnavailable)
+    @app.exception_handler(SessionExpired)
+    async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("Neo4j unavailable: %s", exc)
+        return _respond(request, 503, "ImplementationException", DATABASE_UNAVAILABLE)
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:

@@ -22,6 +22,7 @@ from api.routers import (
     records,
     sharing,
     trace,
+    web,
 )
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
@@ -91,4 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fsma204.router)
     app.include_router(recalls.router)
     app.include_router(enterprise.router)
+    app.include_router(web.router)
+    app.mount(web.STATIC_PREFIX, web.static_files(), name="static")
     return app

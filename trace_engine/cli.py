@@ -255,6 +255,8 @@ def up(
     base = f"http://{host or settings.api_host}:{port or settings.api_port}"
     trace_url = f"{base}/api/v1/traces?productId={quote(DEMO_LOT, safe='')}&events=all"
     curl = f"curl -s -H 'Authorization: Bearer {secret}' '{trace_url}' | python3 -m json.tool"
+    # the key rides in the fragment: a browser never sends it to the server or its logs
+    page_url = f"{base}/?productId={quote(DEMO_LOT, safe='')}#key={secret}"
     console.print()
     console.print(f"API:            {base}  (docs at {base}/docs, health at {base}/health)")
     console.print(f"Neo4j Browser:  http://127.0.0.1:{settings.neo4j_http_port}/browser/")
@@ -266,6 +268,7 @@ def up(
         f"FSMA 204 sheet: {base}/api/v1/fsma204/spreadsheet?productId={lot}", soft_wrap=True
     )
     console.print(f"Recall impact:  {base}/api/v1/recalls/impact?productId={lot}", soft_wrap=True)
+    console.print(f"Trace page:     {page_url}", soft_wrap=True, highlight=False, markup=False)
     console.print(f"Try:            {curl}", soft_wrap=True, highlight=False, markup=False)
     console.print()
     serve(host=host, port=port, workers=1)

@@ -17,6 +17,7 @@ from matrix_enterprise import MATRIX as ENTERPRISE_MATRIX
 from matrix_journeys import MATRIX as JOURNEYS_MATRIX
 from matrix_records import MATRIX as RECORDS_MATRIX
 
+from api.errors import DATABASE_UNAVAILABLE
 from api.main import create_app
 from trace_engine.config import Settings
 from trace_engine.graph.driver import make_async_driver
@@ -24,6 +25,7 @@ from trace_engine.keys import hash_secret
 
 MakeClient = Callable[..., httpx.AsyncClient]
 PUBLIC = {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+PUBLIC |= {"/"}  # the trace page (its data calls need a key: tests/browser/)
 LOT = "urn:epc:class:lgtin:4012345.012345.AUTH1"
 _ids = itertools.count(1)
 
@@ -354,8 +356,8 @@ async def test_no_secret_or_hash_in_any_response_or_log(
     assert secret not in logged and digest not in logged
 
 
-async def test_an_unhandled_error_is_a_bare_500_with_a_request_id(
-    settings: Settings, new_key: Callable[..., str], caplog: pytest.LogCaptureFixture
+async def test_the_database_going_away_is_a_503_naming_it(
+    settings: Settings, new_key: Callable[..., str]
 ) -> None:
     secret = new_key(scopes=["read"])
     app = create_app(settings)
@@ -371,10 +373,30 @@ async def test_an_unhandled_error_is_a_bare_500_with_a_request_id(
                 settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
             )
             response = await http.get("/api/v1/traces", params={"productId": LOT})
+    assert response.status_code == 503
+    assert response.json() == {"error": DATABASE_UNAVAILABLE}
+
+
+async def test_an_unhandled_error_is_a_bare_500_with_a_request_id(
+    settings: Settings, new_key: Callable[..., str], caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = new_key(scopes=["read"])
+    app = create_app(settings)
+
+    async def broken() -> None:
+        raise RuntimeError("a bug, with a secret detail")
+
+    app.add_api_route("/api/v1/broken", broken)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {secret}"}
+        ) as http:
+            response = await http.get("/api/v1/broken")
     assert response.status_code == 500
     body = response.json()
     assert body["error"] == "Internal server error"
     assert set(body) == {"error", "request_id"}
     assert response.headers["X-Request-ID"] == body["request_id"]
-    assert "Traceback" not in response.text
+    assert "Traceback" not in response.text and "secret detail" not in response.text
     assert any(body["request_id"] in r.getMessage() for r in caplog.records)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -55,7 +56,8 @@ def test_up_prints_a_trace_url_and_curl_that_work(settings: Settings) -> None:
         url = re.search(r"^Trace URL:\s+(\S+)$", output, re.M)
         curl = re.search(r"^Try:\s+(curl .*)$", output, re.M)
         key = re.search(r"^API key:\s+([0-9a-f]{64})\s", output, re.M)
-        assert url and curl and key, output
+        page = re.search(r"^Trace page:\s+(\S+)$", output, re.M)
+        assert url and curl and key and page, output
         auth = {"Authorization": f"Bearer {key.group(1)}"}
 
         for _ in range(100):  # the server starts right after printing
@@ -83,6 +85,13 @@ def test_up_prints_a_trace_url_and_curl_that_work(settings: Settings) -> None:
         shell = subprocess.run(curl.group(1), shell=True, capture_output=True, text=True)
         assert shell.returncode == 0 and CONTAMINATED in shell.stdout
         assert shlex.split(curl.group(1))[0] == "curl"
+
+        # the page link opens the demo lot; its key rides in the fragment, never sent
+        address, _, fragment = page.group(1).partition("#")
+        assert fragment == f"key={key.group(1)}"
+        assert parse_qs(urlsplit(address).query)["productId"] == [CONTAMINATED]
+        opened = httpx.get(address, timeout=5)
+        assert opened.status_code == 200 and "text/html" in opened.headers["content-type"]
     finally:
         process.send_signal(signal.SIGINT)
         try:
