@@ -59,13 +59,15 @@ def chromium_path() -> str:
     return _find_chromium() or _install_chromium()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is started it keeps an event loop
+# running in this thread, and pytest-asyncio's tests that follow could not run theirs.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=chromium_path, headless=True)
     yield browser

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import openpyxl
 import pytest
 from live import LiveApi
 from playwright.sync_api import Browser, Page, Request
@@ -218,3 +219,44 @@ def test_the_page_fits_a_phone_width_screen(browser: Browser, live_api: LiveApi)
         assert width <= 390, width
     finally:
         context.close()
+
+
+def test_the_spreadsheet_button_downloads_the_fsma_204_xlsx(
+    page: Page, live_api: LiveApi, tmp_path: Path
+) -> None:
+    page.goto(demo_link(live_api))
+    wait_drawn(page)
+    button = page.locator("#spreadsheet-button")
+    button.wait_for(state="visible", timeout=WAIT_MS)  # shown: /openapi.json has the route
+    with page.expect_download(timeout=WAIT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"  # a zip container, as XLSX is
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    # a real FSMA 204 workbook of this lot: CTE sheets with rows naming the traced lot
+    cells = [
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    assert len(workbook.sheetnames) > 1
+    assert any("PVG240502R" in cell for cell in cells)
+
+
+def test_the_impact_button_shows_the_recall_report(page: Page, live_api: LiveApi) -> None:
+    page.goto(demo_link(live_api))
+    wait_drawn(page)
+    button = page.locator("#impact-button")
+    button.wait_for(state="visible", timeout=WAIT_MS)
+    button.click()
+    page.wait_for_function(
+        "() => document.getElementById('details-title').textContent === 'Recall impact'"
+    )
+    text = page.locator("#details").inner_text()
+    for store in AFFECTED_STORES:
+        assert MASTER_DATA[store]["name"] in text or store in text, store

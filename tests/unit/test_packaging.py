@@ -80,6 +80,10 @@ def test_the_wheel_holds_every_module_query_and_seed_file(tmp_path: Path) -> Non
     (wheel,) = tmp_path.glob("trace_engine-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = _sources("trace_engine", (".py", ".json", ".xml")) | _sources("api", (".py",))
+    # the trace page: its HTML, scripts, styles, icon, vendored libraries and their licences
+    expected |= {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "api" / "static").rglob("*") if p.is_file()
+    }
     expected |= {
         "trace_engine/queries/" + p.removeprefix("cypher/")
         for p in _sources("cypher", (".cypher", ".md"))
