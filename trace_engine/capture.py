@@ -32,8 +32,8 @@ from trace_engine.ingest import (
     EventResult,
     Ingestor,
     Status,
-    now_utc,
 )
+from trace_engine.kit.timestamps import now_utc
 
 log = logging.getLogger(__name__)
 

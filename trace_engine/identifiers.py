@@ -29,6 +29,7 @@ from biip import ParseError
 from biip.checksums import gs1_standard_check_digit
 from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+from biip.gtin import Gtin
 from epcpy import ConvertException
 from epcpy.epc_schemes import GIAI, GRAI, LGTIN, PGLN, SGLN, SGTIN, SSCC
 from epcpy.epc_schemes.base_scheme import GS1Element, GS1Keyed
@@ -77,6 +78,46 @@ def parse_identifier(raw: str) -> Identifier:
         prefix = raw[:8] if head == "urn:epc:" else raw[:12]
         raise InvalidIdentifier(raw, f"URN prefix must be lower case, got {prefix!r}")
     return Identifier(raw, raw, "other", "uri")
+
+
+ALL_KINDS: frozenset[Kind] = frozenset(("instance", "product", "location", "party", "other"))
+
+
+def identify(value: str | None, *, bare_gtin: bool = False) -> Identifier | None:
+    """The identifier `value` is (surrounding blanks ignored), or None when it is empty or in
+    no supported form. With `bare_gtin`, a bare GTIN-8/12/13/14 counts as that product class."""
+    value = value.strip() if value else ""
+    if not value:
+        return None
+    if bare_gtin and value.isdigit() and len(value) in (8, 12, 13, 14):
+        try:
+            value = f"https://id.gs1.org/01/{Gtin.parse(value).as_gtin_14()}"
+        except ParseError:
+            return None
+    try:
+        return parse_identifier(value)
+    except InvalidIdentifier:
+        return None
+
+
+def resolve_key(
+    value: str | None,
+    *kinds: Kind,
+    instances_as_products: bool = False,
+    bare_gtin: bool = False,
+) -> str | None:
+    """The canonical key `value` names when it is an identifier of one of `kinds`, else None.
+
+    The one way a free-text field becomes a graph key. `instances_as_products`: an instance
+    (a lot or serial) stands for its product class; an instance with no class (an SSCC) keeps
+    its own key only if "instance" is among `kinds`. `bare_gtin`: see `identify`.
+    """
+    ident = identify(value, bare_gtin=bare_gtin)
+    if ident is None:
+        return None
+    if ident.kind == "instance" and instances_as_products and ident.product_key:
+        return ident.product_key
+    return ident.key if ident.kind in kinds else None
 
 
 _BAD_CHAR = re.compile(r"[\s\x00-\x1f\x7f]")

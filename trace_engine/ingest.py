@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -34,6 +33,7 @@ from trace_engine.graph.events import (
     write_rows,
 )
 from trace_engine.identifiers import Identifier
+from trace_engine.kit.timestamps import now_utc
 from trace_engine.pipeline import read_ahead
 
 
@@ -441,11 +441,6 @@ def _batches(items: Iterable[Event | Rejected], size: int) -> Iterator[list[Even
             batch = []
     if batch:
         yield batch
-
-
-def now_utc() -> str:
-    """The current time in UTC as YYYY-MM-DDTHH:MM:SS.mmmZ."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 # -- rows ------------------------------------------------------------------------------------

@@ -17,28 +17,26 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
-import orjson
 from neo4j import Driver, ManagedTransaction
 from pydantic import (
-    AliasChoices,
-    AliasGenerator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
 
-from trace_engine.errors import Conflict, InvalidIdentifier, InvalidInput, NotFound
+from trace_engine.errors import Conflict, InvalidInput, NotFound
 from trace_engine.graph import journeys as repo
-from trace_engine.identifiers import parse_identifier
+from trace_engine.identifiers import resolve_key
+from trace_engine.kit.inputs import CamelInput, CamelOutput, id_text, refuse_null
+from trace_engine.kit.metadata import Metadata, metadata_text, metadata_value
+from trace_engine.kit.paging import page_count, skip
+from trace_engine.kit.timestamps import now_utc
 
 T = TypeVar("T")
 
@@ -48,24 +46,6 @@ _TRANSPORT_ALIASES = {"ROAD": "TRUCK", "SEA": "SHIP", "RAIL": "TRAIN", "AIR": "P
 _SUM_TOLERANCE = 1e-9
 
 
-def _both_cases(name: str) -> AliasChoices:
-    return AliasChoices(to_camel(name), name)
-
-
-class _Model(BaseModel):
-    """Input in camelCase or snake_case, output in camelCase; unknown fields refused."""
-
-    model_config = ConfigDict(
-        alias_generator=AliasGenerator(validation_alias=_both_cases, serialization_alias=to_camel),
-        populate_by_name=True,
-        extra="forbid",
-    )
-
-
-class _Public(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
 def _upper(value: Any) -> Any:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -73,13 +53,6 @@ def _upper(value: Any) -> Any:
 def _transport(value: Any) -> Any:
     value = _upper(value)
     return _TRANSPORT_ALIASES.get(value, value) if isinstance(value, str) else value
-
-
-def _id_text(value: Any) -> Any:
-    # the older document has integer supplier / company ids
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
 
 
 def _process_text(value: Any) -> Any:
@@ -93,22 +66,15 @@ TransportMode = Annotated[
     BeforeValidator(_transport),
     Field(description="TRUCK, SHIP, TRAIN or PLANE (ROAD, SEA, RAIL, AIR accepted)"),
 ]
-PartyId = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=500)]
+PartyId = Annotated[str, BeforeValidator(id_text), Field(min_length=1, max_length=500)]
 ProcessText = Annotated[str, BeforeValidator(_process_text), Field(max_length=5000)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-
-
-def _refuse_null(value: Any) -> Any:
-    # validators do not run on defaults: only an explicit null gets here as None
-    if value is None:
-        raise PydanticCustomError("not_null", "must not be null")
-    return value
 
 
 # -- stage types -------------------------------------------------------------------------------
 
 
-class StageType(_Public):
+class StageType(CamelOutput):
     """One stage type offered on the traceability canvas."""
 
     id: str
@@ -144,7 +110,7 @@ STAGE_TYPES: tuple[StageType, ...] = (
 # -- stages ------------------------------------------------------------------------------------
 
 
-class StageCreate(_Model):
+class StageCreate(CamelInput):
     """Body of POST …/{id}/stages (CreateProcessingStageDto)."""
 
     sequence_order: int | None = Field(
@@ -162,7 +128,7 @@ class StageCreate(_Model):
     certifications_snapshot: str | None = Field(default=None, max_length=5000)
 
 
-class StageUpdate(_Model):
+class StageUpdate(CamelInput):
     """Body of PATCH …/stages/{stageId}: only the fields given change.
 
     `sequenceOrder`, `stageName`, `distanceKm` and `co2Emissions` may be left out but not
@@ -184,7 +150,7 @@ class StageUpdate(_Model):
     @field_validator("sequence_order", "stage_name", "distance_km", "co2_emissions")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
-        return _refuse_null(value)
+        return refuse_null(value)
 
 
 class StageUpsert(StageUpdate):
@@ -199,7 +165,7 @@ class StageBulk(BaseModel):
     stages: list[dict[str, Any]] = Field(max_length=10_000)
 
 
-class StagePublic(_Public):
+class StagePublic(CamelOutput):
     """A stored stage (ProcessingStageDto)."""
 
     id: str
@@ -220,7 +186,7 @@ class StagePublic(_Public):
     updated_at: str
 
 
-class BulkError(_Public):
+class BulkError(CamelOutput):
     """Why one stage of a bulk upsert was not written."""
 
     index: int = Field(description="0-based position in `stages`")
@@ -228,7 +194,7 @@ class BulkError(_Public):
     message: str
 
 
-class BulkResult(_Public):
+class BulkResult(CamelOutput):
     """Outcome of a bulk upsert (the valid stages are written, the others listed)."""
 
     created: int
@@ -242,7 +208,7 @@ class BulkResult(_Public):
 # -- journeys ----------------------------------------------------------------------------------
 
 
-class JourneyCreate(_Model):
+class JourneyCreate(CamelInput):
     """Body of POST /api/v1/product/traceability (CreateProductTraceabilityDto)."""
 
     traceability_name: str = Field(min_length=1, max_length=500)
@@ -251,10 +217,10 @@ class JourneyCreate(_Model):
     client_id: uuid.UUID | None = Field(default=None, description="the client facet")
     composition_id: uuid.UUID | None = Field(default=None, description="the composition facet")
     description: str | None = Field(default=None, max_length=20_000)
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata | None = None
 
 
-class JourneyUpdate(_Model):
+class JourneyUpdate(CamelInput):
     """Body of PATCH /api/v1/product/traceability/{id}; the totals are computed, not set."""
 
     traceability_name: str | None = Field(default=None, min_length=1, max_length=500)
@@ -263,15 +229,15 @@ class JourneyUpdate(_Model):
     client_id: uuid.UUID | None = None
     composition_id: uuid.UUID | None = None
     description: str | None = Field(default=None, max_length=20_000)
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata | None = None
 
     @field_validator("traceability_name")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
-        return _refuse_null(value)
+        return refuse_null(value)
 
 
-class JourneySummary(_Public):
+class JourneySummary(CamelOutput):
     """A journey without its stages (list items)."""
 
     id: str
@@ -326,21 +292,21 @@ class JourneyQuery:
     sort_direction: SortDirection = SortDirection.DESC
 
 
-class FacetValue(_Public):
+class FacetValue(CamelOutput):
     """One value of a facet and how many journeys have it."""
 
     value: str
     count: int
 
 
-class Facets(_Public):
+class Facets(CamelOutput):
     """Counts per facet value; each facet is filtered by the search and the other facets."""
 
     client_ids: list[FacetValue]
     composition_ids: list[FacetValue]
 
 
-class PageMeta(_Public):
+class PageMeta(CamelOutput):
     """Where this page is."""
 
     page: int
@@ -349,7 +315,7 @@ class PageMeta(_Public):
     total_pages: int
 
 
-class JourneyList(_Public):
+class JourneyList(CamelOutput):
     """ProductTraceabilityListResponseDto."""
 
     data: list[JourneySummary]
@@ -358,26 +324,6 @@ class JourneyList(_Public):
 
 
 # -- pure helpers (unit-tested) ------------------------------------------------------------------
-
-
-def now_iso() -> str:
-    """The current UTC time as ISO 8601 with milliseconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def canonical_key(value: str | None, kinds: Iterable[str]) -> str | None:
-    """The canonical key of an identifier of one of `kinds`; None if it does not parse."""
-    if not value:
-        return None
-    try:
-        ident = parse_identifier(value.strip())
-    except InvalidIdentifier:
-        return None
-    if ident.kind in kinds:
-        return ident.key
-    if ident.kind == "instance" and "product" in kinds:
-        return ident.product_key
-    return None
 
 
 def field_name(loc: tuple[int | str, ...]) -> str:
@@ -447,8 +393,8 @@ class UpsertPlan:
 
 def _stage_props(base: dict[str, Any], changes: dict[str, Any], now: str) -> dict[str, Any]:
     merged = {**base, **changes, "updatedAt": now}
-    merged["supplierKey"] = canonical_key(merged.get("supplierId"), ("location",))
-    merged["companyKey"] = canonical_key(merged.get("companyId"), ("location",))
+    merged["supplierKey"] = resolve_key(merged.get("supplierId"), "location")
+    merged["companyKey"] = resolve_key(merged.get("companyId"), "location")
     return merged
 
 
@@ -552,7 +498,7 @@ def _changes(model: BaseModel) -> dict[str, Any]:
 def _journey_summary(stored: dict[str, Any]) -> dict[str, Any]:
     data = dict(stored)
     raw = data.pop("metadata", None)
-    data["metadata"] = orjson.loads(raw) if raw else None
+    data["metadata"] = metadata_value(raw)
     data.setdefault("stageCount", 0)
     return data
 
@@ -569,10 +515,10 @@ def _journey_changes(model: BaseModel) -> tuple[dict[str, Any], bool]:
     """Stored properties for the given fields and whether the product link must change."""
     data = model.model_dump(by_alias=True, exclude_unset=True, mode="json")
     if "metadata" in data:
-        data["metadata"] = orjson.dumps(data["metadata"]).decode() if data["metadata"] else None
+        data["metadata"] = metadata_text(data["metadata"]) if data["metadata"] else None
     relink = "productId" in data
     if relink:
-        data["productKey"] = canonical_key(data["productId"], ("product",))
+        data["productKey"] = resolve_key(data["productId"], "product", instances_as_products=True)
     return data, relink
 
 
@@ -595,7 +541,7 @@ class JourneyService:
 
     def create(self, org: str, user_id: str | None, body: JourneyCreate) -> JourneyPublic:
         """A new journey with no stages."""
-        now = now_iso()
+        now = now_utc()
         props, _ = _journey_changes(body)
         props |= {
             "id": str(uuid.uuid4()),
@@ -641,7 +587,7 @@ class JourneyService:
     def update(self, org: str, journey_id: str, body: JourneyUpdate) -> JourneyPublic:
         """Change the given header fields."""
         props, relink = _journey_changes(body)
-        props["updatedAt"] = now_iso()
+        props["updatedAt"] = now_utc()
         found = self._write(lambda tx: repo.update_journey(tx, org, journey_id, props, relink))
         if not found:
             raise NotFound("journey", journey_id)
@@ -662,7 +608,7 @@ class JourneyService:
             "compositionIds": list(q.composition_ids) or None,
             "sortBy": q.sort_by.value,
             "descending": q.sort_direction is SortDirection.DESC,
-            "skip": (q.page - 1) * q.limit,
+            "skip": skip(q.page, q.limit),
             "limit": q.limit,
         }
 
@@ -674,7 +620,7 @@ class JourneyService:
         return JourneyList(
             data=[JourneySummary.model_validate(_journey_summary(j)) for j in page],
             meta=PageMeta(
-                page=q.page, limit=q.limit, total=total, total_pages=math.ceil(total / q.limit)
+                page=q.page, limit=q.limit, total=total, total_pages=page_count(total, q.limit)
             ),
             facets=facets,
         )
@@ -689,7 +635,7 @@ class JourneyService:
 
         def work(tx: ManagedTransaction) -> dict[str, Any]:
             existing = _locked_stages(tx, org, journey_id)
-            now = now_iso()
+            now = now_utc()
             seq = changes.get("sequenceOrder")
             taken = {s["sequenceOrder"]: s["id"] for s in existing}
             if seq is None:
@@ -719,7 +665,7 @@ class JourneyService:
 
         def work(tx: ManagedTransaction) -> dict[str, Any]:
             journey_id, existing = _locked_stage(tx, org, stage_id)
-            now = now_iso()
+            now = now_utc()
             current = next(s for s in existing if s["id"] == stage_id)
             stage = _stage_props(current, changes, now)
             for other in existing:
@@ -741,7 +687,7 @@ class JourneyService:
         def work(tx: ManagedTransaction) -> None:
             journey_id, _ = _locked_stage(tx, org, stage_id)
             repo.delete_stage(tx, journey_id, stage_id)
-            repo.recompute_totals(tx, journey_id, now_iso())
+            repo.recompute_totals(tx, journey_id, now_utc())
 
         self._write(work)
 
@@ -752,7 +698,7 @@ class JourneyService:
 
         def work(tx: ManagedTransaction) -> tuple[UpsertPlan, dict[str, Any]]:
             existing = _locked_stages(tx, org, journey_id)
-            now = now_iso()
+            now = now_utc()
             plan = plan_upsert(journey_id, org, user_id, existing, body.stages, now)
             if plan.writes:
                 repo.write_stages(tx, journey_id, plan.writes)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from trace_engine.errors import InvalidInput, NotFound, Unauthenticated
 from trace_engine.graph import keys as repo
+from trace_engine.kit.timestamps import utc_millis
 
 Scope = Literal["read", "write", "admin"]
 SCOPES: tuple[Scope, ...] = ("read", "write", "admin")
@@ -38,10 +39,6 @@ TOUCH_EVERY_S = 60.0
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def hash_secret(secret: str) -> str:
@@ -82,7 +79,7 @@ class ApiKey:
 
     def expired(self, now: datetime) -> bool:
         """Whether the key's lifetime is over."""
-        return self.expires_at is not None and self.expires_at <= _iso(now)
+        return self.expires_at is not None and self.expires_at <= utc_millis(now)
 
 
 def public_key(stored: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -92,7 +89,7 @@ def public_key(stored: dict[str, Any], now: datetime | None = None) -> dict[str,
         "last_used_at", "rate_limit_per_hour",
     )}  # fmt: skip
     expires = body.get("expires_at")
-    if body["status"] == "active" and expires and expires <= _iso(now or _now()):
+    if body["status"] == "active" and expires and expires <= utc_millis(now or _now()):
         body["status"] = "expired"
     return body
 
@@ -130,9 +127,9 @@ class KeyService:
             "key_hash": hash_secret(secret),
             "scopes": list(request.scopes),
             "status": "active",
-            "created_at": _iso(now),
+            "created_at": utc_millis(now),
             "expires_at": (
-                _iso(now + timedelta(days=request.expires_in_days))
+                utc_millis(now + timedelta(days=request.expires_in_days))
                 if request.expires_in_days
                 else None
             ),
@@ -151,7 +148,7 @@ class KeyService:
     def revoke_key(self, org: str, key_id: str) -> None:
         """Revoke one of the org's keys at once; NotFound for anyone else's."""
         with self.driver.session(database=self.database) as session:
-            found = session.execute_write(repo.revoke_key, org, key_id, _iso(_now()))
+            found = session.execute_write(repo.revoke_key, org, key_id, utc_millis(_now()))
         if not found:
             raise NotFound("API key", key_id)
         with self._lock:
@@ -209,7 +206,7 @@ class KeyService:
                 return
             self._touched[key_id] = clock
         with self.driver.session(database=self.database) as session:
-            session.execute_write(repo.touch_key, key_id, _iso(now))
+            session.execute_write(repo.touch_key, key_id, utc_millis(now))
 
     # -- sharing ---------------------------------------------------------------------------
 
@@ -220,7 +217,7 @@ class KeyService:
         if with_org == org:
             raise InvalidInput("org", "an organisation always sees its own events")
         with self.driver.session(database=self.database) as session:
-            created = session.execute_write(repo.share, org, with_org, _iso(_now()))
+            created = session.execute_write(repo.share, org, with_org, utc_millis(_now()))
         self._sharing_changed()
         return created
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
@@ -22,16 +20,14 @@ from trace_engine.enterprise.service import FARM_ATTRIBUTES, EnterpriseService, 
 from trace_engine.errors import Conflict, InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
 from trace_engine.identifiers import Identifier, parse_identifier
+from trace_engine.kit.inputs import CamelInput, CamelOutput
+from trace_engine.kit.timestamps import utc_millis
 
 _ADDRESS_FIELDS = ("street", "city", "state", "postalCode", "country")
 _FACILITY_KINDS = frozenset({"location", "other"})
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class Address(_Model):
+class Address(CamelInput):
     """A facility's postal address."""
 
     street: str | None = None
@@ -41,7 +37,7 @@ class Address(_Model):
     country: str | None = None
 
 
-class FacilityUpdate(_Model):
+class FacilityUpdate(CamelInput):
     """Body of PUT /api/v1/facilities/{id}: the facility's managed fields (absent ones cleared).
 
     The farm fields (camelCase or snake_case) are the caller's org's statement about the
@@ -68,7 +64,7 @@ class FacilityUpdate(_Model):
         return fields if fields.given() or is_farm_type(self.type) else None
 
 
-class FarmStatement(_Model):
+class FarmStatement(CamelOutput):
     """The caller's org's farm fields of a facility."""
 
     farmer_name: str | None = None
@@ -80,7 +76,7 @@ class FarmStatement(_Model):
     compliance_status: ComplianceStatus
 
 
-class FacilityPublic(_Model):
+class FacilityPublic(CamelOutput):
     """A stored facility."""
 
     id: str = Field(description="canonical key, e.g. 414/0614141007770")
@@ -94,14 +90,14 @@ class FacilityPublic(_Model):
     )
 
 
-class ProductUpdate(_Model):
+class ProductUpdate(CamelInput):
     """Body of PUT /api/v1/products/{id}: the product class's managed fields."""
 
     name: str | None = None
     sku: str | None = None
 
 
-class ProductPublic(_Model):
+class ProductPublic(CamelOutput):
     """A stored product class."""
 
     id: str = Field(description="canonical key, e.g. 01/00614141107346")
@@ -111,7 +107,7 @@ class ProductPublic(_Model):
     aliases: list[str]
 
 
-class PayloadTargets(_Model):
+class PayloadTargets(CamelInput):
     """What a payload is attached to: eventIDs, and identifiers in any supported form."""
 
     events: list[str] = Field(default_factory=list)
@@ -124,7 +120,7 @@ class PayloadTargets(_Model):
         return not (self.events or self.facilities or self.products or self.product_instances)
 
 
-class PayloadCreate(_Model):
+class PayloadCreate(CamelInput):
     """Body of POST /api/v1/payloads."""
 
     model_config = ConfigDict(extra="ignore")
@@ -146,7 +142,7 @@ class PayloadCreate(_Model):
         return self
 
 
-class PayloadPublic(_Model):
+class PayloadPublic(CamelOutput):
     """A stored payload, with every target it is attached to (canonical keys)."""
 
     id: str
@@ -163,10 +159,6 @@ def _parse(raw: str) -> Identifier:
 
 def _aliases(ident: Identifier) -> list[str]:
     return [ident.raw] if ident.raw != ident.key else []
-
-
-def _utc_millis(value: AwareDatetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _farm_statement(profile: dict[str, Any]) -> FarmStatement:
@@ -254,7 +246,7 @@ class MasterDataService:
         }
         node = {
             "id": payload.id,
-            "time": _utc_millis(payload.time),
+            "time": utc_millis(payload.time),
             "content": payload.content,
             "contentType": payload.content_type,
             "typeUri": payload.type_uri,

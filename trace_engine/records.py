@@ -12,37 +12,29 @@ Records are strictly per org: another org's record is "not found" everywhere.
 
 from __future__ import annotations
 
-import json
-import math
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from biip import ParseError
-from biip.gtin import Gtin
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
     StrictStr,
     field_validator,
-    model_validator,
 )
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
 
-from trace_engine.errors import InvalidIdentifier, NotFound
+from trace_engine.errors import NotFound
 from trace_engine.graph import records as repo
-from trace_engine.identifiers import Identifier, parse_identifier
-
-METADATA_MAX_BYTES = 64 * 1024
-"""The largest `metadata` accepted, in bytes of its compact UTF-8 JSON text."""
+from trace_engine.identifiers import ALL_KINDS, Identifier, identify, resolve_key
+from trace_engine.kit.inputs import CamelInput, CamelOutput, id_text, refuse_null
+from trace_engine.kit.metadata import Metadata, metadata_text, metadata_value
+from trace_engine.kit.paging import page_count
+from trace_engine.kit.timestamps import now_utc
 
 PAGE_SIZE_MAX = 1000
 
@@ -54,49 +46,10 @@ REQUIRED_FIELDS = ("product_id", "batch_number", "origin")
 LINK_FIELDS = frozenset({"product_id", "batch_number", "supplier_id", "processing_facility"})
 
 
-def _metadata_text(value: dict[str, Any]) -> str:
-    """The metadata as the JSON text stored; 422 (naming the field) if too large or not JSON."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except ValueError:
-        raise PydanticCustomError(
-            "metadata_not_json", "metadata holds NaN or Infinity, which JSON cannot carry"
-        ) from None
-    size = len(text.encode("utf-8"))
-    if size > METADATA_MAX_BYTES:
-        raise PydanticCustomError(
-            "metadata_too_large",
-            "metadata is {size} bytes as JSON, more than the limit of {limit} bytes",
-            {"size": size, "limit": METADATA_MAX_BYTES},
-        )
-    return text
-
-
-class _Input(BaseModel):
+class _Input(CamelInput):
     """camelCase or snake_case names; read-only DTO fields ignored; anything else unknown → 422."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_name_per_field(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        for name, info in cls.model_fields.items():
-            if info.alias and info.alias != name and info.alias in data and name in data:
-                raise PydanticCustomError(
-                    "duplicate_field",
-                    "{alias} and {name} name the same field: give one of them",
-                    {"alias": info.alias, "name": name},
-                )
-        return {k: v for k, v in data.items() if k not in READ_ONLY_FIELDS}
-
-    @field_validator("metadata", check_fields=False)
-    @classmethod
-    def _metadata_fits(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None:
-            _metadata_text(value)
-        return value
+    read_only = READ_ONLY_FIELDS
 
 
 class TraceabilityRecordCreate(_Input):
@@ -117,9 +70,7 @@ class TraceabilityRecordCreate(_Input):
     user_id: StrictStr | StrictInt | None = None
     company_id: StrictStr | StrictInt | None = None
     notes: StrictStr | None = Field(default=None, max_length=65536)
-    metadata: dict[str, Any] | None = Field(
-        default=None, description=f"Any JSON object, at most {METADATA_MAX_BYTES} bytes as JSON"
-    )
+    metadata: Metadata | None = None
 
 
 class TraceabilityRecordUpdate(_Input):
@@ -137,20 +88,16 @@ class TraceabilityRecordUpdate(_Input):
     user_id: StrictStr | StrictInt | None = None
     company_id: StrictStr | StrictInt | None = None
     notes: StrictStr | None = Field(default=None, max_length=65536)
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata | None = None
 
     @field_validator(*REQUIRED_FIELDS)
     @classmethod
     def _not_null(cls, value: str | None) -> str:
-        if value is None:
-            raise PydanticCustomError("required_not_null", "a required field cannot be null")
-        return value
+        return refuse_null(value)
 
 
-class TraceabilityRecordPublic(BaseModel):
+class TraceabilityRecordPublic(CamelOutput):
     """A stored record (TraceabilityRecordDto)."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     id: str
     product_id: str
@@ -181,7 +128,7 @@ class RecordPage:
     @property
     def pages(self) -> int:
         """How many pages of `size` the matching records fill."""
-        return math.ceil(self.total / self.size) if self.size else 0
+        return page_count(self.total, self.size)
 
 
 # -- stored properties ⇄ DTO -----------------------------------------------------------------
@@ -198,18 +145,14 @@ _TEXT_FIELDS = (
 _ID_FIELDS = ("supplier_id", "user_id", "company_id")
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 def stored_value(name: str, value: Any) -> Any:
     """A field's value as stored on the node (ids as text, metadata as JSON text)."""
     if value is None:
         return False if name == "is_compliant" else None
     if name in _ID_FIELDS:
-        return str(value)
+        return id_text(value)
     if name == "metadata":
-        return _metadata_text(value)
+        return metadata_text(value)
     return value
 
 
@@ -221,7 +164,7 @@ def public_record(props: dict[str, Any]) -> TraceabilityRecordPublic:
     return TraceabilityRecordPublic(
         id=props["id"],
         is_compliant=bool(props.get("isCompliant", False)),
-        metadata=json.loads(metadata) if metadata is not None else None,
+        metadata=metadata_value(metadata),
         created_at=props["createdAt"],
         updated_at=props["updatedAt"],
         **fields,
@@ -236,29 +179,15 @@ def record_json(props: dict[str, Any]) -> dict[str, Any]:
 # -- linking into the graph ------------------------------------------------------------------
 
 
-def _identifier(value: str) -> Identifier | None:
-    """The identifier `value` is, if any: any form parse_identifier reads, or a bare GTIN."""
-    value = value.strip()
-    if value.isdigit() and len(value) in (8, 12, 13, 14):
-        try:
-            gtin = Gtin.parse(value).as_gtin_14()
-        except ParseError:
-            return None
-        value = f"https://id.gs1.org/01/{gtin}"
-    try:
-        return parse_identifier(value)
-    except InvalidIdentifier:
-        return None
+def _identify(value: str) -> Identifier | None:
+    return identify(value, bare_gtin=True)
 
 
 def product_key(product_id: str) -> str:
-    """What records are filtered by: the canonical key of an identifier, else the value."""
-    ident = _identifier(product_id)
-    if ident is None:
-        return product_id
-    if ident.kind == "instance" and ident.product_key:
-        return ident.product_key
-    return ident.key
+    """What records are filtered by: the canonical key of an identifier (an instance's product
+    class for an instance, a bare GTIN's class), else the value itself."""
+    key = resolve_key(product_id, *ALL_KINDS, instances_as_products=True, bare_gtin=True)
+    return key if key is not None else product_id
 
 
 def _target(
@@ -290,13 +219,13 @@ def _lot_forms(product: Identifier, lot: str) -> list[str]:
 
 def instance_of(product: Identifier | None, batch_number: str) -> Identifier | None:
     """The product instance a productId + batchNumber names, if it can be keyed."""
-    batch = _identifier(batch_number) if ":" in batch_number else None
+    batch = _identify(batch_number) if ":" in batch_number else None
     if batch is not None and batch.kind == "instance":
         return batch
     if product is None or product.kind != "product":
         return None
     for form in _lot_forms(product, batch_number):
-        ident = _identifier(form)
+        ident = _identify(form)
         if ident is not None and ident.kind == "instance":
             return ident
     return None
@@ -315,7 +244,7 @@ def links(
         "supplier": None,
         "facility": None,
     }
-    product = _identifier(product_id)
+    product = _identify(product_id)
     if product is not None and product.kind in ("product", "other"):
         result["product"] = _target(product, "Product", product.kind == "product")
     instance = instance_of(product, batch_number)
@@ -330,11 +259,11 @@ def links(
                 "productKey": None,
             }
         result["instance"] = _target(instance, "ProductInstance", True, instance.product_key)
-    supplier = _identifier(supplier_id) if supplier_id else None
+    supplier = _identify(supplier_id) if supplier_id else None
     if supplier is not None and supplier.kind in ("party", "location", "other"):
         label = "Party" if supplier.kind == "party" else "Facility"
         result["supplier"] = _target(supplier, label, supplier.kind != "other")
-    facility = _identifier(processing_facility) if processing_facility else None
+    facility = _identify(processing_facility) if processing_facility else None
     if facility is not None and facility.kind in ("location", "other"):
         result["facility"] = _target(facility, "Facility", facility.kind == "location")
     return result
@@ -376,7 +305,7 @@ class RecordService:
         self, org: str, body: TraceabilityRecordCreate, user_id: str | None = None
     ) -> TraceabilityRecordPublic:
         """Store a new record of `org` and link it into the graph."""
-        now = _now()
+        now = now_utc()
         props: dict[str, Any] = {
             to_camel(name): stored_value(name, getattr(body, name))
             for name in TraceabilityRecordCreate.model_fields
@@ -433,7 +362,7 @@ class RecordService:
         changes = {to_camel(n): stored_value(n, getattr(body, n)) for n in given}
         if "productId" in changes:
             changes["productKey"] = product_key(changes["productId"])
-        changes["updatedAt"] = _now()
+        changes["updatedAt"] = now_utc()
         relink = bool(given & LINK_FIELDS)
 
         async with self.driver.session(database=self.database) as session:

@@ -430,7 +430,7 @@ class TraceResult:
         return data
 
 
-def product_key(product_id: str) -> str:
+def instance_key(product_id: str) -> str:
     """The canonical key of a product instance identifier; 400 for anything else."""
     ident = parse_identifier(product_id)
     if ident.kind in ("product", "location", "party"):
@@ -485,7 +485,7 @@ class TraceService:
     ) -> TraceResult:
         """The trace of `product_id` as `org` may see it (its events and those shared with it;
         `visible_orgs` is only asked on a cache miss)."""
-        key = product_key(product_id)
+        key = instance_key(product_id)
         entry = cache_key(org, product_id, params)
         if not bypass_cache:
             cached = self.cache.get(entry)

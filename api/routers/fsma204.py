@@ -14,8 +14,8 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.dependencies import Fsma204ServiceDep, KeyServiceDep, OrgDep
-from trace_engine.epcis.normalise import utc_millis
 from trace_engine.fsma204.scope import Scope
+from trace_engine.kit.timestamps import utc_millis
 
 router = APIRouter(prefix="/api/v1/fsma204", tags=["FSMA 204"])
 
@@ -52,7 +52,7 @@ SCOPE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _utc(value: datetime | None) -> str | None:
-    return utc_millis(value.isoformat()) if value is not None else None
+    return utc_millis(value) if value is not None else None
 
 
 def scope_of(

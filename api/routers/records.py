@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.dependencies import DriverDep, OrgDep, SettingsDep
+from trace_engine.kit.metadata import METADATA_MAX_BYTES
 from trace_engine.records import (
-    METADATA_MAX_BYTES,
     PAGE_SIZE_MAX,
     RecordPage,
     RecordService,

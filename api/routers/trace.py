@@ -10,15 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, TraceServiceDep
-from trace_engine.epcis.normalise import utc_millis
 from trace_engine.graph.records import fetch_lineage_with_records
+from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams
 
 router = APIRouter(tags=["trace"])
 
 
 def _utc(value: datetime | None) -> str | None:
-    return utc_millis(value.isoformat()) if value is not None else None
+    return utc_millis(value) if value is not None else None
 
 
 async def _trace(

@@ -15,7 +15,7 @@ from matrix_records import MATRIX
 from neo4j import Driver
 
 from trace_engine.config import Settings
-from trace_engine.records import METADATA_MAX_BYTES
+from trace_engine.kit.metadata import METADATA_MAX_BYTES
 
 MakeClient = Callable[..., httpx.AsyncClient]
 Counts = Callable[[], tuple[int, int]]

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from trace_engine.identifiers import resolve_key
 from trace_engine.journeys import (
     StageCreate,
     StageUpdate,
-    canonical_key,
     check_company,
     facet_counts,
     plan_upsert,
@@ -96,16 +96,19 @@ def test_company_type_needs_its_id() -> None:
 
 
 def test_canonical_keys_where_values_parse() -> None:
-    assert canonical_key("urn:epc:id:sgln:4012345.00001.0", ("location",)) == "414/4012345000016"
-    assert canonical_key("3f2b9a1c-supplier", ("location",)) is None
-    assert canonical_key("urn:epc:idpat:sgtin:4012345.012345.*", ("product",)) == (
-        "01/04012345123456"
+    assert resolve_key("urn:epc:id:sgln:4012345.00001.0", "location") == "414/4012345000016"
+    assert resolve_key("3f2b9a1c-supplier", "location") is None
+    assert resolve_key(
+        "urn:epc:idpat:sgtin:4012345.012345.*", "product", instances_as_products=True
+    ) == ("01/04012345123456")
+    assert resolve_key(
+        "urn:epc:class:lgtin:4012345.012345.L1", "product", instances_as_products=True
+    ) == ("01/04012345123456")
+    assert (
+        resolve_key("urn:epc:id:sgln:4012345.00001.0", "product", instances_as_products=True)
+        is None
     )
-    assert canonical_key("urn:epc:class:lgtin:4012345.012345.L1", ("product",)) == (
-        "01/04012345123456"
-    )
-    assert canonical_key("urn:epc:id:sgln:4012345.00001.0", ("product",)) is None
-    assert canonical_key(None, ("product",)) is None
+    assert resolve_key(None, "product", instances_as_products=True) is None
 
 
 def test_plan_updates_by_id_then_by_sequence_else_creates() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from trace_engine.kit.metadata import METADATA_MAX_BYTES
 from trace_engine.records import (
-    METADATA_MAX_BYTES,
     TraceabilityRecordCreate,
     TraceabilityRecordUpdate,
     public_record,

@@ -29,7 +29,7 @@ from trace_engine.fsma204.cte import (
 from trace_engine.fsma204.repository import PAGE, Fsma204Repository
 from trace_engine.fsma204.rows import Context, LotFacts, canonical, product_key_of
 from trace_engine.identifiers import parse_identifier
-from trace_engine.trace import TraceParams, product_key, trace_instances, visible_carriers
+from trace_engine.trace import TraceParams, instance_key, trace_instances, visible_carriers
 
 Direction = Literal["upstream", "downstream", "both"]
 Progress = Callable[[int, int], None]  # (events done, events in all)
@@ -111,7 +111,7 @@ class ScopeReader:
         check_scope(scope)
         root: str | None = None
         if scope.product_id is not None:
-            key = product_key(scope.product_id)
+            key = instance_key(scope.product_id)
             lineage = self.repo.lineage(scope.product_id) or (
                 self.repo.lineage(key) if key != scope.product_id else None
             )
