@@ -178,8 +178,11 @@ def _events(
             else:
                 # filled with the extension prefixes as the parser meets them
                 namespaces = namespaces_from_context(context)
-                for index, event in iter_xml_events(reader, namespaces):
-                    yield normalise_event(index, event, [namespaces])
+                for index, item in iter_xml_events(reader, namespaces):
+                    if isinstance(item, Rejected):
+                        yield item  # refused by the XML schema
+                    else:
+                        yield normalise_event(index, item, [namespaces])
     except (OSError, InvalidDocument) as exc:
         report.error = str(exc)
 

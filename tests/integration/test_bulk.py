@@ -26,6 +26,7 @@ from trace_engine.seed.generator import generate
 Counts = Callable[[], tuple[int, int]]
 ORG = "bulk-test"
 MANGO_LOT = "urn:ibm:ift:product:lot:class:999999999999.sliced-mango.lot-2"
+CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
@@ -259,7 +260,11 @@ def test_rejected_events_are_listed_and_the_rest_stored(
         del events[n]["eventTime"]
     events.append(_event(0))  # repeated in the document
     path = tmp_path / "mixed.jsonld"
-    path.write_bytes(orjson.dumps({"type": "EPCISDocument", "epcisBody": {"eventList": events}}))
+    path.write_bytes(
+        orjson.dumps(
+            {"@context": CONTEXT, "type": "EPCISDocument", "epcisBody": {"eventList": events}}
+        )
+    )
     report = tmp_path / "report.json"
     result = run_cli(settings, "load", str(path), "--batch-size", "7", "--report", str(report))
     assert result.returncode == 0, result.stderr
@@ -285,12 +290,19 @@ def test_unreadable_files_exit_non_zero_and_the_others_still_load(
 ) -> None:
     good = tmp_path / "good.jsonld"
     good.write_bytes(
-        orjson.dumps({"type": "EPCISDocument", "epcisBody": {"eventList": [_event(1), _event(2)]}})
+        orjson.dumps(
+            {
+                "@context": CONTEXT,
+                "type": "EPCISDocument",
+                "epcisBody": {"eventList": [_event(1), _event(2)]},
+            }
+        )
     )
     # breaks off after its first event: that one is stored, the file is reported unreadable
     broken = tmp_path / "broken.jsonld"
     broken.write_bytes(
-        b'{"@context":[],"epcisHeader":{},"type":"EPCISDocument","epcisBody":{"eventList":['
+        b'{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],'
+        b'"epcisHeader":{},"type":"EPCISDocument","epcisBody":{"eventList":['
         + orjson.dumps(_event(3))
         + b',{"type": "ObjectEvent", "eventTime": '
     )

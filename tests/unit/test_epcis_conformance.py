@@ -4,13 +4,21 @@ test; the GS1 examples are covered by test_epcis_xml / test_epcis_json and test_
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-from trace_engine.epcis import parse_document, parse_json, parse_xml
+from trace_engine.epcis import (
+    iter_xml_events,
+    normalise_event,
+    parse_document,
+    parse_json,
+    parse_xml,
+    read_xml_header,
+)
 from trace_engine.epcis.model import Event, Rejected
 from trace_engine.epcis.xsd import schema_for
 from trace_engine.errors import InvalidDocument, InvalidIdentifier
@@ -564,3 +572,54 @@ def test_a_bare_doctype_declares_nothing_and_is_accepted() -> None:
     # GS1's own examples (WithEventHashID, WithFullCombinationOfFields) carry one
     body = b'<?xml version="1.0"?><!DOCTYPE project>' + PLAIN
     assert _facts(_only_event(body)) == _facts(_only_event(PLAIN))
+
+
+# --- streaming (the bulk loader) checks what a whole-document capture checks ---------------
+
+GS1_XML = sorted(
+    p
+    for p in (ROOT / "tests/fixtures/gs1-epcis/examples/XML").rglob("*.xml")
+    if "CaptureJob" not in p.parts
+)
+
+
+def _streamed(body: bytes) -> list[Event | Rejected]:
+    namespaces: dict[str, str] = {}
+    return [
+        item if isinstance(item, Rejected) else normalise_event(index, item, [namespaces])
+        for index, item in iter_xml_events(io.BytesIO(body), namespaces)
+    ]
+
+
+@pytest.mark.parametrize("path", GS1_XML, ids=lambda p: p.name)
+def test_streaming_gives_what_a_whole_document_gives(path: Path) -> None:
+    body = path.read_bytes()
+    assert _streamed(body) == parse_xml(body).items
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _prefixed("p"),
+        _document(
+            EVENT.format(time="2024-03-01T10:00:00Z")
+            + EVENT.format(time="2024-03-01T10:00:00Z").replace("<action>OBSERVE</action>", "")
+            + EVENT.format(time="2024-03-01T10:00:00")
+        ),
+        _document(_as_12(EVENT.format(time="2024-03-01T24:00:00")), EPCIS1, "1.2"),
+        (ROOT / "tests/fixtures/epcis12/epcis12_document.xml").read_bytes(),
+    ],
+    ids=["prefixed", "two-invalid-events", "epcis-1.2", "epcis-1.2-transformation"],
+)
+def test_streaming_refuses_and_converts_like_a_whole_document(body: bytes) -> None:
+    streamed = _streamed(body)
+    assert streamed == parse_xml(body).items
+    assert streamed
+
+
+def test_streaming_refuses_a_doctype_that_declares_entities() -> None:
+    body = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "1">]>' + PLAIN
+    with pytest.raises(InvalidDocument, match="DOCTYPE"):
+        _streamed(body)
+    with pytest.raises(InvalidDocument, match="DOCTYPE"):
+        read_xml_header(io.BytesIO(body))

@@ -138,7 +138,7 @@ def test_streaming_xml_gives_the_same_events() -> None:
     body = (FIXTURES / "epcis12_document.xml").read_bytes()
     namespaces: dict[str, str] = {}
     streamed = [
-        normalise_event(i, e, [namespaces])
+        normalise_event(i, e, [namespaces]) if isinstance(e, dict) else e
         for i, e in iter_xml_events(io.BytesIO(body), namespaces)
     ]
     assert streamed == parse_xml(body).items

@@ -154,7 +154,7 @@ def iter_json_events(file: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def read_json_header(file: IO[bytes]) -> tuple[Any, ParsedDocument]:
     """The `@context` and master data (facilities, products) of a streamed EPCISDocument."""
-    wanted = {"@context": None, "epcisHeader": None}
+    wanted: dict[str, Any] = {"@context": None, "epcisHeader": None, "type": None}
     builders: dict[str, ijson.ObjectBuilder] = {}
     try:
         # the body is skipped event by event, never built, so memory stays bounded even when
@@ -170,6 +170,11 @@ def read_json_header(file: IO[bytes]) -> tuple[Any, ParsedDocument]:
     for key, builder in builders.items():
         wanted[key] = builder.value
     context, header = wanted["@context"], wanted["epcisHeader"]
+    # the same JSON-LD rule as a whole document's (a file that is not an EPCISDocument has no
+    # events to stream, which the loader reports)
+    check_context(
+        {"type": wanted["type"], **({"@context": context} if "@context" in builders else {})}
+    )
     facilities, products, ignored = read_vocabularies(
         master_data_of({"epcisHeader": header}) if isinstance(header, dict) else [],
         namespaces_from_context(context),

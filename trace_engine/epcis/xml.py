@@ -35,7 +35,14 @@ from trace_engine.epcis.masterdata import read_vocabularies
 from trace_engine.epcis.model import EVENT_TYPES, ParsedDocument, Rejected
 from trace_engine.epcis.normalise import bare_cbv, gs1_term, namespaces_from_context, time_20
 from trace_engine.epcis.validation import measurement_types
-from trace_engine.epcis.xsd import EPCIS_NAMESPACES, VERSION_OF, schema_for, unqualify, xsd_problems
+from trace_engine.epcis.xsd import (
+    EPCIS_NAMESPACES,
+    VERSION_OF,
+    global_elements,
+    schema_for,
+    unqualify,
+    xsd_problems,
+)
 from trace_engine.errors import InvalidDocument
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -344,19 +351,28 @@ def _event_elements(event_list: Any) -> Iterator[Any]:
 _BARE_DOCTYPE = re.compile(r"<!DOCTYPE\s+[^\s>\[]+\s*>")
 
 
-def _refuse_doctype(tree: Any, data: bytes) -> None:
+def _refuse_doctype(tree: Any, data: bytes | None) -> None:
     """Refuse a DOCTYPE that declares anything (entities, elements, attributes, a DTD file).
 
     Its entities are how XML parsers are attacked (billion laughs, external entities), and an
     EPCIS document needs no DTD. A bare `<!DOCTYPE name>` declares nothing and is accepted.
+    Streamed (no `data`), the DTD's entity and element declarations are looked at instead
+    (attribute defaults are never applied by our parsers).
     """
     info = tree.docinfo
     if not info.doctype:
         return
-    text = data.decode(info.encoding or "utf-8", errors="replace")
-    start = text.find("<!DOCTYPE")
-    if info.system_url is None and info.public_id is None and _BARE_DOCTYPE.match(text, start):
-        return
+    declared = info.system_url is not None or info.public_id is not None
+    if data is None:
+        dtd = info.internalDTD
+        if not declared and (
+            dtd is None or not (list(dtd.iterentities()) or list(dtd.iterelements()))
+        ):
+            return
+    else:
+        text = data.decode(info.encoding or "utf-8", errors="replace")
+        if not declared and _BARE_DOCTYPE.match(text, text.find("<!DOCTYPE")):
+            return
     raise InvalidDocument(
         "XML with a DOCTYPE that declares entities, elements, attributes or an external DTD "
         "is refused: an EPCIS document needs no DTD, and DTD entities are a way to attack "
@@ -486,15 +502,49 @@ def _source(path_or_file: str | bytes | IO[bytes] | Any) -> Any:
     return str(path_or_file) if hasattr(path_or_file, "__fspath__") else path_or_file
 
 
+def _validated_alone(
+    event: Any, root_tag: str, nsmap: dict[str | None, str], wrappers: list[str], index: int
+) -> Any:
+    """Validate one streamed event, in a document of its own; its `Rejected` or None.
+
+    The event is moved into a minimal document of the streamed one's version (inside the
+    same 1.2 `<extension>` wrappers it was in, under the namespace declarations in scope at
+    the EventList, which QName values such as `xsi:type="xsd:integer"` need) and validated
+    alone: memory stays bounded.
+    """
+    namespace = root_tag[1:].partition("}")[0]
+    document = etree.Element(
+        f"{{{namespace}}}EPCISDocument",
+        nsmap={prefix: uri for prefix, uri in nsmap.items() if prefix is not None},
+        schemaVersion=VERSION_OF[namespace],
+        creationDate="2000-01-01T00:00:00Z",
+    )
+    holder = etree.SubElement(etree.SubElement(document, "EPCISBody"), "EventList")
+    for name in wrappers:
+        holder = etree.SubElement(holder, name)
+    holder.append(event)
+    problems = xsd_problems(document.getroottree(), schema_for(VERSION_OF[namespace]), [event])
+    if not problems:
+        return None
+    first = problems[0]
+    return Rejected(index, _event_id_of(event), first.field, first.reason)
+
+
 def iter_xml_events(
     path_or_file: Any, namespaces: dict[str, str] | None = None
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stream `(index, event dict)` from an EPCIS XML file with bounded memory."""
+) -> Iterator[tuple[int, dict[str, Any] | Rejected]]:
+    """Stream `(index, event dict)` from an EPCIS XML file with bounded memory.
+
+    Each event is validated against its version's XSD on its own (the document around the
+    events is not): an event the schema refuses comes as a `Rejected` instead of a dict.
+    """
     converter = _Converter(namespaces)
+    globals_of = global_elements()
+    root_tag = ""
+    list_nsmap: dict[str | None, str] = {}
     depth_of_list: int | None = None
     depth = 0
     index = 0
-    checked = False
     try:
         for action, el in etree.iterparse(
             _source(path_or_file),
@@ -505,11 +555,18 @@ def iter_xml_events(
         ):
             if action == "start":
                 depth += 1
-                if not checked:
+                if not root_tag:
+                    _refuse_doctype(el.getroottree(), None)
                     _check_root(el)
-                    checked = True
-                elif _local(el) == "EventList" and depth_of_list is None:
+                    root_tag = el.tag
+                    converter.version = VERSION_OF[_namespace(el) or ""]
+                    continue
+                namespace = _namespace(el)
+                if namespace in _EPCIS_NAMESPACES and _local(el) not in globals_of[namespace]:
+                    el.tag = _local(el)  # as `unqualify` does for a whole document
+                if _local(el) == "EventList" and depth_of_list is None:
                     depth_of_list = depth
+                    list_nsmap = dict(el.nsmap)
                 continue
             depth -= 1
             if depth_of_list is None:
@@ -518,18 +575,22 @@ def iter_xml_events(
                 depth_of_list = None  # the EventList itself ended
                 continue
             is_wrapper = _namespace(el) is None and _local(el) in _WRAPPERS
-            if depth in (depth_of_list, depth_of_list + 1) and not is_wrapper:
+            if depth_of_list <= depth <= depth_of_list + 2 and not is_wrapper:
                 parent = el.getparent()
-                in_list = parent is not None and (
-                    _local(parent) == "EventList"
-                    or (_local(parent) in _WRAPPERS and depth == depth_of_list + 1)
-                )
-                if in_list:
-                    yield index, converter.event(el)
-                    index += 1
-                    el.clear()
-                    while el.getprevious() is not None:
-                        del parent[0]
+                wrappers: list[str] = []
+                holder = parent
+                while holder is not None and _local(holder) in _WRAPPERS:
+                    wrappers.insert(0, _local(holder))
+                    holder = holder.getparent()
+                if holder is None or _local(holder) != "EventList":
+                    continue
+                while el.getprevious() is not None:
+                    del parent[0]  # events already converted (and cleared)
+                rejected = _validated_alone(el, root_tag, list_nsmap, wrappers, index)
+                yield index, rejected if rejected is not None else converter.event(el)
+                index += 1
+                el.clear()
+                el.getparent().remove(el)
     except etree.XMLSyntaxError as exc:
         raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
 
@@ -538,6 +599,7 @@ def read_xml_header(path_or_file: Any) -> tuple[list[Any], ParsedDocument]:
     """The @context and master data of an EPCIS XML file (header, or body of a master-data doc)."""
     converter = _Converter()
     vocabularies: list[dict[str, Any]] = []
+    checked = False
     try:
         for _action, el in etree.iterparse(
             _source(path_or_file),
@@ -546,6 +608,9 @@ def read_xml_header(path_or_file: Any) -> tuple[list[Any], ParsedDocument]:
             no_network=True,
             remove_comments=True,
         ):
+            if not checked:
+                _refuse_doctype(el.getroottree(), None)
+                checked = True
             name = _local(el)
             if name == "VocabularyList":
                 vocabularies.extend(converter.vocabularies(el))
