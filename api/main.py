@@ -49,7 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sync_driver = sync_driver
         app.state.settings = settings
         cache = TraceCache(settings.trace_cache_ttl_s, settings.trace_cache_size)
-        app.state.trace_service = TraceService(cache, settings.trace_max_events)
+        app.state.trace_service = TraceService(
+            cache, settings.trace_max_events, settings.trace_max_depth
+        )
         app.state.key_service = KeyService(
             sync_driver,
             settings.neo4j_database,

@@ -1,3 +1,3 @@
 // The key whose secret starts with $prefix, with its hash for a constant-time comparison.
-MATCH (k:ApiKey {key_prefix: $prefix})
+MATCH (k:ApiKey {keyPrefix: $prefix})
 RETURN k {.*} AS key

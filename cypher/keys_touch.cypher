@@ -1,3 +1,3 @@
 // Record when a key was last used.
 MATCH (k:ApiKey {id: $id})
-SET k.last_used_at = $now
+SET k.lastUsedAt = $now

@@ -82,12 +82,23 @@ class ApiKey:
         return self.expires_at is not None and self.expires_at <= utc_millis(now)
 
 
+# the API's field (snake_case, as the keys API has always answered) → the stored property
+_PUBLIC_FIELDS = {
+    "id": "id",
+    "name": "name",
+    "key_prefix": "keyPrefix",
+    "scopes": "scopes",
+    "status": "status",
+    "created_at": "createdAt",
+    "expires_at": "expiresAt",
+    "last_used_at": "lastUsedAt",
+    "rate_limit_per_hour": "rateLimitPerHour",
+}
+
+
 def public_key(stored: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """A key as the API shows it: never the hash or the secret; `expired` when it is."""
-    body = {k: stored.get(k) for k in (
-        "id", "name", "key_prefix", "scopes", "status", "created_at", "expires_at",
-        "last_used_at", "rate_limit_per_hour",
-    )}  # fmt: skip
+    body = {field: stored.get(prop) for field, prop in _PUBLIC_FIELDS.items()}
     expires = body.get("expires_at")
     if body["status"] == "active" and expires and expires <= utc_millis(now or _now()):
         body["status"] = "expired"
@@ -123,18 +134,18 @@ class KeyService:
         key = {
             "id": str(uuid.uuid4()),
             "name": request.name,
-            "key_prefix": secret[:8],
-            "key_hash": hash_secret(secret),
+            "keyPrefix": secret[:8],
+            "keyHash": hash_secret(secret),
             "scopes": list(request.scopes),
             "status": "active",
-            "created_at": utc_millis(now),
-            "expires_at": (
+            "createdAt": utc_millis(now),
+            "expiresAt": (
                 utc_millis(now + timedelta(days=request.expires_in_days))
                 if request.expires_in_days
                 else None
             ),
-            "last_used_at": None,
-            "rate_limit_per_hour": request.rate_limit_per_hour or self.default_rate_limit,
+            "lastUsedAt": None,
+            "rateLimitPerHour": request.rate_limit_per_hour or self.default_rate_limit,
         }
         with self.driver.session(database=self.database) as session:
             stored = session.execute_write(repo.create_key, org, key)
@@ -180,7 +191,7 @@ class KeyService:
                 stored = session.execute_read(repo.key_by_prefix, prefix)
             if (
                 stored is None
-                or not hmac.compare_digest(stored["key_hash"], digest)
+                or not hmac.compare_digest(stored["keyHash"], digest)
                 or stored["status"] != "active"
             ):
                 raise Unauthenticated()
@@ -189,8 +200,8 @@ class KeyService:
                 org=stored["org"],
                 name=stored["name"],
                 scopes=tuple(stored["scopes"]),
-                rate_limit_per_hour=int(stored["rate_limit_per_hour"]),
-                expires_at=stored.get("expires_at"),
+                rate_limit_per_hour=int(stored["rateLimitPerHour"]),
+                expires_at=stored.get("expiresAt"),
             )
             with self._lock:
                 self._trusted[prefix + digest] = key

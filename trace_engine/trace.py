@@ -19,7 +19,7 @@ from typing import Any, Literal
 import orjson
 from cachetools import TTLCache
 
-from trace_engine.errors import InvalidIdentifier, NotFound, TraceTooLarge
+from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound, TraceTooLarge
 from trace_engine.identifiers import parse_identifier
 from trace_engine.records import record_json
 
@@ -470,9 +470,10 @@ def build_trace(
 class TraceService:
     """Traces with a cache that a capture touching the trace invalidates."""
 
-    def __init__(self, cache: TraceCache, max_events: int) -> None:
+    def __init__(self, cache: TraceCache, max_events: int, max_depth: int = 64) -> None:
         self.cache = cache
         self.max_events = max_events
+        self.max_depth = max_depth
 
     async def trace(
         self,
@@ -485,6 +486,10 @@ class TraceService:
     ) -> TraceResult:
         """The trace of `product_id` as `org` may see it (its events and those shared with it;
         `visible_orgs` is only asked on a cache miss)."""
+        if params.depth is not None and params.depth > self.max_depth:
+            raise InvalidInput(
+                "depth", f"at most {self.max_depth} lineage hops each way (TRACE_TRACE_MAX_DEPTH)"
+            )
         key = instance_key(product_id)
         entry = cache_key(org, product_id, params)
         if not bypass_cache:

@@ -40,7 +40,12 @@ async def _trace(
         Query(description="Only where it came from, only where it went, or both."),
     ] = "both",
     depth: Annotated[
-        int | None, Query(ge=1, le=64, description="At most this many lineage hops each way.")
+        int | None,
+        Query(
+            ge=1,
+            description="At most this many lineage hops each way (at most "
+            "TRACE_TRACE_MAX_DEPTH, 64 by default).",
+        ),
     ] = None,
     since: Annotated[
         datetime | None, Query(description="Only events at or after this time.")

@@ -276,7 +276,7 @@ async def test_an_expired_key_stops_working(
     http = make_client(secret=secret)
     assert (await http.options("/epcis/capture")).status_code == 204
     driver.execute_query(
-        "MATCH (k:ApiKey {key_prefix: $p}) SET k.expires_at = '2000-01-01T00:00:00.000Z'",
+        "MATCH (k:ApiKey {keyPrefix: $p}) SET k.expiresAt = '2000-01-01T00:00:00.000Z'",
         p=secret[:8],
         database_=settings.neo4j_database,
     )

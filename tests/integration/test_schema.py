@@ -81,3 +81,50 @@ def test_records_are_listed_through_the_org_index(driver: Driver, settings: Sett
     plan = summary.plan["args"]["string-representation"]
     assert "NodeIndexSeek" in plan
     assert "TraceabilityRecord(org)" in plan
+
+
+def test_snake_case_keys_orgs_and_shares_are_migrated_once(driver: Driver, settings: Settings):
+    """Keys, orgs and shares written before their properties were camelCase keep working."""
+    from trace_engine.keys import KeyService, hash_secret
+
+    db = settings.neo4j_database
+    secret = "ab12cd34" + "0" * 56
+    driver.execute_query("DROP CONSTRAINT api_key_key_prefix IF EXISTS", database_=db)
+    driver.execute_query(
+        "CREATE CONSTRAINT api_key_prefix IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.key_prefix "
+        "IS UNIQUE",
+        database_=db,
+    )
+    driver.execute_query(
+        "CREATE (o:Org {id: 'old', created_at: '2025-01-01T00:00:00.000Z'}) "
+        "CREATE (p:Org {id: 'peer', created_at: '2025-01-01T00:00:00.000Z'}) "
+        "CREATE (o)-[:SHARES_WITH {created_at: '2025-01-02T00:00:00.000Z'}]->(p) "
+        "CREATE (k:ApiKey {id: 'k1', org: 'old', name: 'old key', scopes: ['read'], "
+        "status: 'active', key_prefix: $prefix, key_hash: $hash, "
+        "created_at: '2025-01-01T00:00:00.000Z', expires_at: null, last_used_at: null, "
+        "rate_limit_per_hour: 77})-[:BELONGS_TO]->(o)",
+        prefix=secret[:8],
+        hash=hash_secret(secret),
+        database_=db,
+    )
+    for _ in range(2):  # the second run finds nothing left to change
+        apply_schema(driver, db)
+    records, _, _ = driver.execute_query(
+        "MATCH (k:ApiKey {id: 'k1'}) MATCH (o:Org {id: 'old'})-[s:SHARES_WITH]->() "
+        "RETURN properties(k) AS k, properties(o) AS o, properties(s) AS s",
+        database_=db,
+    )
+    key, org, share = records[0]["k"], records[0]["o"], records[0]["s"]
+    assert not [name for name in (*key, *org, *share) if "_" in name]
+    assert key["keyPrefix"] == secret[:8] and key["rateLimitPerHour"] == 77
+    assert org["createdAt"] == "2025-01-01T00:00:00.000Z"
+    assert share["createdAt"] == "2025-01-02T00:00:00.000Z"
+    names = {name for name, _, _ in _constraints(driver, settings)}
+    assert "api_key_prefix" not in names and "api_key_key_prefix" in names
+
+    service = KeyService(driver, db)
+    assert service.authenticate(secret).rate_limit_per_hour == 77
+    (listed,) = service.list_keys("old")
+    assert listed["key_prefix"] == secret[:8] and listed["created_at"] == org["createdAt"]
+    (shared,) = service.shares("old")
+    assert shared["created_at"] == "2025-01-02T00:00:00.000Z"

@@ -96,6 +96,7 @@ class Query(enum.StrEnum):
     SCHEMA = "schema"
     SCHEMA_AWAIT = "schema_await"
     SCHEMA_CONSTRAINTS = "schema_constraints"
+    SCHEMA_MIGRATE = "schema_migrate"
     SERVER_VERSION = "server_version"
     SHARING_CREATE = "sharing_create"
     SHARING_DELETE = "sharing_delete"

@@ -33,7 +33,7 @@ def revoke_key(tx: ManagedTransaction, org: str, key_id: str, now: str) -> bool:
 
 
 def touch_key(tx: ManagedTransaction, key_id: str, now: str) -> None:
-    """Set last_used_at."""
+    """Set lastUsedAt."""
     tx.run(query(Query.KEYS_TOUCH), id=key_id, now=now).consume()
 
 
@@ -61,4 +61,4 @@ def visible_orgs(tx: ManagedTransaction, org: str) -> list[str]:
 
 
 def _public(key: Any) -> dict[str, Any]:
-    return {k: v for k, v in dict(key).items() if k != "key_hash"}
+    return {k: v for k, v in dict(key).items() if k != "keyHash"}

@@ -20,11 +20,15 @@ def expected_constraint_names() -> set[str]:
 
 
 def apply_schema(driver: Driver, database: str) -> int:
-    """Create every constraint and index that does not exist yet; return how many statements ran."""
+    """Create every constraint and index that does not exist yet, then bring data in an old
+    shape into the current one (`cypher/schema_migrate.cypher`, idempotent); return how many
+    schema statements ran."""
     stmts = schema_statements()
     for stmt in stmts:
         driver.execute_query(stmt, database_=database)
     driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
+    for stmt in statements(Query.SCHEMA_MIGRATE):
+        driver.execute_query(stmt, database_=database)
     return len(stmts)
 
 
@@ -34,6 +38,8 @@ async def apply_schema_async(driver: AsyncDriver, database: str) -> int:
     for stmt in stmts:
         await driver.execute_query(stmt, database_=database)
     await driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
+    for stmt in statements(Query.SCHEMA_MIGRATE):
+        await driver.execute_query(stmt, database_=database)
     return len(stmts)
 
 
