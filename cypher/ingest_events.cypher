@@ -9,6 +9,7 @@
 // SOURCE / DESTINATION with the CBV type and seq. A null property is not stored.
 // rows: [{eventID, eventType, action, bizStep, disposition, eventTime (UTC, ms),
 //         eventTimeZoneOffset, recordTime, hash, owner, captureId, raw,
+//         namespaces (JSON text of the document's extension prefixes, or null),
 //         instances: [{id, rel, quantity, uom, seq}], products: […],
 //         facilities: [{id, rel, type, seq}], parties: […]}]
 UNWIND $rows AS row
@@ -16,7 +17,7 @@ CREATE (e:Event {
   eventID: row.eventID, eventType: row.eventType, action: row.action, bizStep: row.bizStep,
   disposition: row.disposition, eventTime: row.eventTime,
   eventTimeZoneOffset: row.eventTimeZoneOffset, recordTime: row.recordTime, hash: row.hash,
-  owner: row.owner, captureId: row.captureId, raw: row.raw
+  owner: row.owner, captureId: row.captureId, raw: row.raw, namespaces: row.namespaces
 })
 WITH e, row
 CALL (e, row) {

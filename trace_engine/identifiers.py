@@ -541,3 +541,72 @@ def _digital_link(raw: str, base: str, pairs: list[tuple[str, str]]) -> Identifi
     product_key = "/".join(f"{ai}/{value}" for ai, value in product)
     product_raw = base + "".join(f"/{ai}/{quote(value, safe='')}" for ai, value in product)
     return Identifier(raw, key, "instance", "gs1-dl", product_key, product_raw)
+
+
+# ---------------------------------------------------------------------------------------
+# Writing an identifier in another form (GS1-EPC-Format of the EPCIS query interface)
+
+DIGITAL_LINK_BASE = "https://id.gs1.org"
+# canonical keys the forms below can express: AI, then qualifier AIs
+_RENDERABLE = re.compile(r"^(01|00|414|417|8003|8004)/([^/]+)(?:/(10|21|254)/(.+))?$")
+
+
+def to_digital_link(ident: Identifier) -> str | None:
+    """The GS1 Digital Link URI (id.gs1.org) of a GS1-keyed identifier, else None."""
+    if ident.scheme == "gs1-dl":
+        return ident.raw
+    match = _RENDERABLE.match(ident.key)
+    if match is None:
+        return None
+    ai, value, qualifier, extra = match.groups()
+    uri = f"{DIGITAL_LINK_BASE}/{ai}/{quote(value, safe='')}"
+    if qualifier:
+        uri += f"/{qualifier}/{quote(extra, safe='')}"
+    return uri
+
+
+def _company_prefix_length(ident: Identifier, digits: str) -> int | None:
+    """How many digits of a GS1 key are its company prefix: from the identifier when it says
+    (EPC and Food Trust URNs separate it with a dot), else from GS1's prefix list (biip)."""
+    if ident.scheme.startswith(("epc-", "ift-")):
+        body = ident.raw.rsplit(":", 1)[1]
+        head = body.split(".", 1)[0]
+        if _digits(head) and 6 <= len(head) <= 12:
+            return len(head)
+    from biip.gs1_prefixes import GS1CompanyPrefix
+
+    found = GS1CompanyPrefix.extract(digits)
+    return len(found.value) if found is not None else None
+
+
+def to_epc_urn(ident: Identifier) -> str | None:
+    """The EPC pure-identity URN (or lgtin class, sgtin pattern) of a GS1-keyed identifier;
+    None when it has none or its company prefix length is unknown."""
+    if ident.scheme.startswith("epc-"):
+        return ident.raw
+    match = _RENDERABLE.match(ident.key)
+    if match is None:
+        return None
+    ai, value, qualifier, extra = match.groups()
+    # the digits where the company prefix begins: after a GTIN's indicator, an SSCC's
+    # extension digit, a GRAI's filler zero
+    start = {"01": 1, "00": 1, "8003": 1}.get(ai, 0)
+    length = _company_prefix_length(ident, value[start:])
+    if length is None:
+        return None
+    try:
+        if ai == "01":
+            if qualifier is None:
+                ref = value[0] + value[1 + length : 13]
+                return f"urn:epc:idpat:sgtin:{value[1 : 1 + length]}.{ref}.*"
+            scheme: type[GS1Keyed] = LGTIN if qualifier == "10" else SGTIN
+            element = f"(01){value}({qualifier}){extra}"
+        elif ai == "414":
+            scheme, element = SGLN, f"(414){value}(254){extra or '0'}"
+        else:
+            scheme = {"00": SSCC, "417": PGLN, "8003": GRAI, "8004": GIAI}[ai]
+            element = f"({ai}){value}"
+        uri: str = scheme.from_gs1_element_string(element, length).epc_uri
+        return uri
+    except (ConvertException, ValueError, IndexError, KeyError):
+        return None

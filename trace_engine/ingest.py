@@ -570,6 +570,7 @@ def _event_rows(
             "owner": org,
             "captureId": capture_id,
             "raw": orjson.dumps(event.raw).decode(),
+            "namespaces": orjson.dumps(event.namespaces).decode() if event.namespaces else None,
             "instances": instances,
             "products": products,
             "facilities": facilities,

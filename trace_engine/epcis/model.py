@@ -81,6 +81,9 @@ class Event:
     # ILMD lot data under engine names: sellByDate, expirationDate, bestBeforeDate,
     # harvestStartDate, harvestEndDate, firstFreezeDate (values as given, YYYY-MM-DD or ISO)
     lot_data: dict[str, str] = field(default_factory=dict)
+    # the extension namespaces of the event's document (prefix → IRI), kept with the event so
+    # the query interface can declare them when it returns the event
+    namespaces: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -416,6 +416,7 @@ def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Eve
         ],
         ilmd=ilmd,
         lot_data=lot_data_from(ilmd, namespaces),
+        namespaces=namespaces,
     )
     # hashing costs ~0.4 ms an event (5× validation), so only events without an eventID pay it
     if event_id is None:
