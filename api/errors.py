@@ -23,8 +23,11 @@ from trace_engine.errors import (
     InvalidDocument,
     InvalidIdentifier,
     InvalidInput,
+    NotAcceptable,
     NotFound,
     PayloadTooLarge,
+    QueryParameterError,
+    QueryTooLarge,
     TraceEngineError,
     TraceTooLarge,
     Unauthenticated,
@@ -46,6 +49,9 @@ _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
     (PayloadTooLarge, 413, "CaptureLimitExceededException"),
     (Conflict, 409, "ValidationException"),
     (TraceTooLarge, 422, "QueryTooLargeException"),
+    (QueryParameterError, 400, "QueryParameterException"),
+    (QueryTooLarge, 413, "QueryTooLargeException"),
+    (NotAcceptable, 406, "NotAcceptableException"),
 ]
 
 

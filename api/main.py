@@ -13,6 +13,7 @@ from api.errors import install_error_handlers
 from api.routers import (
     enterprise,
     epcis,
+    epcis_query,
     fsma204,
     health,
     journeys,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuthMiddleware)
     app.include_router(health.router)
     app.include_router(epcis.router)
+    app.include_router(epcis_query.router)
     app.include_router(masterdata.router)
     app.include_router(trace.router)
     app.include_router(keys.router)

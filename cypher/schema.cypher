@@ -25,6 +25,15 @@ CREATE INDEX traceability_record_of_org IF NOT EXISTS FOR (n:TraceabilityRecord)
 CREATE INDEX journey_org IF NOT EXISTS FOR (n:Journey) ON (n.org);
 CREATE INDEX api_key_org IF NOT EXISTS FOR (n:ApiKey) ON (n.org);
 
+// for the EPCIS query interface (cypher/epcis_query/): events walked in eventTime or
+// recordTime order (keyset pages), the vocabulary resources (one seek per distinct value),
+// capture jobs by org; identifiers and places are found through their unique ids
+CREATE INDEX event_record_time IF NOT EXISTS FOR (n:Event) ON (n.recordTime);
+CREATE INDEX event_type IF NOT EXISTS FOR (n:Event) ON (n.eventType);
+CREATE INDEX event_biz_step IF NOT EXISTS FOR (n:Event) ON (n.bizStep);
+CREATE INDEX event_disposition IF NOT EXISTS FOR (n:Event) ON (n.disposition);
+CREATE INDEX capture_job_org IF NOT EXISTS FOR (n:CaptureJob) ON (n.org);
+
 // Indexes of earlier versions that no query can use: an event's hash is only the source of
 // its eventID (`hash` is kept for information), and records are listed by org with optional
 // filters (`$x IS NULL OR …`), which the planner serves from the org index, not a composite.

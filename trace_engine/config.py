@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Documented local default; refused outside development (see _refuse_default_password).
 DEFAULT_NEO4J_PASSWORD = "trace-engine-local"
+# Documented local default for signing EPCIS query page tokens; refused outside development.
+DEFAULT_PAGE_TOKEN_SECRET = "trace-engine-local-page-tokens"
 
 
 class Settings(BaseSettings):
@@ -59,6 +61,12 @@ class Settings(BaseSettings):
     # Enterprise listings: the readiness score at which a shipment's decision is `go`
     readiness_go_threshold: int = Field(default=100, ge=1, le=100)
 
+    # EPCIS query interface (GET /epcis/events and the top-level resources)
+    epcis_page_token_secret: SecretStr = SecretStr(DEFAULT_PAGE_TOKEN_SECRET)
+    epcis_page_token_ttl_s: int = Field(default=3600, ge=1)
+    epcis_per_page_default: int = Field(default=30, ge=1)
+    epcis_per_page_max: int = Field(default=1000, ge=1)
+
     # Auth and limits
     rate_limit_storage_uri: str = "memory://"
     default_rate_limit_per_hour: int = 1000
@@ -70,6 +78,11 @@ class Settings(BaseSettings):
             and self.neo4j_password.get_secret_value() == DEFAULT_NEO4J_PASSWORD
         ):
             raise ValueError("TRACE_NEO4J_PASSWORD must be set in production")
+        if (
+            self.environment == "production"
+            and self.epcis_page_token_secret.get_secret_value() == DEFAULT_PAGE_TOKEN_SECRET
+        ):
+            raise ValueError("TRACE_EPCIS_PAGE_TOKEN_SECRET must be set in production")
         return self
 
 

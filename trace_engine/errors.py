@@ -96,3 +96,20 @@ class Neo4jUnavailable(TraceEngineError):
 
 class LocalNeo4jError(TraceEngineError):
     """The project's local Neo4j server cannot be fetched, started or stopped."""
+
+
+class QueryParameterError(TraceEngineError):
+    """An EPCIS query parameter is unknown or has a value the query cannot take."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter = parameter
+        self.reason = reason
+
+
+class QueryTooLarge(TraceEngineError):
+    """An EPCIS query matches more events than its maxEventCount allows."""
+
+
+class NotAcceptable(TraceEngineError):
+    """The response cannot be given in the form the client asked for (Accept, GS1-EPC-Format)."""

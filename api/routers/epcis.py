@@ -9,11 +9,10 @@ from fastapi import APIRouter, BackgroundTasks, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CaptureServiceDep, KeyServiceDep, OrgDep, SessionDep, SettingsDep
+from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
 from trace_engine.capture import job_document
-from trace_engine.errors import NotFound, PayloadTooLarge
+from trace_engine.errors import PayloadTooLarge
 from trace_engine.graph import capture_jobs
-from trace_engine.graph.events import event_raw_async
 from trace_engine.ingest import ErrorBehaviour
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
@@ -102,15 +101,3 @@ async def capture_event(
     return Response(
         status_code=201, headers={"Location": f"/epcis/events/{quote(event_id, safe='')}"}
     )
-
-
-@router.get("/events/{event_id:path}", summary="One event as captured")
-async def get_event(
-    event_id: str, session: SessionDep, org: OrgDep, keys: KeyServiceDep
-) -> Response:
-    """The event as it was captured, in EPCIS 2.0 JSON-LD (the caller's, or shared with it)."""
-    orgs = await run_in_threadpool(keys.visible_orgs, org)
-    raw = await session.execute_read(event_raw_async, event_id, sorted(orgs))
-    if raw is None:
-        raise NotFound("event", event_id)
-    return Response(raw, media_type=JSONLD)

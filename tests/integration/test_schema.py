@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from neo4j import Driver
 
 from trace_engine.config import Settings
+from trace_engine.epcis_query.params import parse_query
+from trace_engine.epcis_query.planner import plan
+from trace_engine.epcis_query.repository import RESOURCES
+from trace_engine.epcis_query.schemas import Position
 from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.schema import apply_schema, expected_constraint_names
 
@@ -128,3 +133,64 @@ def test_snake_case_keys_orgs_and_shares_are_migrated_once(driver: Driver, setti
     assert listed["key_prefix"] == secret[:8] and listed["created_at"] == org["createdAt"]
     (shared,) = service.shares("old")
     assert shared["created_at"] == "2025-01-02T00:00:00.000Z"
+
+
+def _plan_of(driver: Driver, settings: Settings, text: str, parameters: dict[str, object]) -> str:
+    with driver.session(database=settings.neo4j_database) as session:
+        summary = session.run("EXPLAIN " + text, parameters).consume()
+    assert summary.plan is not None
+    plan: str = summary.plan["args"]["string-representation"]
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("query_string", "index"),
+    [
+        (
+            [("EQ_bizStep", "shipping"), ("GE_eventTime", "2024-01-01T00:00:00Z")],
+            "Event(eventTime)",
+        ),
+        (
+            [("orderBy", "recordTime"), ("GE_recordTime", "2024-01-01T00:00:00Z")],
+            "Event(recordTime)",
+        ),
+        ([("MATCH_epc", "urn:epc:id:sgtin:0614141.107346.2017")], "ProductInstance(id)"),
+        ([("MATCH_epcClass", "urn:epc:idpat:sgtin:0614141.107346.*")], "ProductInstance(id)"),
+        ([("EQ_bizLocation", "urn:epc:id:sgln:0614141.00888.0")], "Facility(id)"),
+        ([("EQ_eventID", "urn:uuid:1")], "Event(eventID)"),
+    ],
+)
+def test_epcis_queries_start_from_an_index(
+    driver: Driver, settings: Settings, query_string: list[tuple[str, str]], index: str
+) -> None:
+    apply_schema(driver, settings.neo4j_database)
+    q = parse_query(query_string)
+    for after in (None, Position("2024-02-01T00:00:00.000Z", "urn:uuid:x", "demo")):
+        statement = plan(q, ["demo"], after, 101)
+        text = _plan_of(driver, settings, statement.text, statement.parameters)
+        assert "NodeIndexSeek" in text or "NodeUniqueIndexSeek" in text, text
+        assert index in text, text
+        assert "AllNodesScan" not in text and "NodeByLabelScan" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("resource", "index"),
+    [
+        ("biz_steps", "Event(bizStep)"),
+        ("event_types", "Event(eventType)"),
+        ("dispositions", "Event(disposition)"),
+        ("epcs", "ProductInstance(id)"),
+        ("biz_locations", "Facility(id)"),
+    ],
+)
+def test_epcis_resources_use_an_index(
+    driver: Driver, settings: Settings, resource: str, index: str
+) -> None:
+    apply_schema(driver, settings.neo4j_database)
+    text = _plan_of(
+        driver,
+        settings,
+        query(RESOURCES[resource][0]),
+        {"orgs": ["demo"], "after": "", "limit": 30},
+    )
+    assert index in text, text

@@ -41,3 +41,14 @@ async def get_job(tx: AsyncManagedTransaction, job_id: str, org: str) -> dict[st
     result = await tx.run(query(Query.CAPTURE_JOB_GET), id=job_id, org=org)
     record = await result.single()
     return dict(record["job"]) if record else None
+
+
+async def list_jobs(
+    tx: AsyncManagedTransaction, org: str, after: tuple[str, str] | None, limit: int
+) -> list[dict[str, Any]]:
+    """The org's jobs, newest first, after the (createdAt, id) position."""
+    created, job_id = after or ("\uffff", "")
+    result = await tx.run(
+        query(Query.CAPTURE_JOBS_LIST), org=org, afterCreated=created, afterId=job_id, limit=limit
+    )
+    return [dict(record["job"]) async for record in result]

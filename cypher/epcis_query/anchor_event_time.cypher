@@ -1,0 +1,6 @@
+// Every event in an eventTime range, walked in eventTime order through the index.
+// :param orgs => ['demo']   :param timeLow => ''   :param timeHigh => '\uffff'
+MATCH (e:Event)
+USING INDEX e:Event(eventTime)
+WHERE e.eventTime >= $timeLow AND e.eventTime < $timeHigh
+  AND e.owner IN $orgs

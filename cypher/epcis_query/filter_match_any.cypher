@@ -1,0 +1,2 @@
+// One filter of an EPCIS events query (see README.md): match_any, any identifier form.
+  AND EXISTS { (e)-[:OBSERVED|CHILD|PARENT|INPUT|OUTPUT]->(t) WHERE t.id IN $matchAnyKeys OR any(p IN $matchAnyPrefixes WHERE t.id STARTS WITH p) }

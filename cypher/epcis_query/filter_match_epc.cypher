@@ -1,0 +1,2 @@
+// One filter of an EPCIS events query (see README.md): match_epc, any identifier form.
+  AND EXISTS { (e)-[:OBSERVED|CHILD]->(t) WHERE t.id IN $matchEpcKeys OR any(p IN $matchEpcPrefixes WHERE t.id STARTS WITH p) }

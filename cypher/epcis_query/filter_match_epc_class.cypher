@@ -1,0 +1,2 @@
+// One filter of an EPCIS events query (see README.md): match_epc_class, any identifier form.
+  AND EXISTS { (e)-[:OBSERVED|CHILD]->(t) WHERE t.id IN $matchEpcClassKeys OR any(p IN $matchEpcClassPrefixes WHERE t.id STARTS WITH p) }

@@ -1,0 +1,2 @@
+// One filter of an EPCIS events query (see README.md): match_input_class, any identifier form.
+  AND EXISTS { (e)-[:INPUT]->(t) WHERE t.id IN $matchInputClassKeys OR any(p IN $matchInputClassPrefixes WHERE t.id STARTS WITH p) }

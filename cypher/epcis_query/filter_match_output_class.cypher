@@ -1,0 +1,2 @@
+// One filter of an EPCIS events query (see README.md): match_output_class, any identifier form.
+  AND EXISTS { (e)-[:OUTPUT]->(t) WHERE t.id IN $matchOutputClassKeys OR any(p IN $matchOutputClassPrefixes WHERE t.id STARTS WITH p) }

@@ -1,0 +1,2 @@
+// One filter of an EPCIS events query (see README.md): match_parent, any identifier form.
+  AND EXISTS { (e)-[:PARENT]->(t) WHERE t.id IN $matchParentKeys OR any(p IN $matchParentPrefixes WHERE t.id STARTS WITH p) }

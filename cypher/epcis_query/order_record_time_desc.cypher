@@ -1,0 +1,6 @@
+// The page: events by recordTime DESC (eventID and owner break ties), at most $limit.
+RETURN e.raw AS raw, e.eventTime AS eventTime, e.recordTime AS recordTime,
+       e.eventID AS eventID, e.owner AS owner, e.namespaces AS namespaces,
+       e.errorDeclaration AS errorDeclaration
+ORDER BY e.recordTime DESC, e.eventID DESC, e.owner DESC
+LIMIT $limit

@@ -1,0 +1,2 @@
+// Whether one of $orgs' events names the ProductInstance $value through OBSERVED|CHILD|PARENT|INPUT|OUTPUT.
+RETURN EXISTS { MATCH (e:Event)-[:OBSERVED|CHILD|PARENT|INPUT|OUTPUT]->(:ProductInstance {id: $value}) WHERE e.owner IN $orgs } AS found

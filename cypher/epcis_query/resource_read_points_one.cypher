@@ -1,0 +1,2 @@
+// Whether one of $orgs' events names the Facility $value through READ_POINT.
+RETURN EXISTS { MATCH (e:Event)-[:READ_POINT]->(:Facility {id: $value}) WHERE e.owner IN $orgs } AS found

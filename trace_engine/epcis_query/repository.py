@@ -1,0 +1,82 @@
+"""The only Neo4j calls of the EPCIS query interface (read transactions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from trace_engine.epcis_query.planner import Statement
+from trace_engine.epcis_query.schemas import StoredEvent
+from trace_engine.graph.catalog import Query, query
+
+
+async def candidate_events(tx: AsyncManagedTransaction, statement: Statement) -> list[StoredEvent]:
+    """The events a planned statement returns, in its order."""
+    result = await tx.run(statement.text, statement.parameters)
+    return [
+        StoredEvent(
+            raw=record["raw"],
+            record_time=record["recordTime"],
+            event_time=record["eventTime"],
+            event_id=record["eventID"],
+            owner=record["owner"],
+            namespaces=record["namespaces"],
+            error_declaration=record["errorDeclaration"],
+        )
+        async for record in result
+    ]
+
+
+# resource → (its members after a position, whether one member is used)
+RESOURCES = {
+    "event_types": (
+        Query.EPCIS_QUERY_RESOURCE_EVENT_TYPES,
+        Query.EPCIS_QUERY_RESOURCE_EVENT_TYPES_ONE,
+    ),
+    "biz_steps": (Query.EPCIS_QUERY_RESOURCE_BIZ_STEPS, Query.EPCIS_QUERY_RESOURCE_BIZ_STEPS_ONE),
+    "dispositions": (
+        Query.EPCIS_QUERY_RESOURCE_DISPOSITIONS,
+        Query.EPCIS_QUERY_RESOURCE_DISPOSITIONS_ONE,
+    ),
+    "epcs": (Query.EPCIS_QUERY_RESOURCE_EPCS, Query.EPCIS_QUERY_RESOURCE_EPCS_ONE),
+    "biz_locations": (
+        Query.EPCIS_QUERY_RESOURCE_BIZ_LOCATIONS,
+        Query.EPCIS_QUERY_RESOURCE_BIZ_LOCATIONS_ONE,
+    ),
+    "read_points": (
+        Query.EPCIS_QUERY_RESOURCE_READ_POINTS,
+        Query.EPCIS_QUERY_RESOURCE_READ_POINTS_ONE,
+    ),
+}
+# event properties: one index seek per distinct value (a skip scan), not a scan of the events
+_VOCABULARIES = frozenset({"event_types", "biz_steps", "dispositions"})
+
+
+async def resource_values(
+    tx: AsyncManagedTransaction, resource: str, orgs: list[str], after: str | None, limit: int
+) -> list[str]:
+    """Distinct values of a top-level resource used by the orgs' events, in order, after
+    `after`; `resource` is one of the allow-listed names of RESOURCES."""
+    statement = query(RESOURCES[resource][0])
+    if resource not in _VOCABULARIES:
+        result = await tx.run(statement, orgs=orgs, after=after or "", limit=limit)
+        return [record["value"] async for record in result]
+    values: list[str] = []
+    cursor = after or ""
+    while len(values) < limit:
+        record = await (await tx.run(statement, orgs=orgs, after=cursor)).single()
+        if record is None:
+            break
+        cursor = record["value"]
+        values.append(cursor)
+    return values
+
+
+async def resource_exists(
+    tx: AsyncManagedTransaction, resource: str, orgs: list[str], value: Any
+) -> bool:
+    """Whether one of the orgs' events uses `value` as that resource."""
+    result = await tx.run(query(f"epcis_query/resource_{resource}_one"), orgs=orgs, value=value)
+    record = await result.single()
+    return bool(record and record["found"])
