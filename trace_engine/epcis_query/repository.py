@@ -77,6 +77,6 @@ async def resource_exists(
     tx: AsyncManagedTransaction, resource: str, orgs: list[str], value: Any
 ) -> bool:
     """Whether one of the orgs' events uses `value` as that resource."""
-    result = await tx.run(query(f"epcis_query/resource_{resource}_one"), orgs=orgs, value=value)
+    result = await tx.run(query(RESOURCES[resource][1]), orgs=orgs, value=value)
     record = await result.single()
     return bool(record and record["found"])
