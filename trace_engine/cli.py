@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -302,10 +302,9 @@ def fsma204(
     product's lots in a time window, with a progress bar over the events read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from trace_engine.epcis.normalise import utc_millis
     from trace_engine.errors import TraceEngineError
     from trace_engine.fsma204.repository import Fsma204Repository
-    from trace_engine.fsma204.scope import Scope
+    from trace_engine.fsma204.scope import Scope, utc
     from trace_engine.fsma204.service import Fsma204Service
 
     settings = get_settings()
@@ -314,12 +313,11 @@ def fsma204(
         raise _fail(f"--format must be xlsx or csv, not {kind!r}", 2)
     owner = org or settings.default_org
 
-    def utc(value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        return utc_millis((value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat())
-
-    scope = Scope(product_id=product_id, product=product, since=utc(since), until=utc(until))
+    try:
+        scope = Scope(product_id=product_id, product=product, since=utc(since, "--since"),
+                      until=utc(until, "--until"))  # fmt: skip
+    except TraceEngineError as exc:
+        raise _fail(str(exc), 2) from None
     driver, keys = _key_service()
     with driver:
         service = Fsma204Service(Fsma204Repository(driver, settings.neo4j_database))

@@ -14,8 +14,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.dependencies import Fsma204ServiceDep, KeyServiceDep, OrgDep
-from trace_engine.fsma204.scope import Scope
-from trace_engine.kit.timestamps import utc_millis
+from trace_engine.fsma204.scope import Scope, utc
 
 router = APIRouter(prefix="/api/v1/fsma204", tags=["FSMA 204"])
 
@@ -38,8 +37,14 @@ Product = Annotated[
         "Trust product class): every lot of it the caller's org may see. Give this or productId.",
     ),
 ]
-Since = Annotated[datetime | None, Query(description="Only events at or after this time.")]
-Until = Annotated[datetime | None, Query(description="Only events at or before this time.")]
+Since = Annotated[
+    datetime | None,
+    Query(description="Only events at or after this time (ISO 8601; UTC without an offset)."),
+]
+Until = Annotated[
+    datetime | None,
+    Query(description="Only events at or before this time (ISO 8601; UTC without an offset)."),
+]
 
 SCOPE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": 'A malformed identifier: `{"error": …}` naming it'},
@@ -51,15 +56,16 @@ SCOPE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _utc(value: datetime | None) -> str | None:
-    return utc_millis(value) if value is not None else None
-
-
 def scope_of(
     product_id: str | None, product: str | None, since: datetime | None, until: datetime | None
 ) -> Scope:
     """The request's scope (checked by the service)."""
-    return Scope(product_id=product_id, product=product, since=_utc(since), until=_utc(until))
+    return Scope(
+        product_id=product_id,
+        product=product,
+        since=utc(since, "since"),
+        until=utc(until, "until"),
+    )
 
 
 @router.get(

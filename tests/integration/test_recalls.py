@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 
 from trace_engine.fsma204.rows import canonical, tlc_text
 from trace_engine.seed import recall_demo
@@ -57,6 +59,18 @@ async def test_impact_of_the_demo_lot(client: httpx.AsyncClient) -> None:
     assert body["lot"]["tlcSource"]["name"] == "Pajaro Valley Greens"
     assert body["sharing"] == {"used": False, "orgs": []}
 
+    # the same report as a workbook
+    xlsx = await _impact(client, format="xlsx")
+    assert xlsx.status_code == 200, xlsx.text
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames[0] == "Summary" and "Facilities" in book.sheetnames
+    rows = list(book["Discrepancies"].iter_rows(values_only=True))
+    assert [(r[0], r[5], r[6], r[7]) for r in rows[1:]] == [
+        ("shipment", recall_demo.B_ROM_SHIPPED, recall_demo.B_ROM_RECEIVED, "KGM")
+    ]
+    stores = [r for r in book["Facilities"].iter_rows(values_only=True) if r[0] == "STORE"]
+    assert {r[1] for r in stores} == set(recall_demo.AFFECTED_STORES)
+
     # a wider tolerance hides the 3.9% gap
     wide = (await _impact(client, tolerance=5)).json()
     assert wide["massBalance"]["discrepancies"] == []
@@ -91,3 +105,47 @@ async def test_impact_errors(client: httpx.AsyncClient) -> None:
     ):
         assert (await _impact(client, **params)).status_code == status, params
     assert (await client.get("/api/v1/recalls/impact")).status_code == 422
+
+
+async def test_a_sharing_partner_sees_the_shared_part(
+    client: httpx.AsyncClient, make_client: Callable[..., httpx.AsyncClient]
+) -> None:
+    """The grocer (DC and stores) captures its own events; the recall's stores appear in the
+    demo org's report only once the grocer shares with it, and the report says so."""
+    import orjson
+
+    from trace_engine.seed.recall_demo import DC, build_recall_demo
+
+    grocer_places = {DC, *recall_demo.AFFECTED_STORES, recall_demo.UNAFFECTED_STORE}
+    document = build_recall_demo()
+    events = document["epcisBody"]["eventList"]
+    mine = [e for e in events if e["bizLocation"]["id"] not in grocer_places]
+    theirs = [e for e in events if e["bizLocation"]["id"] in grocer_places]
+    assert mine and theirs
+    grocer = make_client(org="grocer")
+    for http, part in ((client, mine), (grocer, theirs)):
+        body = {**document, "epcisBody": {"eventList": part}}
+        await capture(http, orjson.dumps(body))
+
+    alone = (await _impact(client)).json()
+    assert alone["downstream"]["stores"] == [] and alone["sharing"]["used"] is False
+    share = await grocer.post("/api/v1/sharing", json={"org": client_org(alone)})
+    assert share.status_code in (200, 201), share.text
+    shared = (await _impact(client)).json()
+    assert {s["id"] for s in shared["downstream"]["stores"]} == set(recall_demo.AFFECTED_STORES)
+    assert shared["sharing"] == {"used": True, "orgs": ["grocer"]}
+    # the grocer cannot see how the lot reached its stores (the processor does not share):
+    # as its trace, its report of the lot exists and shows no store
+    for http, report in ((client, shared), (grocer, (await _impact(grocer)).json())):
+        trace = await http.get(
+            "/api/v1/traces", params={"productId": LOT, "direction": "downstream"}
+        )
+        assert trace.status_code == 200, trace.text
+        facilities = trace.json()[LOT]["facilities"]
+        stores = {f for f, x in facilities.items() if x["data"].get("type") == "STORE"}
+        assert {s["id"] for s in report["downstream"]["stores"]} == stores
+
+
+def client_org(report: dict[str, Any]) -> str:
+    """The org a report was made for."""
+    return str(report["org"])

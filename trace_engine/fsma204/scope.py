@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
@@ -29,6 +30,7 @@ from trace_engine.fsma204.cte import (
 from trace_engine.fsma204.repository import PAGE, Fsma204Repository
 from trace_engine.fsma204.rows import Context, LotFacts, canonical, product_key_of
 from trace_engine.identifiers import parse_identifier
+from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams, instance_key, trace_instances, visible_carriers
 
 Direction = Literal["upstream", "downstream", "both"]
@@ -82,6 +84,20 @@ class ScopedEvent:
     cte: Cte | None
 
 
+def utc(value: datetime | None, field: str) -> str | None:
+    """A requested date-time in UTC as stored (a time without an offset is UTC); InvalidInput
+    naming the field when it falls outside the years 0001-9999 in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        text = utc_millis(value)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidInput(field, f"{value.isoformat()} is out of range: {exc}") from None
+    return text
+
+
 def check_scope(scope: Scope) -> None:
     """Exactly one of productId / product, well-formed, and a window that is not reversed."""
     if (scope.product_id is None) == (scope.product is None):
@@ -122,6 +138,9 @@ class ScopeReader:
                 lineage["root"], lineage["edges"], orgs, TraceParams(direction=scope.direction)
             )
             row_lots = set(members)
+            lineage_instances = {lineage["root"]} | {
+                key for edge in lineage["edges"] for key in (edge["from"], edge["to"])
+            }
             asked = scope.product_id
         else:
             assert scope.product is not None
@@ -132,11 +151,14 @@ class ScopeReader:
                 raise NotFound("product", scope.product)
             row_lots = set(product["lots"])
             members = visible_carriers(row_lots, product["edges"], orgs)
+            lineage_instances = set(members)
             asked = scope.product
         ordered = sorted(members)
         keys = self.repo.event_keys(ordered, orgs, scope.since, scope.until)
-        if not keys and not self.repo.event_keys(ordered, orgs, None, None, cte_only=False):
-            # it exists, but no event the caller may see mentions it: as the trace, 404
+        if not keys and not self.repo.event_keys(
+            sorted(lineage_instances | members), orgs, None, None, cte_only=False
+        ):
+            # it exists, but no event the caller may see is on its lineage: as the trace, 404
             raise NotFound("product", asked)
         for k in keys:
             k["localDate"] = local_time(k["eventTime"], k["offset"]).date().isoformat()

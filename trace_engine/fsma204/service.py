@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +10,7 @@ from trace_engine.fsma204.repository import Fsma204Repository
 from trace_engine.fsma204.rows import Context, build_rows
 from trace_engine.fsma204.scope import Progress, Resolved, Scope, ScopeReader
 from trace_engine.fsma204.spreadsheet import Format, Made, write_csv, write_xlsx
-
-
-def now_utc() -> str:
-    """The current time, UTC, to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from trace_engine.kit.timestamps import now_utc
 
 
 class Fsma204Service:

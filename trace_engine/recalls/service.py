@@ -30,7 +30,7 @@ from trace_engine.fsma204.rows import (
     tlc_text,
 )
 from trace_engine.fsma204.scope import Progress, Resolved, Scope, ScopeReader, lot_facts
-from trace_engine.fsma204.service import now_utc
+from trace_engine.kit.timestamps import now_utc
 from trace_engine.recalls.mass_balance import LotFlow, common, compare, total
 
 Quantities = dict[str, list[tuple[float | None, str | None]]]
