@@ -1,4 +1,5 @@
-// GET /api/v1/batches: how many of $org's batches match (meta.total).
-MATCH (b:Batch {org: $org})
-WHERE $status IS NULL OR b.status = $status
+// GET /api/v1/batches: how many of $org's collection batches there are (meta.total), counted on
+// the index of `rank`.
+MATCH (b:Batch)
+WHERE b.rank STARTS WITH $orgKey + ' '
 RETURN count(b) AS total

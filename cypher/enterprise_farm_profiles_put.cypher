@@ -1,6 +1,7 @@
 // The farm fields one org states about facilities (PUT /api/v1/facilities/{id}, or EPCIS
 // master data captured by that org). A FarmProfile is that org's statement; the Facility is the
 // one shared place. `props` holds every farm field (a null removes it).
+// `rank` / `statusRank` order the listing ($orgKey: the org as JSON text).
 // rows: [{key, facilityId, props: {farmerName, farmerId, phone, community, areaHectares,
 //         commodity, complianceStatus}}]
 UNWIND $rows AS row
@@ -8,5 +9,7 @@ MATCH (f:Facility {id: row.facilityId})
 MERGE (p:FarmProfile {key: row.key})
   ON CREATE SET p.org = $org, p.facilityId = row.facilityId, p.createdAt = $now
 SET p += row.props, p.updatedAt = $now
+SET p.rank = $orgKey + ' ' + p.createdAt + ' ' + p.facilityId,
+    p.statusRank = $orgKey + ' ' + p.complianceStatus + ' ' + p.createdAt + ' ' + p.facilityId
 MERGE (p)-[:PROFILE_OF]->(f)
 RETURN p {.*} AS profile

@@ -1,4 +1,5 @@
-// GET /api/v1/farms: how many of $org's farms match (meta.total).
-MATCH (p:FarmProfile {org: $org})
-WHERE $status IS NULL OR p.complianceStatus = $status
+// GET /api/v1/farms: how many of $org's farms there are (meta.total), counted on
+// the index of `rank`.
+MATCH (p:FarmProfile)
+WHERE p.rank STARTS WITH $orgKey + ' '
 RETURN count(p) AS total

@@ -1,7 +1,11 @@
-// GET /api/v1/farms: a page of $org's farms, newest first then by id (a stable order).
-// :param org => 'coop', status => null | 'approved', offset => 0, limit => 100
-MATCH (p:FarmProfile {org: $org})
-WHERE $status IS NULL OR p.complianceStatus = $status
-WITH p ORDER BY p.createdAt DESC, p.facilityId
+// GET /api/v1/farms: a page of $org's farms, newest first, then by id
+// (descending): a stable order, so paging never repeats or skips a row. `rank` is
+// `<org as JSON> <createdAt> <id>` (prefix-free), so its index gives the page in order and
+// a page reads offset + limit index entries, however many rows the org has.
+// :param orgKey => '"coop"', offset => 0, limit => 100
+MATCH (p:FarmProfile)
+WHERE p.rank STARTS WITH $orgKey + ' '
+WITH p ORDER BY p.rank DESC
 SKIP $offset LIMIT $limit
-RETURN p {.*} AS farm
+RETURN p {.*}
+  AS farm

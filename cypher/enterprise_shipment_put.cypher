@@ -33,5 +33,7 @@ OPTIONAL CALL (s) {
 }
 SET s.status = CASE WHEN e IS NULL THEN s.declaredStatus ELSE 'shipped' END,
     s.shippedBy = e.eventID, s.shippedAt = e.eventTime
+SET s.rank = $orgKey + ' ' + s.createdAt + ' ' + s.id,
+    s.statusRank = $orgKey + ' ' + s.status + ' ' + s.createdAt + ' ' + s.id
 RETURN s {.*, carried: [(s)-[c:CARRIES]->(p:ProductInstance) | [p.id, c.quantity, c.uom, c.seq]]}
   AS shipment

@@ -1,4 +1,5 @@
-// GET /api/v1/shipments: how many of $org's shipments match (meta.total).
-MATCH (s:Shipment {org: $org})
-WHERE $status IS NULL OR s.status = $status
+// GET /api/v1/shipments: how many of $org's shipments there are (meta.total), counted on
+// the index of `rank`.
+MATCH (s:Shipment)
+WHERE s.rank STARTS WITH $orgKey + ' '
 RETURN count(s) AS total

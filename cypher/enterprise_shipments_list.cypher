@@ -1,9 +1,11 @@
-// GET /api/v1/shipments: a page of $org's shipments, newest first then by id, each with what
-// it carries (readiness is computed from their lineage by enterprise_lineage).
-// :param org => 'coop', status => null | 'ready', offset => 0, limit => 100
-MATCH (s:Shipment {org: $org})
-WHERE $status IS NULL OR s.status = $status
-WITH s ORDER BY s.createdAt DESC, s.id
+// GET /api/v1/shipments: a page of $org's shipments, newest first, then by id
+// (descending): a stable order, so paging never repeats or skips a row. `rank` is
+// `<org as JSON> <createdAt> <id>` (prefix-free), so its index gives the page in order and
+// a page reads offset + limit index entries, however many rows the org has.
+// :param orgKey => '"coop"', offset => 0, limit => 100
+MATCH (s:Shipment)
+WHERE s.rank STARTS WITH $orgKey + ' '
+WITH s ORDER BY s.rank DESC
 SKIP $offset LIMIT $limit
 RETURN s {.*, carried: [(s)-[c:CARRIES]->(p:ProductInstance) | [p.id, c.quantity, c.uom, c.seq]]}
   AS shipment

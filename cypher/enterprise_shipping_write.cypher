@@ -13,12 +13,15 @@ CALL (row) {
 }
 FOREACH (s IN declared |
   SET s.status = 'shipped', s.shippedBy = coalesce(s.shippedBy, row.eventID),
-      s.shippedAt = coalesce(s.shippedAt, row.eventTime))
+      s.shippedAt = coalesce(s.shippedAt, row.eventTime),
+      s.statusRank = $orgKey + ' shipped ' + s.createdAt + ' ' + s.id)
 WITH row, declared
 WHERE size(declared) = 0
 MERGE (s:Shipment {key: row.key})
   ON CREATE SET s += row.props, s.org = $org, s.shippedBy = row.eventID,
-                s.shippedAt = row.eventTime
+                s.shippedAt = row.eventTime,
+                s.rank = $orgKey + ' ' + s.createdAt + ' ' + s.id,
+                s.statusRank = $orgKey + ' shipped ' + s.createdAt + ' ' + s.id
 WITH s, row
 UNWIND row.objects AS o
 MATCH (p:ProductInstance {id: o.id})

@@ -43,12 +43,23 @@ DROP INDEX traceability_record_product IF EXISTS;
 DROP INDEX traceability_record_batch IF EXISTS;
 
 // The enterprise listings (trace_engine/enterprise/): one statement per org and thing, keyed by
-// the JSON text of [org, id]; listed by org, newest first, optionally by status.
+// the JSON text of [org, id]; listed through `rank` / `statusRank` (org, status, createdAt, id
+// in one string whose index gives a page in order).
 CREATE CONSTRAINT farm_profile_key IF NOT EXISTS FOR (n:FarmProfile) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT batch_key IF NOT EXISTS FOR (n:Batch) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT shipment_key IF NOT EXISTS FOR (n:Shipment) REQUIRE n.key IS UNIQUE;
-CREATE INDEX farm_profile_org IF NOT EXISTS FOR (n:FarmProfile) ON (n.org, n.createdAt);
-CREATE INDEX batch_org IF NOT EXISTS FOR (n:Batch) ON (n.org, n.createdAt);
-CREATE INDEX batch_org_status IF NOT EXISTS FOR (n:Batch) ON (n.org, n.status);
-CREATE INDEX shipment_org IF NOT EXISTS FOR (n:Shipment) ON (n.org, n.createdAt);
-CREATE INDEX shipment_org_status IF NOT EXISTS FOR (n:Shipment) ON (n.org, n.status);
+CREATE INDEX farm_profile_rank IF NOT EXISTS FOR (n:FarmProfile) ON (n.rank);
+CREATE INDEX farm_profile_status_rank IF NOT EXISTS FOR (n:FarmProfile) ON (n.statusRank);
+CREATE INDEX farm_profile_of_org IF NOT EXISTS FOR (n:FarmProfile) ON (n.org);
+CREATE INDEX batch_rank IF NOT EXISTS FOR (n:Batch) ON (n.rank);
+CREATE INDEX batch_status_rank IF NOT EXISTS FOR (n:Batch) ON (n.statusRank);
+CREATE INDEX shipment_rank IF NOT EXISTS FOR (n:Shipment) ON (n.rank);
+CREATE INDEX shipment_status_rank IF NOT EXISTS FOR (n:Shipment) ON (n.statusRank);
+CREATE INDEX shipment_of_org IF NOT EXISTS FOR (n:Shipment) ON (n.org);
+// the first version's composite (org, createdAt) / (org, status) indexes could not give a page
+// in order (every row of the org was read and sorted)
+DROP INDEX farm_profile_org IF EXISTS;
+DROP INDEX batch_org IF EXISTS;
+DROP INDEX batch_org_status IF EXISTS;
+DROP INDEX shipment_org IF EXISTS;
+DROP INDEX shipment_org_status IF EXISTS;

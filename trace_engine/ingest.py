@@ -17,7 +17,7 @@ import orjson
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from trace_engine.enterprise.service import refresh_after_ingest
+from trace_engine.enterprise.service import farm_statements, refresh_after_ingest
 from trace_engine.epcis.model import (
     Event,
     FacilityData,
@@ -339,6 +339,8 @@ class Ingestor:
         """Write one prepared batch and add its results to `outcome`."""
         first = len(outcome.results)
         outcome.results.extend(batch.results)
+        # farm statements in the document's master data, checked before anything is written
+        farms = farm_statements(batch.master.facilities) if batch.master is not None else []
         with self.driver.session(database=self.database) as session:
             for attempt in range(3):
                 try:
@@ -354,6 +356,14 @@ class Ingestor:
                     if attempt == 2:
                         raise
                     self.known.forget()
+            new = [e for p, (_, e) in enumerate(batch.accepted) if p not in duplicates]
+            if new or farms:
+                # farms, batches and shipments (trace_engine/enterprise/): in a transaction of
+                # their own, on committed data (inside the events' transaction the lineage
+                # walks were 50x slower); `trace-engine enterprise refresh` redoes them
+                session.execute_write(
+                    refresh_after_ingest, batch.org, new, farms, batch.record_time
+                )
         self.known.remember(written)
         if self.on_write is not None and batch.accepted:
             self.on_write(touched_instances(batch.events))
@@ -407,15 +417,6 @@ def _write_batch(
     linked, expected = write_rows(tx, pruned), rows.event_relationships()
     if linked != expected:
         raise MissingNodes(f"{expected - linked} event targets not found")
-    # farms, batches and shipments follow in the same transaction (trace_engine/enterprise/)
-    refresh_after_ingest(
-        tx,
-        batch.org,
-        new,
-        touched_instances(new),
-        batch.master.facilities if batch.master is not None else [],
-        batch.record_time,
-    )
     if declarations:
         applied = apply_error_declarations(
             tx,

@@ -90,6 +90,7 @@ def ship(things: list[str], day: int = 20) -> dict[str, Any]:
 
 async def capture(client: httpx.AsyncClient, events: list[dict[str, Any]]) -> None:
     document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
         "creationDate": "2024-01-01T00:00:00Z",
@@ -407,7 +408,7 @@ async def test_paging_is_stable_and_complete(coop: httpx.AsyncClient) -> None:
         assert page["meta"] == {"total": 25, "limit": 10, "offset": offset}
         seen += [row["id"] for row in page["data"]]
     assert len(seen) == 25 and len(set(seen)) == 25
-    assert seen == sorted(seen)  # one createdAt: then by id
+    assert seen == sorted(seen, reverse=True)  # one createdAt: then by id, descending
 
 
 @pytest.mark.parametrize(

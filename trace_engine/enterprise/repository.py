@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from neo4j import ManagedTransaction
 
 from trace_engine.enterprise.status import CREATING_STEPS, SHIPPING_STEP
 from trace_engine.graph.catalog import Query, query
+
+
+def org_json(org: str) -> str:
+    """The org as JSON text: the prefix of its rows' `rank` keys (no org's is another's prefix)."""
+    return orjson.dumps(org).decode()
 
 
 def org_active(tx: ManagedTransaction, org: str) -> bool:
@@ -19,7 +25,9 @@ def put_farm_profiles(
     tx: ManagedTransaction, org: str, rows: list[dict[str, Any]], now: str
 ) -> list[dict[str, Any]]:
     """Create or replace the org's farm fields of facilities (which must exist)."""
-    result = tx.run(query(Query.ENTERPRISE_FARM_PROFILES_PUT), org=org, rows=rows, now=now)
+    result = tx.run(
+        query(Query.ENTERPRISE_FARM_PROFILES_PUT), org=org, orgKey=org_json(org), rows=rows, now=now
+    )
     return [dict(r["profile"]) for r in result]
 
 
@@ -69,13 +77,18 @@ def write_batches(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) 
 
 def write_shipping(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) -> None:
     """Apply the org's shipping events to its shipments."""
-    tx.run(query(Query.ENTERPRISE_SHIPPING_WRITE), org=org, rows=rows).consume()
+    tx.run(
+        query(Query.ENTERPRISE_SHIPPING_WRITE), org=org, orgKey=org_json(org), rows=rows
+    ).consume()
 
 
 def put_shipment(tx: ManagedTransaction, **parameters: Any) -> dict[str, Any]:
     """Create or replace a declared shipment; return it with its items."""
     record = tx.run(
-        query(Query.ENTERPRISE_SHIPMENT_PUT), shipping=SHIPPING_STEP, **parameters
+        query(Query.ENTERPRISE_SHIPMENT_PUT),
+        shipping=SHIPPING_STEP,
+        orgKey=org_json(parameters["org"]),
+        **parameters,
     ).single(strict=True)
     return dict(record["shipment"])
 
@@ -86,11 +99,24 @@ def get_shipment(tx: ManagedTransaction, key: str) -> dict[str, Any] | None:
     return None if shipment is None else dict(shipment)
 
 
-# listing → (its page statement, its count statement, the returned field)
+# listing → (page, count) statements without and with a status filter, and the field returned;
+# two statements, not `$status IS NULL OR …`, so each is served by its own index in order
 LISTINGS = {
-    "farms": (Query.ENTERPRISE_FARMS_LIST, Query.ENTERPRISE_FARMS_COUNT, "farm"),
-    "batches": (Query.ENTERPRISE_BATCHES_LIST, Query.ENTERPRISE_BATCHES_COUNT, "batch"),
-    "shipments": (Query.ENTERPRISE_SHIPMENTS_LIST, Query.ENTERPRISE_SHIPMENTS_COUNT, "shipment"),
+    "farms": (
+        (Query.ENTERPRISE_FARMS_LIST, Query.ENTERPRISE_FARMS_COUNT),
+        (Query.ENTERPRISE_FARMS_LIST_BY_STATUS, Query.ENTERPRISE_FARMS_COUNT_BY_STATUS),
+        "farm",
+    ),
+    "batches": (
+        (Query.ENTERPRISE_BATCHES_LIST, Query.ENTERPRISE_BATCHES_COUNT),
+        (Query.ENTERPRISE_BATCHES_LIST_BY_STATUS, Query.ENTERPRISE_BATCHES_COUNT_BY_STATUS),
+        "batch",
+    ),
+    "shipments": (
+        (Query.ENTERPRISE_SHIPMENTS_LIST, Query.ENTERPRISE_SHIPMENTS_COUNT),
+        (Query.ENTERPRISE_SHIPMENTS_LIST_BY_STATUS, Query.ENTERPRISE_SHIPMENTS_COUNT_BY_STATUS),
+        "shipment",
+    ),
 }
 
 
@@ -98,8 +124,9 @@ def list_page(
     tx: ManagedTransaction, listing: str, org: str, status: str | None, offset: int, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of a listing (`farms`, `batches` or `shipments`) and its total."""
-    page, count, field = LISTINGS[listing]
-    parameters = {"org": org, "status": status, "offset": offset, "limit": limit}
+    every, by_status, field = LISTINGS[listing]
+    page, count = every if status is None else by_status
+    parameters = {"orgKey": org_json(org), "status": status, "offset": offset, "limit": limit}
     rows = [dict(r[field]) for r in tx.run(query(page), parameters)]
     total = tx.run(query(count), parameters).single(strict=True)["total"]
     return rows, int(total)

@@ -165,7 +165,10 @@ def refresh_batches(
         )
         row = batch_row(facts)
         if row is not None:
-            rows.append({"key": org_key(org, row.id), "lotId": row.id, "props": row.properties()})
+            props = row.properties()
+            props["rank"] = f"{repo.org_json(org)} {row.created_at} {row.id}"
+            props["statusRank"] = f"{repo.org_json(org)} {row.status} {row.created_at} {row.id}"
+            rows.append({"key": org_key(org, row.id), "lotId": row.id, "props": props})
     repo.write_batches(tx, org, rows)
     return len(rows)
 
@@ -215,18 +218,32 @@ def shipping_rows(org: str, events: Iterable[Event], record_time: str) -> list[d
     return rows
 
 
+def farm_statements(facilities: Sequence[FacilityData]) -> list[tuple[str, FarmFields]]:
+    """The farm statements of a document's master data (InvalidInput names a bad one)."""
+    return [(f.id.key, fields) for f in facilities if (fields := farm_fields_of(f)) is not None]
+
+
+def touched_instances(events: Iterable[Event]) -> list[str]:
+    """The canonical keys of every product instance the events name."""
+    keys: set[str] = set()
+    for e in events:
+        things = (*e.epcs, *e.input_epcs, *e.output_epcs, *([e.parent] if e.parent else []))
+        keys.update(i.key for i in things if i.kind != "product")
+        quantities = (*e.quantities, *e.input_quantities, *e.output_quantities)
+        keys.update(q.epc_class.key for q in quantities if q.epc_class.kind != "product")
+    return sorted(keys)
+
+
 def refresh_after_ingest(
     tx: ManagedTransaction,
     org: str,
     events: Sequence[Event],
-    touched: set[str],
-    facilities: Sequence[FacilityData],
+    farms: Sequence[tuple[str, FarmFields]],
     record_time: str,
 ) -> None:
-    """Called by ingest in each batch's write transaction, after the events are written:
-    farm statements from the document's master data, then (for an org that uses the listings)
-    its shipments and the batch rows the events may have changed."""
-    farms = [(f.id.key, fields) for f in facilities if (fields := farm_fields_of(f)) is not None]
+    """Run by ingest after each committed batch: the org's farm statements from the
+    document's master data, then (for an org that uses the listings) its shipments and the
+    batch rows the events may have changed."""
     stated = state_farms(tx, org, farms)
     if not events and not stated:
         return
@@ -235,7 +252,7 @@ def refresh_after_ingest(
     shipping = shipping_rows(org, events, record_time)
     if shipping:
         repo.write_shipping(tx, org, shipping)
-    refresh_batches(tx, org, sorted(touched), stated)
+    refresh_batches(tx, org, touched_instances(events), stated)
 
 
 # -- reads -------------------------------------------------------------------------------------

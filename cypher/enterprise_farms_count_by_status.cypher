@@ -1,0 +1,5 @@
+// GET /api/v1/farms: how many of $org's farms have complianceStatus $status (meta.total), counted on
+// the index of `statusRank`.
+MATCH (p:FarmProfile)
+WHERE p.statusRank STARTS WITH $orgKey + ' ' + $status + ' '
+RETURN count(p) AS total
