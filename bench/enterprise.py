@@ -81,18 +81,20 @@ def document(batches: int, shipments: int) -> dict[str, Any]:
         )
 
     for b in range(batches):
+        lot = f"urn:epc:class:lgtin:{PREFIX}.055555.B{b:07d}"
+        agent = f"urn:epc:id:pgln:{PREFIX}.{b % 50:05d}"
         emit(
             "ObjectEvent",
             start + b * 30,
             action="ADD",
             bizStep="commissioning",
             quantityList=[
-                {"epcClass": f"urn:epc:class:lgtin:{PREFIX}.055555.B{b:07d}", "quantity": 100 + b % 900, "uom": "KGM"},
-                {"epcClass": f"urn:epc:class:lgtin:{PREFIX}.055555.B{b:07d}", "quantity": 2 + b % 14, "uom": "XBG"},
+                {"epcClass": lot, "quantity": 100 + b % 900, "uom": "KGM"},
+                {"epcClass": lot, "quantity": 2 + b % 14, "uom": "XBG"},
             ],
             bizLocation={"id": _farm(1 + b % FARMS)},
-            sourceList=[{"type": "owning_party", "source": f"urn:epc:id:pgln:{PREFIX}.{b % 50:05d}"}],
-        )  # fmt: skip
+            sourceList=[{"type": "owning_party", "source": agent}],
+        )
     later = start + batches * 30
     for s in range(shipments):
         lots = [
@@ -244,13 +246,13 @@ def main() -> None:
         deep = args.batches // 2
         for label, path_, params in (
             ("farms, first page of 100", "/api/v1/farms", {}),
-            ("farms, compliance_status=rejected", "/api/v1/farms", {"compliance_status": "rejected"}),
+            ("farms, rejected", "/api/v1/farms", {"compliance_status": "rejected"}),
             ("batches, first page of 100", "/api/v1/batches", {}),
             (f"batches, page at offset {deep:,}", "/api/v1/batches", {"offset": deep}),
             ("batches, status=shipped", "/api/v1/batches", {"status": "shipped"}),
             ("batches, status=collecting (none)", "/api/v1/batches", {"status": "collecting"}),
             ("shipments, first page of 100 (readiness of each)", "/api/v1/shipments", {}),
-            ("shipments, status=ready, 100 (readiness of each)", "/api/v1/shipments", {"status": "ready"}),
+            ("shipments, ready, 100 (readiness)", "/api/v1/shipments", {"status": "ready"}),
             ("shipments, page of 500 (readiness of each)", "/api/v1/shipments", {"limit": 500}),
             ("one shipment's readiness evidence", "/api/v1/shipments/SHP-000001/readiness", {}),
         ):  # fmt: skip
