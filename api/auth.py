@@ -65,9 +65,33 @@ class RateLimiter:
         return allowed, key.rate_limit_per_hour, stats.remaining, stats.reset_time
 
 
-async def _reply(send: Send, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+_EPCIS_KINDS = {
+    401: "SecurityException",
+    403: "SecurityException",
+    429: "ImplementationException",
+    503: "ImplementationException",
+}
+
+
+async def _reply(
+    scope: Scope, send: Send, status: int, body: dict[str, Any], headers: dict[str, str]
+) -> None:
+    """`{"error": …}`, or problem+json under /epcis (the bindings' convention)."""
+    media = b"application/json"
+    if scope["path"].startswith("/epcis"):
+        kind = _EPCIS_KINDS[status]
+        extra = {k: v for k, v in body.items() if k != "error"}
+        body = {
+            "type": f"epcisException:{kind}",
+            "title": kind,
+            "status": status,
+            "detail": body["error"],
+            "instance": scope["path"],
+            **extra,
+        }
+        media = b"application/problem+json"
     payload = orjson.dumps(body)
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    raw = [(b"content-type", media), (b"content-length", str(len(payload)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": payload})
@@ -92,10 +116,10 @@ class AuthMiddleware:
             if key is None:
                 key = await run_in_threadpool(keys.authenticate, secret)
         except Unauthenticated as exc:
-            await _reply(send, 401, {"error": str(exc)}, {"WWW-Authenticate": "Bearer"})
+            await _reply(scope, send, 401, {"error": str(exc)}, {"WWW-Authenticate": "Bearer"})
             return
         except (ServiceUnavailable, SessionExpired):
-            await _reply(send, 503, {"error": DATABASE_UNAVAILABLE}, {"Retry-After": "5"})
+            await _reply(scope, send, 503, {"error": DATABASE_UNAVAILABLE}, {"Retry-After": "5"})
             return
 
         allowed, limit, remaining, reset = limiter.hit(key)
@@ -107,6 +131,7 @@ class AuthMiddleware:
         if not allowed:
             retry_after = max(1, math.ceil(reset - time.time()))
             await _reply(
+                scope,
                 send,
                 429,
                 {"error": "Rate limit exceeded", "retry_after": retry_after},
@@ -119,7 +144,7 @@ class AuthMiddleware:
                 f"This API key lacks the '{needed}' scope needed for "
                 f"{scope['method']} {scope['path']}"
             )
-            await _reply(send, 403, {"error": message}, rate_headers)
+            await _reply(scope, send, 403, {"error": message}, rate_headers)
             return
 
         scope.setdefault("state", {})["api_key"] = key

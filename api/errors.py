@@ -7,6 +7,7 @@ body is `{"error": "…"}`.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 import orjson
@@ -14,6 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trace_engine.errors import (
     Conflict,
@@ -23,6 +27,7 @@ from trace_engine.errors import (
     InvalidDocument,
     InvalidIdentifier,
     InvalidInput,
+    Neo4jUnavailable,
     NotAcceptable,
     NotFound,
     PayloadTooLarge,
@@ -52,7 +57,16 @@ _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
     (QueryParameterError, 400, "QueryParameterException"),
     (QueryTooLarge, 413, "QueryTooLargeException"),
     (NotAcceptable, 406, "NotAcceptableException"),
+    (Neo4jUnavailable, 503, "ImplementationException"),
 ]
+
+# Neo4j cannot be reached: the driver's own exceptions, wherever they surface
+UNAVAILABLE = (ServiceUnavailable, SessionExpired, Neo4jUnavailable)
+# seconds a client is asked to wait when Neo4j is unreachable
+RETRY_AFTER_S = 5
+
+# Starlette's own HTTP errors (no route, wrong method), as EPCIS exception names
+_HTTP_KINDS = {404: "NoSuchResourceException", 405: "ValidationException"}
 
 
 # routes whose bad query / path parameters are a 400 (elsewhere a 422 names them)
@@ -83,8 +97,99 @@ def problem(request: Request, status: int, kind: str, detail: str) -> JSONRespon
 
 def _respond(request: Request, status: int, kind: str, detail: str) -> JSONResponse:
     if request.url.path.startswith("/epcis"):
-        return problem(request, status, kind, detail)
-    return error(status, detail)
+        response = problem(request, status, kind, detail)
+    else:
+        response = error(status, detail)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _documented_methods(request: Request) -> list[str] | None:
+    """The methods the OpenAPI document lists for the request's path (the most specific
+    template that matches: `/stage-types` rather than `/{journey_id}`), if one matches."""
+    found: list[tuple[int, list[str]]] = []
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\{[^}/]+\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            found.append((template.count("{"), sorted(m.upper() for m in item)))
+    return min(found)[1] if found else None
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods of the request's path: as documented, else every method some route
+    answers there (Starlette's own `Allow` names only the first route it tried)."""
+    documented = _documented_methods(request)
+    if documented is not None:
+        return documented
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
+def unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    """503 with Retry-After: Neo4j cannot be reached (the API recovers when it can)."""
+    log.warning("Neo4j unavailable for %s %s: %s", request.method, request.url.path, exc)
+    return _respond(request, 503, "ImplementationException", DATABASE_UNAVAILABLE)
+
+
+def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    """The documented 500 body, with a request id (also in `X-Request-ID`)."""
+    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    log.error("unhandled error, request id %s", request_id, exc_info=exc)
+    if request.url.path.startswith("/epcis"):
+        response = problem(
+            request, 500, "ImplementationException", f"internal error, request id {request_id}"
+        )
+    else:
+        response = error(500, "Internal server error", request_id=request_id)
+    response.headers["X-Request-ID"] = request_id
+    return response
+
+
+class CatchAll:
+    """The outermost middleware: an exception anywhere (auth included) becomes the documented
+    503 or 500 response, and is not re-raised, so the server keeps the keep-alive connection.
+
+    (Starlette's `exception_handler(Exception)` answers and then re-raises, and uvicorn closes
+    the connection of any request whose exception reaches it.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            request = Request(scope)
+            if started:  # a background task after the response: nothing left to tell
+                log.error("error after the response to %s", request.url.path, exc_info=exc)
+                return
+            if isinstance(exc, UNAVAILABLE):
+                response = unavailable(request, exc)
+            else:
+                response = internal_error(request, exc)
+            await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -95,7 +200,28 @@ def install_error_handlers(app: FastAPI) -> None:
         for cls, status, kind in _MAPPING:
             if isinstance(exc, cls):
                 return _respond(request, status, kind, str(exc))
-        return await unhandled(request, exc)
+        return internal_error(request, exc)
+
+    @app.exception_handler(ServiceUnavailable)
+    @app.exception_handler(SessionExpired)
+    async def neo4j_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        return unavailable(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # no route for the path, or not for this method: our bodies, not FastAPI's {"detail"}
+        status = exc.status_code
+        detail = str(exc.detail)
+        if status == 404 and detail == "Not Found":
+            detail = f"no such resource: {request.url.path}"
+        if status == 405 and detail == "Method Not Allowed":
+            detail = f"method {request.method} not allowed on {request.url.path}"
+        response = _respond(request, status, _HTTP_KINDS.get(status, "ValidationException"), detail)
+        if status == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
+        elif exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(DocumentRejected)
     async def document_rejected(request: Request, exc: DocumentRejected) -> JSONResponse:
@@ -130,17 +256,3 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return error(422, detail, details=details)
-
-    @app.exception_handler(ServiceUnavailable)
-    @app.exception_handler(SessionExpired)
-    async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("Neo4j unavailable: %s", exc)
-        return _respond(request, 503, "ImplementationException", DATABASE_UNAVAILABLE)
-
-    @app.exception_handler(Exception)
-    async def unhandled(request: Request, exc: Exception) -> JSONResponse:
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        log.error("unhandled error, request id %s", request_id, exc_info=exc)
-        response = error(500, "Internal server error", request_id=request_id)
-        response.headers["X-Request-ID"] = request_id
-        return response

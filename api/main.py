@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.auth import AuthMiddleware, RateLimiter
-from api.errors import install_error_handlers
+from api.errors import CatchAll, install_error_handlers
+from api.openapi import install_openapi
 from api.routers import (
     enterprise,
     epcis,
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = make_async_driver(settings)
         # ingest is CPU-bound (parsing, validation): it runs in worker threads on a sync driver
-        sync_driver = make_driver(settings)
+        sync_driver = make_driver(settings, request_path=True)
         app.state.driver = driver
         app.state.sync_driver = sync_driver
         app.state.settings = settings
@@ -60,7 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             on_sharing_change=cache.clear,
         )
         app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_uri)
-        app.state.capture_service = CaptureService(sync_driver, settings, on_write=cache.invalidate)
+        # capture jobs run after the response: their writes keep the driver's retry budget
+        job_driver = make_driver(settings)
+        app.state.capture_service = CaptureService(
+            sync_driver, settings, on_write=cache.invalidate, job_driver=job_driver
+        )
         app.state.enterprise_service = EnterpriseService(
             sync_driver, settings.neo4j_database, settings.readiness_go_threshold
         )
@@ -75,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await driver.close()
             sync_driver.close()
+            job_driver.close()
 
     app = FastAPI(
         title="Trace Engine",
@@ -84,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(AuthMiddleware)
+    app.add_middleware(CatchAll)  # outermost: see its docstring
     app.include_router(health.router)
     app.include_router(epcis.router)
     app.include_router(epcis_query.router)
@@ -98,4 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(enterprise.router)
     app.include_router(web.router)
     app.mount(web.STATIC_PREFIX, web.static_files(), name="static")
+    install_openapi(app)
     return app

@@ -7,8 +7,11 @@ Neo4j, so any API process can answer GET /epcis/capture/{id}.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -46,13 +49,22 @@ class CaptureService:
         driver: Driver,
         settings: Settings,
         on_write: Callable[[set[str]], object] | None = None,
+        job_driver: Driver | None = None,
     ) -> None:
+        """`driver` serves requests (it fails fast); `job_driver` (default: `driver`) stores
+        the documents of capture jobs, which run after the response and may retry longer."""
         self.driver = driver
         self.settings = settings
         self.database = settings.neo4j_database
         self.ingestor = Ingestor(
             driver, self.database, settings.ingest_batch_size, on_write=on_write
         )
+        self.job_ingestor = (
+            Ingestor(job_driver, self.database, settings.ingest_batch_size, on_write=on_write)
+            if job_driver is not None
+            else self.ingestor
+        )
+        self.lease_ms = int(settings.capture_job_lease_s * 1000)
 
     def parse(self, body: bytes, content_type: str | None) -> ParsedDocument:
         """Parse a capture body, enforcing the advertised limits."""
@@ -85,16 +97,46 @@ class CaptureService:
         job_id = uuid.uuid4().hex
         with self.driver.session(database=self.database) as session:
             session.execute_write(
-                capture_jobs.create_job, job_id, org, now_utc(), behaviour.value, total
+                capture_jobs.create_job,
+                job_id,
+                org,
+                now_utc(),
+                behaviour.value,
+                total,
+                epoch_ms() + self.lease_ms,
             )
         return job_id
+
+    @contextmanager
+    def _heartbeat(self, job_id: str) -> Iterator[None]:
+        """Renew the job's lease every third of it while the block runs."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(self.lease_ms / 3000):
+                try:
+                    with self.job_ingestor.driver.session(database=self.database) as session:
+                        session.execute_write(
+                            capture_jobs.renew_lease, job_id, epoch_ms() + self.lease_ms
+                        )
+                except Exception:  # the job itself will fail or finish; keep beating
+                    log.warning("capture job %s: lease not renewed", job_id, exc_info=True)
+
+        thread = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def run_job(
         self, job_id: str, document: ParsedDocument, org: str, behaviour: ErrorBehaviour
     ) -> CaptureOutcome:
         """Store the document and record the outcome on the job."""
         try:
-            outcome = self.ingestor.capture(document, org, behaviour, capture_id=job_id)
+            with self._heartbeat(job_id):
+                outcome = self.job_ingestor.capture(document, org, behaviour, capture_id=job_id)
         except Exception:
             log.exception("capture job %s failed", job_id)
             failed = CaptureOutcome(
@@ -127,7 +169,7 @@ class CaptureService:
     def _finish(self, job_id: str, outcome: CaptureOutcome) -> None:
         success, finished_at = outcome.rejected == 0, now_utc()
         summary = {"success": success, "finishedAt": finished_at, **outcome.summary()}
-        with self.driver.session(database=self.database) as session:
+        with self.job_ingestor.driver.session(database=self.database) as session:
             session.execute_write(
                 capture_jobs.finish_job,
                 job_id,
@@ -135,6 +177,30 @@ class CaptureService:
                 finished_at,
                 orjson.dumps(summary).decode(),
             )
+
+
+def epoch_ms() -> int:
+    """Now, in milliseconds since the epoch (capture-job leases)."""
+    return int(time.time() * 1000)
+
+
+INTERRUPTED = (
+    "interrupted: the API process storing this document stopped before it finished. Events "
+    "of batches it had committed are kept; resend the document (events already stored are "
+    "recognised by eventID and not stored twice)"
+)
+
+
+def lease_expired(job: dict[str, Any], now_ms: int) -> bool:
+    """A job still running past its lease (or from before leases) was interrupted."""
+    return not job.get("summary") and int(job.get("leaseUntil") or 0) < now_ms
+
+
+def interrupted_summary() -> str:
+    """The summary of an interrupted job (what `job_document` reads)."""
+    return orjson.dumps(
+        {"success": False, "finishedAt": now_utc(), "interrupted": INTERRUPTED}
+    ).decode()
 
 
 def _result_for(index: int, item: Event | Rejected, reason: str) -> EventResult:
@@ -151,16 +217,28 @@ def job_document(job: dict[str, Any] | None, job_id: str) -> dict[str, Any]:
     if job is None:
         raise NotFound("capture job", job_id)
     summary: dict[str, Any] = orjson.loads(job["summary"]) if job.get("summary") else {}
+    interrupted = summary.pop("interrupted", None)
     body: dict[str, Any] = {
         "captureID": job["id"],
         "createdAt": job["createdAt"],
         "running": not summary,
-        "success": summary.pop("success", True),
+        # never true while running
+        "success": bool(summary.pop("success", False)),
         "captureErrorBehaviour": job["captureErrorBehaviour"],
         "errors": [
             _problem(r) for r in summary.get("results", []) if r["status"] == Status.REJECTED.value
         ],
     }
+    if interrupted:
+        body["errors"].append(
+            {
+                "type": "epcisException:ImplementationException",
+                "title": "Capture interrupted",
+                "status": 500,
+                "detail": interrupted,
+                "instance": f"/epcis/capture/{job['id']}",
+            }
+        )
     if summary:
         body["finishedAt"] = summary.pop("finishedAt")
         body.update(summary)

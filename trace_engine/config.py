@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr(DEFAULT_NEO4J_PASSWORD)
     neo4j_database: str = "neo4j"
+    # The API's request path fails fast when Neo4j is unreachable (503 within ~2 s): a short
+    # connection timeout and a retry budget that allows one retry (the driver waits about 1 s
+    # before its first retry, then checks the budget). The CLI, the bulk loader and capture
+    # jobs keep the driver's defaults (30 s of retries), which suit a batch job.
+    api_neo4j_connection_timeout_s: float = Field(default=1.0, gt=0)
+    api_neo4j_retry_s: float = Field(default=0.5, ge=0)
 
     # The project's own local server (trace-engine neo4j start|stop|status|logs)
     neo4j_home: Path = Path(".neo4j")
@@ -51,6 +57,8 @@ class Settings(BaseSettings):
     ingest_batch_size: int = Field(default=2000, ge=1, le=100_000)
     capture_max_events: int = Field(default=10_000, ge=1)
     capture_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # a capture job whose process stops renewing this lease is reported failed (interrupted)
+    capture_job_lease_s: float = Field(default=30.0, ge=1.0)
 
     # Trace
     trace_cache_ttl_s: float = 24 * 3600.0

@@ -24,8 +24,11 @@ from neo4j import Driver, ManagedTransaction
 from pydantic import (
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -33,7 +36,8 @@ from pydantic.alias_generators import to_camel
 from trace_engine.errors import Conflict, InvalidInput, NotFound
 from trace_engine.graph import journeys as repo
 from trace_engine.identifiers import resolve_key
-from trace_engine.kit.inputs import CamelInput, CamelOutput, id_text, refuse_null
+from trace_engine.kit.bounds import MAX_POSITION, MAX_QUANTITY, SAFE_INTEGER
+from trace_engine.kit.inputs import CamelInput, CamelOutput, id_text, not_nullable, refuse_null
 from trace_engine.kit.metadata import Metadata, metadata_text, metadata_value
 from trace_engine.kit.paging import page_count, skip
 from trace_engine.kit.timestamps import now_utc
@@ -66,9 +70,27 @@ TransportMode = Annotated[
     BeforeValidator(_transport),
     Field(description="TRUCK, SHIP, TRAIN or PLANE (ROAD, SEA, RAIL, AIR accepted)"),
 ]
-PartyId = Annotated[str, BeforeValidator(id_text), Field(min_length=1, max_length=500)]
-ProcessText = Annotated[str, BeforeValidator(_process_text), Field(max_length=5000)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+PartyId = Annotated[
+    str,
+    BeforeValidator(id_text),
+    Field(min_length=1, max_length=500),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 500},
+                {"type": "integer", "minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER},
+            ]
+        }
+    ),
+]
+ProcessText = Annotated[
+    str,
+    BeforeValidator(_process_text),
+    Field(max_length=5000),
+    WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 5000}, {"type": "boolean"}]}),
+]
+# strict: `false` is not 0; bounded, so a journey's totals cannot overflow
+NonNegative = Annotated[float, Field(ge=0, le=MAX_QUANTITY, allow_inf_nan=False, strict=True)]
 
 
 # -- stage types -------------------------------------------------------------------------------
@@ -110,11 +132,27 @@ STAGE_TYPES: tuple[StageType, ...] = (
 # -- stages ------------------------------------------------------------------------------------
 
 
+def _company_rule(schema: dict[str, Any]) -> None:
+    # the companyType rule (`check_company`), in JSON Schema
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"companyType": {"const": kind}}, "required": ["companyType"]},
+            "then": {"required": [field], "properties": {field: {"not": {"type": "null"}}}},
+        }
+        for kind, field in (("SUPPLIER", "supplierId"), ("COMPANY", "companyId"))
+    ]
+
+
 class StageCreate(CamelInput):
     """Body of POST …/{id}/stages (CreateProcessingStageDto)."""
 
+    model_config = ConfigDict(json_schema_extra=_company_rule)
+
     sequence_order: int | None = Field(
-        default=None, ge=1, description="1-based position; the next free one when left out"
+        default=None,
+        ge=1,
+        le=MAX_POSITION,
+        description="1-based position; the next free one when left out",
     )
     stage_name: str = Field(min_length=1, max_length=500)
     company_type: CompanyType | None = None
@@ -122,7 +160,7 @@ class StageCreate(CamelInput):
     company_id: PartyId | None = Field(default=None, description="required for COMPANY")
     internal_process: ProcessText | None = None
     transport_mode: TransportMode | None = None
-    starts_from_company: bool | None = None
+    starts_from_company: StrictBool | None = None
     distance_km: NonNegative = 0.0
     co2_emissions: NonNegative = Field(default=0.0, description="kg CO2eq for this leg")
     certifications_snapshot: str | None = Field(default=None, max_length=5000)
@@ -135,16 +173,20 @@ class StageUpdate(CamelInput):
     set to null.
     """
 
-    sequence_order: int | None = Field(default=None, ge=1)
-    stage_name: str | None = Field(default=None, min_length=1, max_length=500)
+    sequence_order: int | None = Field(
+        default=None, ge=1, le=MAX_POSITION, json_schema_extra=not_nullable
+    )
+    stage_name: str | None = Field(
+        default=None, min_length=1, max_length=500, json_schema_extra=not_nullable
+    )
     company_type: CompanyType | None = None
     supplier_id: PartyId | None = None
     company_id: PartyId | None = None
     internal_process: ProcessText | None = None
     transport_mode: TransportMode | None = None
-    starts_from_company: bool | None = None
-    distance_km: NonNegative | None = None
-    co2_emissions: NonNegative | None = None
+    starts_from_company: StrictBool | None = None
+    distance_km: NonNegative | None = Field(default=None, json_schema_extra=not_nullable)
+    co2_emissions: NonNegative | None = Field(default=None, json_schema_extra=not_nullable)
     certifications_snapshot: str | None = Field(default=None, max_length=5000)
 
     @field_validator("sequence_order", "stage_name", "distance_km", "co2_emissions")
@@ -178,7 +220,7 @@ class StagePublic(CamelOutput):
     company_id: str | None = None
     internal_process: str | None = None
     transport_mode: str | None = None
-    starts_from_company: bool | None = None
+    starts_from_company: StrictBool | None = None
     distance_km: float
     co2_emissions: float
     certifications_snapshot: str | None = None
@@ -223,7 +265,9 @@ class JourneyCreate(CamelInput):
 class JourneyUpdate(CamelInput):
     """Body of PATCH /api/v1/product/traceability/{id}; the totals are computed, not set."""
 
-    traceability_name: str | None = Field(default=None, min_length=1, max_length=500)
+    traceability_name: str | None = Field(
+        default=None, min_length=1, max_length=500, json_schema_extra=not_nullable
+    )
     product_id: str | None = Field(default=None, min_length=1, max_length=2000)
     pfcr_calculation_id: uuid.UUID | None = None
     client_id: uuid.UUID | None = None

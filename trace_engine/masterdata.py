@@ -107,8 +107,18 @@ class ProductPublic(CamelOutput):
     aliases: list[str]
 
 
+def _one_target(schema: dict[str, Any]) -> None:
+    # the JSON Schema of "at least one of the lists is not empty"
+    schema["anyOf"] = [
+        {"required": [name], "properties": {name: {"minItems": 1}}}
+        for name in ("events", "facilities", "products", "productInstances")
+    ]
+
+
 class PayloadTargets(CamelInput):
     """What a payload is attached to: eventIDs, and identifiers in any supported form."""
+
+    model_config = ConfigDict(json_schema_extra=_one_target)
 
     events: list[str] = Field(default_factory=list)
     facilities: list[str] = Field(default_factory=list)

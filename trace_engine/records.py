@@ -31,7 +31,7 @@ from pydantic.alias_generators import to_camel
 from trace_engine.errors import NotFound
 from trace_engine.graph import records as repo
 from trace_engine.identifiers import ALL_KINDS, Identifier, identify, resolve_key
-from trace_engine.kit.inputs import CamelInput, CamelOutput, id_text, refuse_null
+from trace_engine.kit.inputs import CamelInput, CamelOutput, id_text, not_nullable, refuse_null
 from trace_engine.kit.metadata import Metadata, metadata_text, metadata_value
 from trace_engine.kit.paging import page_count
 from trace_engine.kit.timestamps import now_utc
@@ -77,9 +77,15 @@ class TraceabilityRecordUpdate(_Input):
     """Body of PATCH /api/v1/traceability/{id}: a field left out is unchanged, a null clears it
     (`isCompliant: null` resets it to false; productId, batchNumber and origin cannot be null)."""
 
-    product_id: StrictStr | None = Field(default=None, min_length=1, max_length=512)
-    batch_number: StrictStr | None = Field(default=None, min_length=1, max_length=512)
-    origin: StrictStr | None = Field(default=None, min_length=1, max_length=1024)
+    product_id: StrictStr | None = Field(
+        default=None, min_length=1, max_length=512, json_schema_extra=not_nullable
+    )
+    batch_number: StrictStr | None = Field(
+        default=None, min_length=1, max_length=512, json_schema_extra=not_nullable
+    )
+    origin: StrictStr | None = Field(
+        default=None, min_length=1, max_length=1024, json_schema_extra=not_nullable
+    )
     destination: StrictStr | None = Field(default=None, max_length=1024)
     supplier_id: StrictStr | StrictInt | None = None
     processing_facility: StrictStr | None = Field(default=None, max_length=1024)

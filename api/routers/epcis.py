@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Header, Request, Response
@@ -10,14 +10,86 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
-from trace_engine.capture import job_document
+from api.openapi import errors
+from trace_engine.capture import epoch_ms, interrupted_summary, job_document, lease_expired
+from trace_engine.epcis.model import EVENT_TYPES
 from trace_engine.errors import PayloadTooLarge
 from trace_engine.graph import capture_jobs
-from trace_engine.ingest import ErrorBehaviour
+from trace_engine.ingest import ErrorBehaviour, now_utc
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 
 JSONLD = "application/ld+json"
+
+# The body is read raw (parsed by trace_engine.epcis), so FastAPI cannot describe it: it is
+# declared here, as the shapes the parser accepts. Each event is checked by the server against
+# GS1's EPCIS 2.0 JSON Schema: under `proceed` an invalid event is reported in the capture job,
+# not refused with the document, so the outline says nothing about an event's content.
+_EVENT_TYPES = sorted(EVENT_TYPES)
+_EVENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {"type": {"type": "string", "enum": _EVENT_TYPES}},
+    "description": "One EPCIS 2.0 event",
+}
+_ANY_EVENTS: dict[str, Any] = {"type": "array", "items": {}}
+_BODY: dict[str, Any] = {
+    "type": "object",
+    "anyOf": [
+        {"required": ["eventList"], "properties": {"eventList": _ANY_EVENTS}},
+        {"required": ["event"], "properties": {"event": {"type": "object"}}},
+    ],
+}
+_DOCUMENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "epcisBody"],
+    "properties": {"type": {"const": "EPCISDocument"}, "epcisBody": _BODY},
+    "description": "An EPCISDocument",
+}
+_QUERY_DOCUMENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "epcisBody"],
+    "properties": {
+        "type": {"const": "EPCISQueryDocument"},
+        "epcisBody": {
+            "type": "object",
+            "required": ["queryResults"],
+            "properties": {
+                "queryResults": {
+                    "type": "object",
+                    "required": ["resultsBody"],
+                    "properties": {
+                        "resultsBody": {
+                            "type": "object",
+                            "required": ["eventList"],
+                            "properties": {"eventList": _ANY_EVENTS},
+                        }
+                    },
+                }
+            },
+        },
+    },
+    "description": "An EPCISQueryDocument",
+}
+_DOCUMENT_OUTLINE: dict[str, Any] = {
+    "anyOf": [_DOCUMENT, _QUERY_DOCUMENT, _EVENT, _ANY_EVENTS | {"description": "Events"}]
+}
+_XML = {"schema": {"type": "string", "description": "EPCIS 2.0 or 1.2 XML"}}
+
+
+def _body_doc(outline: dict[str, Any], what: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "description": f"{what}: EPCIS 2.0 JSON-LD, or EPCIS 2.0 / 1.2 XML",
+            "content": {
+                JSONLD: {"schema": outline},
+                "application/json": {"schema": outline},
+                "application/xml": _XML,
+                "text/xml": _XML,
+            },
+        }
+    }
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -53,7 +125,20 @@ async def capture_options(settings: SettingsDep) -> Response:
     return Response(status_code=204, headers=headers)
 
 
-@router.post("/capture", status_code=202, summary="Capture an EPCIS document")
+@router.post(
+    "/capture",
+    status_code=202,
+    summary="Capture an EPCIS document",
+    openapi_extra=_body_doc(_DOCUMENT_OUTLINE, "An EPCIS document"),
+    responses=errors(
+        400,
+        413,
+        415,
+        e400="The document is unreadable, or (under rollback) an event is invalid: each one "
+        "in `errors` by index, eventID and field",
+        e413="Over GS1-EPCIS-Capture-Limit events or GS1-EPCIS-Capture-File-Size-Limit bytes",
+    ),
+)
 async def capture(
     request: Request,
     background: BackgroundTasks,
@@ -82,14 +167,30 @@ async def capture(
     )
 
 
-@router.get("/capture/{capture_id}", summary="A capture job")
+@router.get("/capture/{capture_id}", summary="A capture job", responses=errors(404))
 async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
     """The job: running, success, errors, and the per-event account with its counts."""
     job = await session.execute_read(capture_jobs.get_job, capture_id, org)
+    if job is not None and lease_expired(job, epoch_ms()):
+        # the process storing it died: say so (once, in the graph) instead of "running"
+        job = await session.execute_write(
+            capture_jobs.interrupt_job,
+            capture_id,
+            org,
+            epoch_ms(),
+            now_utc(),
+            interrupted_summary(),
+        ) or await session.execute_read(capture_jobs.get_job, capture_id, org)
     return JSONResponse(job_document(job, capture_id))
 
 
-@router.post("/events", status_code=201, summary="Capture one event")
+@router.post(
+    "/events",
+    status_code=201,
+    summary="Capture one event",
+    openapi_extra=_body_doc(_DOCUMENT_OUTLINE, "One EPCIS event (alone or in a document)"),
+    responses=errors(400, 409, 413, 415, e409="An event with this eventID exists"),
+)
 async def capture_event(
     request: Request, service: CaptureServiceDep, settings: SettingsDep, org: OrgDep
 ) -> Response:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import CurrentKey, SettingsDep, get_sync_driver
+from api.openapi import errors
 from trace_engine.journeys import (
     STAGE_TYPES,
     BulkResult,
@@ -25,6 +26,7 @@ from trace_engine.journeys import (
     StageType,
     StageUpdate,
 )
+from trace_engine.kit.bounds import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1/product/traceability", tags=["Product journeys"])
 
@@ -36,15 +38,13 @@ async def get_journey_service(request: Request, settings: SettingsDep) -> Journe
 
 JourneyServiceDep = Annotated[JourneyService, Depends(get_journey_service)]
 
-_JOURNEY_404: dict[int | str, dict[str, object]] = {
-    404: {"description": 'No such journey in your organisation: `{"error": …}`'},
-    422: {"description": 'A field is invalid (named in `{"error": …}`)'},
-}
-_STAGE_404: dict[int | str, dict[str, object]] = {
-    404: {"description": 'No such stage in your organisation: `{"error": …}`'},
-    409: {"description": "sequenceOrder already used by another stage of the journey"},
-    422: {"description": 'A field is invalid (named in `{"error": …}`)'},
-}
+_JOURNEY_404 = errors(404, e404="No such journey in your organisation")
+_STAGE_404 = errors(
+    404,
+    409,
+    e404="No such stage in your organisation",
+    e409="sequenceOrder already used by another stage of the journey",
+)
 
 
 def _ids(values: list[str] | None) -> tuple[str, ...]:
@@ -62,11 +62,11 @@ async def stage_types() -> list[StageType]:
 async def list_journeys(
     service: JourneyServiceDep,
     key: CurrentKey,
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     search: Annotated[str | None, Query(max_length=500, description="in the name")] = None,
-    client_ids: Annotated[list[str] | None, Query(alias="clientIds")] = None,
-    composition_ids: Annotated[list[str] | None, Query(alias="compositionIds")] = None,
+    client_ids: Annotated[list[str], Query(alias="clientIds")] = [],  # noqa: B006 (FastAPI copies it)
+    composition_ids: Annotated[list[str], Query(alias="compositionIds")] = [],  # noqa: B006
     sort_by: Annotated[SortBy, Query(alias="sortBy")] = SortBy.CREATED_AT,
     sort_direction: Annotated[SortDirection, Query(alias="sortDirection")] = SortDirection.DESC,
 ) -> JourneyList:

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.dependencies import KeyServiceDep, OrgDep
+from api.openapi import errors
 from trace_engine.keys import STORE_MESSAGE, KeyCreate
 
 router = APIRouter(prefix="/api/keys", tags=["API keys"])
@@ -27,7 +28,7 @@ async def list_keys(keys: KeyServiceDep, org: OrgDep) -> dict[str, Any]:
     return {"keys": await run_in_threadpool(keys.list_keys, org)}
 
 
-@router.delete("", summary="Revoke an API key")
+@router.delete("", summary="Revoke an API key", responses=errors(404))
 async def revoke_key(
     keys: KeyServiceDep,
     org: OrgDep,

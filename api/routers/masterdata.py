@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import OrgDep, SettingsDep, get_sync_driver
+from api.openapi import errors
 from trace_engine.masterdata import (
     FacilityPublic,
     FacilityUpdate,
@@ -34,9 +35,7 @@ async def get_masterdata_service(request: Request, settings: SettingsDep) -> Mas
 
 MasterDataDep = Annotated[MasterDataService, Depends(get_masterdata_service)]
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    400: {"description": 'Malformed identifier: `{"error": …}`'},
-}
+_ERRORS = errors(400, e400="Malformed identifier, or one of the wrong kind")
 
 
 @router.put(
@@ -76,7 +75,10 @@ async def put_product(
     status_code=201,
     response_model=PayloadPublic,
     summary="Attach a payload to events, facilities, products or product instances",
-    responses=_ERRORS | {404: {"description": 'A target does not exist: `{"error": …}`'}},
+    responses=_ERRORS
+    | errors(
+        404, 409, e404="A target does not exist", e409="The payload id belongs to another org"
+    ),
 )
 async def post_payload(body: PayloadCreate, service: MasterDataDep, org: OrgDep) -> PayloadPublic:
     """Store a payload and a HAS_PAYLOAD relationship from each target (all must exist).

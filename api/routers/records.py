@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.dependencies import DriverDep, OrgDep, SettingsDep
+from api.openapi import errors
+from trace_engine.kit.bounds import MAX_PAGE
 from trace_engine.kit.metadata import METADATA_MAX_BYTES
 from trace_engine.records import (
     PAGE_SIZE_MAX,
@@ -30,20 +32,15 @@ async def get_record_service(
 
 RecordServiceDep = Annotated[RecordService, Depends(get_record_service)]
 RecordId = Annotated[str, Path(alias="id", description="The record's id")]
-Page = Annotated[int, Query(ge=0, description="Zero-based page index")]
+Page = Annotated[int, Query(ge=0, le=MAX_PAGE, description="Zero-based page index")]
 Size = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="Records per page")]
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": 'No such record in your org: `{"error": …}`'}
-}
-_INVALID: dict[int | str, dict[str, Any]] = {
-    400: {"description": 'Malformed JSON: `{"error": …}`'},
-    422: {
-        "description": "A missing, null-for-required, unknown or mistyped field, or metadata "
-        f"over {METADATA_MAX_BYTES} bytes: "
-        '`{"error": "body.<field>: …", "details": […]}`'
-    },
-}
+_NOT_FOUND = errors(404, e404="No such record in your org")
+_INVALID = errors(
+    422,
+    e422="A missing, null-for-required, unknown or mistyped field, or metadata "
+    f"over {METADATA_MAX_BYTES} bytes (the field named)",
+)
 _PAGED: dict[str, Any] = {
     "description": "A JSON array of records, oldest first; the paging in headers.",
     "headers": {

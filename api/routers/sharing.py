@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from api.dependencies import KeyServiceDep, OrgDep
+from api.openapi import errors
 
 router = APIRouter(prefix="/api/v1/sharing", tags=["Sharing"])
 
@@ -16,7 +17,12 @@ router = APIRouter(prefix="/api/v1/sharing", tags=["Sharing"])
 class ShareCreate(BaseModel):
     """POST /api/v1/sharing."""
 
-    org: str = Field(min_length=1, max_length=200, description="The org to share events with.")
+    org: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"\S",
+        description="The org to share events with (not only white space).",
+    )
 
 
 @router.post("", status_code=201, summary="Share the organisation's events")
@@ -31,7 +37,7 @@ async def shares(keys: KeyServiceDep, org: OrgDep) -> dict[str, Any]:
     return {"sharing": await run_in_threadpool(keys.shares, org)}
 
 
-@router.delete("", summary="Stop sharing")
+@router.delete("", summary="Stop sharing", responses=errors(404, e404="No such share"))
 async def unshare(
     keys: KeyServiceDep,
     org: OrgDep,

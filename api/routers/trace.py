@@ -10,11 +10,22 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, TraceServiceDep
+from api.openapi import errors
 from trace_engine.graph.records import fetch_lineage_with_records
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams
 
 router = APIRouter(tags=["trace"])
+
+_ERRORS = errors(
+    400,
+    404,
+    422,
+    e400="productId is not a well-formed identifier",
+    e404="No product instance with this identifier is visible to your organisation",
+    e422="A parameter is refused, or the trace has more events than the server's cap "
+    "(narrow it with depth, direction, since or until)",
+)
 
 
 def _utc(value: datetime | None) -> str | None:
@@ -96,6 +107,7 @@ router.add_api_route(
     methods=["GET"],
     summary="Trace a product (IBM Food Trust compatible)",
     response_description="The trace, keyed by the productId as asked.",
+    responses=_ERRORS,
 )
 router.add_api_route(
     "/api/v1/traces",
@@ -103,4 +115,5 @@ router.add_api_route(
     methods=["GET"],
     summary="Trace a product",
     response_description="The trace, keyed by the productId as asked.",
+    responses=_ERRORS,
 )

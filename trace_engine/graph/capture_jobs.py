@@ -10,9 +10,15 @@ from trace_engine.graph.catalog import Query, query
 
 
 def create_job(
-    tx: ManagedTransaction, job_id: str, org: str, created_at: str, behaviour: str, total: int
+    tx: ManagedTransaction,
+    job_id: str,
+    org: str,
+    created_at: str,
+    behaviour: str,
+    total: int,
+    lease_until: int,
 ) -> None:
-    """Record a new, running job."""
+    """Record a new, running job, leased until `lease_until` (epoch ms)."""
     tx.run(
         query(Query.CAPTURE_JOB_CREATE),
         id=job_id,
@@ -20,7 +26,29 @@ def create_job(
         createdAt=created_at,
         behaviour=behaviour,
         totalCount=total,
+        leaseUntil=lease_until,
     ).consume()
+
+
+def renew_lease(tx: ManagedTransaction, job_id: str, lease_until: int) -> None:
+    """The storing process is still at work on the job."""
+    tx.run(query("capture_job_renew"), id=job_id, leaseUntil=lease_until).consume()
+
+
+async def interrupt_job(
+    tx: AsyncManagedTransaction, job_id: str, org: str, now: int, finished_at: str, summary: str
+) -> dict[str, Any] | None:
+    """Mark the job failed if its lease ran out while it was running; the job after that."""
+    result = await tx.run(
+        query("capture_job_interrupt"),
+        id=job_id,
+        org=org,
+        now=now,
+        finishedAt=finished_at,
+        summary=summary,
+    )
+    record = await result.single()
+    return dict(record["job"]) if record else None
 
 
 def finish_job(

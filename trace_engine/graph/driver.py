@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
@@ -22,15 +24,30 @@ def _auth(settings: Settings) -> tuple[str, str]:
 _QUIET = [NotificationDisabledClassification.UNRECOGNIZED]
 
 
-def make_driver(settings: Settings) -> Driver:
-    """A synchronous driver (CLI, bulk loader, tests)."""
+def _request_path(settings: Settings) -> dict[str, Any]:
+    # a request waits at most about connection timeout + retry budget for an unreachable server
+    return {
+        "connection_timeout": settings.api_neo4j_connection_timeout_s,
+        "max_transaction_retry_time": settings.api_neo4j_retry_s,
+    }
+
+
+def make_driver(settings: Settings, request_path: bool = False) -> Driver:
+    """A synchronous driver (CLI, bulk loader, tests; the API's ingest and keys with
+    `request_path`, which fails fast when the server is unreachable)."""
     return GraphDatabase.driver(
-        settings.neo4j_uri, auth=_auth(settings), notifications_disabled_classifications=_QUIET
+        settings.neo4j_uri,
+        auth=_auth(settings),
+        notifications_disabled_classifications=_QUIET,
+        **(_request_path(settings) if request_path else {}),
     )
 
 
 def make_async_driver(settings: Settings) -> AsyncDriver:
-    """An async driver (the HTTP API)."""
+    """An async driver (the HTTP API), failing fast when the server is unreachable."""
     return AsyncGraphDatabase.driver(
-        settings.neo4j_uri, auth=_auth(settings), notifications_disabled_classifications=_QUIET
+        settings.neo4j_uri,
+        auth=_auth(settings),
+        notifications_disabled_classifications=_QUIET,
+        **_request_path(settings),
     )

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from trace_engine.kit.bounds import SAFE_INTEGER
+
 
 class CamelInput(BaseModel):
     """A request body: camelCase or snake_case names; unknown names refused."""
@@ -55,8 +57,30 @@ def refuse_null(value: Any) -> Any:
     return value
 
 
+def not_nullable(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` of a field that may be left out but not null (`refuse_null`):
+    pydantic describes `x: str | None = None` as `anyOf: [string, null]`, which would offer
+    the null the validator refuses; this drops the null branch from the field's schema."""
+    branches = schema.get("anyOf")
+    if isinstance(branches, list):
+        kept = [b for b in branches if b.get("type") != "null"]
+        if len(kept) == 1:
+            del schema["anyOf"]
+            for key, value in kept[0].items():
+                schema.setdefault(key, value)
+        else:
+            schema["anyOf"] = kept
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+
+
 def id_text(value: Any) -> Any:
-    """An integer id as text (one document has integer supplier, company and user ids)."""
+    """An integer id as text (one document has integer supplier, company and user ids).
+    JSON Schema counts 7.0 as an integer; beyond ±SAFE_INTEGER no JSON client keeps it exact."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > SAFE_INTEGER:
+            raise PydanticCustomError("id_range", "an integer id must be within ±(2^53 - 1)")
         return str(value)
     return value
