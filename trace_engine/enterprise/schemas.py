@@ -159,7 +159,8 @@ class ShipmentDeclare(BaseModel):
     @field_validator("estimated_ship_date", mode="before")
     @classmethod
     def _date_only(cls, value: Any) -> Any:
-        if isinstance(value, str) and len(value) != 10:
+        # a number is not a date (pydantic would read it as seconds since 1970)
+        if value is not None and (not isinstance(value, str) or len(value) != 10):
             raise ValueError("must be a date YYYY-MM-DD")
         return value
 

@@ -32,7 +32,7 @@ def create_job(
 
 def renew_lease(tx: ManagedTransaction, job_id: str, lease_until: int) -> None:
     """The storing process is still at work on the job."""
-    tx.run(query("capture_job_renew"), id=job_id, leaseUntil=lease_until).consume()
+    tx.run(query(Query.CAPTURE_JOB_RENEW), id=job_id, leaseUntil=lease_until).consume()
 
 
 async def interrupt_job(
@@ -40,7 +40,7 @@ async def interrupt_job(
 ) -> dict[str, Any] | None:
     """Mark the job failed if its lease ran out while it was running; the job after that."""
     result = await tx.run(
-        query("capture_job_interrupt"),
+        query(Query.CAPTURE_JOB_INTERRUPT),
         id=job_id,
         org=org,
         now=now,

@@ -31,6 +31,8 @@ class Query(enum.StrEnum):
     CAPTURE_JOB_CREATE = "capture_job_create"
     CAPTURE_JOB_FINISH = "capture_job_finish"
     CAPTURE_JOB_GET = "capture_job_get"
+    CAPTURE_JOB_INTERRUPT = "capture_job_interrupt"
+    CAPTURE_JOB_RENEW = "capture_job_renew"
     COUNTS = "counts"
     ENTERPRISE_BATCHES_COUNT = "enterprise_batches_count"
     ENTERPRISE_BATCHES_COUNT_BY_STATUS = "enterprise_batches_count_by_status"
