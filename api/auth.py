@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 import orjson
-from limits import RateLimitItemPerHour
+from limits import RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
@@ -52,10 +52,24 @@ def bearer(headers: Headers) -> str | None:
 
 class RateLimiter:
     """Per-key hourly limits (fixed windows) on a `limits` storage: memory:// by default,
-    redis://… so several API processes share the counts."""
+    redis://… so several API processes share the counts. Also the failed authentications of
+    each client address that cost a key lookup, per minute: over `failures_per_minute` the
+    address gets 429 at once, without a lookup, until the window has passed."""
 
-    def __init__(self, storage_uri: str) -> None:
+    def __init__(self, storage_uri: str, failures_per_minute: int = 100) -> None:
         self._limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self._failures = RateLimitItemPerMinute(failures_per_minute)
+
+    def throttled(self, address: str) -> float | None:
+        """Seconds until `address` may try again, if its failed authentications are over."""
+        if self._limiter.test(self._failures, "auth-failures", address):
+            return None
+        stats = self._limiter.get_window_stats(self._failures, "auth-failures", address)
+        return max(1.0, stats.reset_time - time.time())
+
+    def failed(self, address: str) -> None:
+        """Count one failed authentication of `address`."""
+        self._limiter.hit(self._failures, "auth-failures", address)
 
     def hit(self, key: ApiKey) -> tuple[bool, int, int, float]:
         """Count one call: (allowed, limit, remaining, reset as epoch seconds)."""
@@ -111,11 +125,28 @@ class AuthMiddleware:
         keys: KeyService = state.key_service
         limiter: RateLimiter = state.rate_limiter
         secret = bearer(Headers(scope=scope))
+        address = (scope.get("client") or ("unknown", 0))[0]
         try:
             key = keys.trusted(secret)
             if key is None:
+                wait = limiter.throttled(address)
+                if wait is not None:
+                    retry_after = math.ceil(wait)
+                    await _reply(
+                        scope,
+                        send,
+                        429,
+                        {
+                            "error": "Too many failed authentications from this address",
+                            "retry_after": retry_after,
+                        },
+                        {"Retry-After": str(retry_after)},
+                    )
+                    return
                 key = await run_in_threadpool(keys.authenticate, secret)
         except Unauthenticated as exc:
+            if exc.looked_up:  # only guesses that reached the database count
+                limiter.failed(address)
             await _reply(scope, send, 401, {"error": str(exc)}, {"WWW-Authenticate": "Bearer"})
             return
         except (ServiceUnavailable, SessionExpired):

@@ -63,10 +63,12 @@ class DocumentRejected(TraceEngineError):
 
 
 class Unauthenticated(TraceEngineError):
-    """No API key, or one that is unknown, revoked or expired."""
+    """No API key, or one that is unknown, revoked or expired. `looked_up`: the database was
+    asked (what failed-authentication throttling counts)."""
 
-    def __init__(self) -> None:
+    def __init__(self, looked_up: bool = False) -> None:
         super().__init__("Invalid or expired API key")
+        self.looked_up = looked_up
 
 
 class Forbidden(TraceEngineError):

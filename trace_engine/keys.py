@@ -32,6 +32,8 @@ STORE_MESSAGE = "Store this key securely. It will not be shown again."
 # how long an authenticated key is trusted without asking Neo4j again; a revocation through
 # this process takes effect at once, one through another process within this many seconds
 AUTH_CACHE_S = 5.0
+# a prefix no key has is remembered this long, so guessing does not load the database
+UNKNOWN_PREFIX_S = 5.0
 # last_used_at is written at most this often per key (a write on every call would cost more
 # than the call)
 TOUCH_EVERY_S = 60.0
@@ -121,6 +123,7 @@ class KeyService:
         self.on_sharing_change = on_sharing_change
         self._trusted: TTLCache[str, ApiKey] = TTLCache(maxsize=10_000, ttl=AUTH_CACHE_S)
         self._touched: dict[str, float] = {}
+        self._unknown: TTLCache[str, bool] = TTLCache(maxsize=100_000, ttl=UNKNOWN_PREFIX_S)
         self._lock = threading.Lock()
 
     # -- keys ------------------------------------------------------------------------------
@@ -130,6 +133,8 @@ class KeyService:
         if not org.strip():
             raise InvalidInput("org", "must not be empty")
         secret = secrets.token_hex(32)
+        with self._lock:
+            self._unknown.pop(secret[:8], None)
         now = _now()
         key = {
             "id": str(uuid.uuid4()),
@@ -187,14 +192,20 @@ class KeyService:
         with self._lock:
             key = self._trusted.get(prefix + digest)
         if key is None:
+            with self._lock:
+                if prefix in self._unknown:
+                    raise Unauthenticated()
             with self.driver.session(database=self.database) as session:
                 stored = session.execute_read(repo.key_by_prefix, prefix)
+            if stored is None:
+                with self._lock:
+                    self._unknown[prefix] = True
             if (
                 stored is None
                 or not hmac.compare_digest(stored["keyHash"], digest)
                 or stored["status"] != "active"
             ):
-                raise Unauthenticated()
+                raise Unauthenticated(looked_up=True)
             key = ApiKey(
                 id=stored["id"],
                 org=stored["org"],
