@@ -376,16 +376,39 @@ def _transformation_order(
 # -- the service -----------------------------------------------------------------------------
 
 
+# bytes an entry costs beyond its response: the key tuple, the entry and the index sets
+ENTRY_OVERHEAD = 512
+INSTANCE_OVERHEAD = 96
+
+
+def entry_bytes(entry: tuple[bytes, frozenset[str]]) -> int:
+    """What a cached trace costs, approximately: its response and what indexes it."""
+    response, instances = entry
+    return ENTRY_OVERHEAD + len(response) + INSTANCE_OVERHEAD * len(instances)
+
+
 class TraceCache:
     """TTL cache of trace responses, indexed by the product instances each trace contains,
-    so a capture that touches any of them drops every cached trace it could change."""
+    so a capture that touches any of them drops every cached trace it could change.
 
-    def __init__(self, ttl_s: float, size: int) -> None:
+    Bounded by bytes (`max_bytes`: the responses and their index, `entry_bytes`) and by
+    entries (`size`), whichever is reached first; the least recently used go first."""
+
+    def __init__(self, ttl_s: float, size: int, max_bytes: int = 256 * 1024 * 1024) -> None:
         self._entries: TTLCache[tuple[Any, ...], tuple[bytes, frozenset[str]]] = TTLCache(
-            maxsize=size, ttl=ttl_s
+            maxsize=max_bytes, ttl=ttl_s, getsizeof=entry_bytes
         )
+        self._max_entries = size
         self._by_instance: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
         self._lock = threading.Lock()
+
+    @property
+    def size_bytes(self) -> int:
+        """What the cached entries cost now (`entry_bytes` summed)."""
+        return int(self._entries.currsize)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
         """The cached response, if any."""
@@ -394,11 +417,29 @@ class TraceCache:
         return entry[0] if entry else None
 
     def put(self, key: tuple[Any, ...], response: bytes, instances: frozenset[str]) -> None:
-        """Cache a response and remember which instances it depends on."""
+        """Cache a response and remember which instances it depends on (a response larger
+        than the whole byte budget is not cached)."""
+        entry = (response, instances)
+        if entry_bytes(entry) > self._entries.maxsize:
+            return
         with self._lock:
-            self._entries[key] = (response, instances)
+            self._entries[key] = entry  # evicts the least recently used beyond max_bytes
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem()
             for instance in instances:
                 self._by_instance[instance].add(key)
+            if len(self._by_instance) > 4 * self._max_entries:
+                self._prune_index()
+
+    def _prune_index(self) -> None:
+        # keys of evicted or expired entries linger in the index until pruned here
+        live = self._entries.keys()
+        for instance in list(self._by_instance):
+            keys = {k for k in self._by_instance[instance] if k in live}
+            if keys:
+                self._by_instance[instance] = keys
+            else:
+                del self._by_instance[instance]
 
     def invalidate(self, instances: Iterable[str]) -> int:
         """Drop every cached trace containing one of `instances`; return how many."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from trace_engine.errors import TraceTooLarge
+from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import (
     TraceCache,
     TraceParams,
     assemble,
+    entry_bytes,
     event_type,
     is_default_event,
     trace_instances,
@@ -147,3 +150,31 @@ def test_the_cache_drops_every_trace_that_contains_a_touched_instance() -> None:
     assert cache.get(("A", "m", TraceParams())) is None
     assert cache.get(("A", "z", TraceParams())) == b"trace of z"
     assert cache.invalidate({"nothing"}) == 0
+
+
+def test_the_cache_is_bounded_by_bytes_dropping_the_least_recently_used() -> None:
+    response = b"x" * 100_000
+    cache = TraceCache(ttl_s=60, size=10_000, max_bytes=1_000_000)
+    for since in range(50):  # 50 distinct `since` values of one 100 kB trace: 5 MB asked
+        cache.put(("A", "a", since), response, frozenset({"a"}))
+    assert cache.size_bytes <= 1_000_000
+    assert len(cache) == 1_000_000 // entry_bytes((response, frozenset({"a"})))
+    assert cache.get(("A", "a", 49)) == response  # the newest stay
+    assert cache.get(("A", "a", 0)) is None  # the oldest went
+    kept = len(cache)
+    assert cache.invalidate({"a"}) == kept and len(cache) == 0
+
+
+def test_the_cache_is_bounded_by_entries_too_and_skips_a_response_over_its_budget() -> None:
+    cache = TraceCache(ttl_s=60, size=3, max_bytes=10_000_000)
+    for n in range(10):
+        cache.put(("A", str(n)), b"t", frozenset({str(n)}))
+    assert len(cache) == 3
+    cache.put(("A", "huge"), b"x" * 20_000_000, frozenset({"huge"}))
+    assert cache.get(("A", "huge")) is None
+
+
+def test_equal_since_values_written_differently_are_one_cache_key() -> None:
+    forms = ["2026-01-01T01:00:00+01:00", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.000+00:00"]
+    params = {TraceParams(since=utc_millis(datetime.fromisoformat(f))) for f in forms}
+    assert len(params) == 1
