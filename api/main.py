@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.auth import AuthMiddleware, RateLimiter
+from api.body_limit import BodyLimit
 from api.errors import CatchAll, install_error_handlers
 from api.openapi import install_openapi
 from api.routers import (
@@ -50,7 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.driver = driver
         app.state.sync_driver = sync_driver
         app.state.settings = settings
-        cache = TraceCache(settings.trace_cache_ttl_s, settings.trace_cache_size)
+        cache = TraceCache(
+            settings.trace_cache_ttl_s, settings.trace_cache_size, settings.trace_cache_max_bytes
+        )
         app.state.trace_service = TraceService(
             cache, settings.trace_max_events, settings.trace_max_depth
         )
@@ -60,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.default_rate_limit_per_hour,
             on_sharing_change=cache.clear,
         )
-        app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_uri)
+        app.state.rate_limiter = RateLimiter(
+            settings.rate_limit_storage_uri, settings.auth_failures_per_minute
+        )
         # capture jobs run after the response: their writes keep the driver's retry budget
         job_driver = make_driver(settings)
         app.state.capture_service = CaptureService(
@@ -90,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(AuthMiddleware)
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(CatchAll)  # outermost: see its docstring
     app.include_router(health.router)
     app.include_router(epcis.router)

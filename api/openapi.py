@@ -9,7 +9,8 @@ doing anything:
 - a route with parameters or a body can answer 422 (a field the schema refuses, named), or
   400 under `/epcis` where the bindings say so (and for the parameters of the listings of
   `PARAMETER_400_PREFIXES`); with a body also 400 (malformed JSON) and 413 (over the request
-  body limit).
+  body limit); with a negotiating header (`NEGOTIATING_HEADERS`) a 406; with a path
+  parameter a 404 (nothing there, or a value that routes nowhere, such as one with a newline).
 
 A route declares only the statuses that depend on what it does, with `errors(404, 409, …)` in
 its `responses=`. Every error body is described here: `{"error": …}` (`ErrorBody`), or RFC 7807
@@ -18,6 +19,7 @@ problem+json (`Problem`) under `/epcis`, chosen by path.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -66,6 +68,7 @@ DESCRIPTIONS: dict[int, str] = {
     401: "No API key, or an unknown, revoked or expired one",
     403: "The API key lacks the scope this route needs",
     404: "No such thing visible to your organisation",
+    406: "A version or format the request asks for (GS1-EPCIS-Min/Max, …) cannot be served",
     409: "Conflicts with what is stored",
     413: "The request body is over the size limit",
     415: "The body's content type is not one this route reads",
@@ -96,6 +99,27 @@ def errors(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any
     }
 
 
+# request headers that negotiate (versions, formats): a value the server cannot serve is a 406
+NEGOTIATING_HEADERS = frozenset(
+    {
+        "accept",
+        "gs1-epcis-min",
+        "gs1-epcis-max",
+        "gs1-cbv-min",
+        "gs1-cbv-max",
+        "gs1-epc-format",
+        "gs1-cbv-xml-format",
+    }
+)
+
+
+def _negotiates(operation: dict[str, Any]) -> bool:
+    return any(
+        p.get("in") == "header" and p.get("name", "").lower() in NEGOTIATING_HEADERS
+        for p in operation.get("parameters", [])
+    )
+
+
 def _has_input(operation: dict[str, Any]) -> bool:
     return bool(operation.get("parameters") or operation.get("requestBody"))
 
@@ -106,8 +130,19 @@ def _error_content(path: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 
 
+def _declare_path_parameters(path: str, operation: dict[str, Any]) -> None:
+    # a route that does not read a segment of its path (a discovery OPTIONS) still has it
+    declared = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"}
+    for name in re.findall(r"\{([^}/]+)\}", path):
+        if name not in declared:
+            operation.setdefault("parameters", []).append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+
+
 def document_operation(path: str, operation: dict[str, Any]) -> None:
     """Add the statuses every route shares, and the error bodies, to one operation."""
+    _declare_path_parameters(path, operation)
     responses: dict[str, Any] = operation.setdefault("responses", {})
     epcis = path.startswith(EPCIS_PREFIX)
     shared: list[int] = []
@@ -124,6 +159,10 @@ def document_operation(path: str, operation: dict[str, Any]) -> None:
         del responses["422"]
     if operation.get("requestBody"):
         shared += [400, 413]
+    if _negotiates(operation):
+        shared.append(406)
+    if "{" in path:
+        shared.append(404)  # nothing there, or a path value that routes nowhere
     for status in shared:
         responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})
     for code, response in responses.items():

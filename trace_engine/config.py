@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # HTTP API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # the largest request body outside /epcis (whose capture limits are below)
+    api_max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     # one log line per request; off by default (it cost ~18% of cached-trace throughput)
     api_access_log: bool = False
 
@@ -63,6 +65,8 @@ class Settings(BaseSettings):
     # Trace
     trace_cache_ttl_s: float = 24 * 3600.0
     trace_cache_size: int = 10_000
+    # the cache's memory budget: responses plus their index (see trace.entry_bytes)
+    trace_cache_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
     trace_max_events: int = 5_000
     trace_max_depth: int = 64
 
@@ -78,6 +82,8 @@ class Settings(BaseSettings):
     # Auth and limits
     rate_limit_storage_uri: str = "memory://"
     default_rate_limit_per_hour: int = 1000
+    # failed key lookups a client address may cause per minute before it gets 429s
+    auth_failures_per_minute: int = Field(default=100, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_password(self) -> Settings:

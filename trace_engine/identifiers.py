@@ -36,6 +36,7 @@ from epcpy.epc_schemes.base_scheme import GS1Element, GS1Keyed
 from epcpy.utils.parsers import EPC_SCHEME_IDENTIFIERS
 
 from trace_engine.errors import InvalidIdentifier
+from trace_engine.kit.bounds import id_too_long
 
 Kind = Literal["instance", "product", "location", "party", "other"]
 
@@ -60,6 +61,8 @@ def parse_identifier(raw: str) -> Identifier:
     """Parse any supported identifier form; raise InvalidIdentifier naming the problem."""
     if not raw:
         raise InvalidIdentifier(raw, "identifier is empty")
+    if (too_long := id_too_long(raw)) is not None:
+        raise InvalidIdentifier(raw[:64] + "…", f"identifier {too_long}")
     if _BAD_CHAR.search(raw):
         if raw.isspace():
             raise InvalidIdentifier(raw, "identifier is blank")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from neo4j import Driver, ManagedTransaction
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
@@ -20,7 +20,9 @@ from trace_engine.enterprise.service import FARM_ATTRIBUTES, EnterpriseService, 
 from trace_engine.errors import Conflict, InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
 from trace_engine.identifiers import Identifier, parse_identifier
+from trace_engine.kit.bounds import MAX_ID_LENGTH, BoundedDatetime
 from trace_engine.kit.inputs import CamelInput, CamelOutput
+from trace_engine.kit.metadata import METADATA_MAX_BYTES, content_fits
 from trace_engine.kit.timestamps import utc_millis
 
 _ADDRESS_FIELDS = ("street", "city", "state", "postalCode", "country")
@@ -30,11 +32,11 @@ _FACILITY_KINDS = frozenset({"location", "other"})
 class Address(CamelInput):
     """A facility's postal address."""
 
-    street: str | None = None
-    city: str | None = None
-    state: str | None = None
-    postal_code: str | None = None
-    country: str | None = None
+    street: str | None = Field(default=None, max_length=1000)
+    city: str | None = Field(default=None, max_length=500)
+    state: str | None = Field(default=None, max_length=500)
+    postal_code: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, max_length=500)
 
 
 class FacilityUpdate(CamelInput):
@@ -45,8 +47,10 @@ class FacilityUpdate(CamelInput):
     (`GET /api/v1/farms`); `complianceStatus` is `pending` unless given.
     """
 
-    name: str | None = None
-    type: str | None = Field(default=None, examples=["FARM", "PROCESSOR", "DC", "STORE"])
+    name: str | None = Field(default=None, max_length=1000)
+    type: str | None = Field(
+        default=None, max_length=100, examples=["FARM", "PROCESSOR", "DC", "STORE"]
+    )
     address: Address = Field(default_factory=Address)
     farmer_name: str | None = Field(default=None, min_length=1, max_length=500)
     farmer_id: str | None = Field(default=None, min_length=1, max_length=500)
@@ -93,8 +97,8 @@ class FacilityPublic(CamelOutput):
 class ProductUpdate(CamelInput):
     """Body of PUT /api/v1/products/{id}: the product class's managed fields."""
 
-    name: str | None = None
-    sku: str | None = None
+    name: str | None = Field(default=None, max_length=1000)
+    sku: str | None = Field(default=None, max_length=500)
 
 
 class ProductPublic(CamelOutput):
@@ -135,11 +139,16 @@ class PayloadCreate(CamelInput):
 
     model_config = ConfigDict(extra="ignore")
 
-    id: str = Field(default_factory=lambda: f"urn:uuid:{uuid.uuid4()}", min_length=1)
-    time: AwareDatetime
-    content: str
-    content_type: str = Field(examples=["application/json"])
-    type_uri: str
+    id: str = Field(
+        default_factory=lambda: f"urn:uuid:{uuid.uuid4()}", min_length=1, max_length=MAX_ID_LENGTH
+    )
+    time: BoundedDatetime
+    content: Annotated[str, AfterValidator(content_fits)] = Field(
+        max_length=METADATA_MAX_BYTES,
+        description=f"At most {METADATA_MAX_BYTES} bytes in UTF-8 (the metadata limit)",
+    )
+    content_type: str = Field(max_length=255, examples=["application/json"])
+    type_uri: str = Field(max_length=MAX_ID_LENGTH)
     attached_to: PayloadTargets
 
     @model_validator(mode="after")

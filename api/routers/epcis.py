@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
+from api.errors import allowed_methods
 from api.openapi import errors
 from trace_engine.capture import epoch_ms, interrupted_summary, job_document, lease_expired
 from trace_engine.epcis.model import EVENT_TYPES
@@ -119,9 +120,9 @@ def _limits(settings: SettingsDep) -> dict[str, str]:
 
 
 @router.options("/capture", status_code=204, summary="Capture limits and options")
-async def capture_options(settings: SettingsDep) -> Response:
+async def capture_options(request: Request, settings: SettingsDep) -> Response:
     """Advertise the capture limits (events per document, bytes per body)."""
-    headers = _limits(settings) | {"Allow": "OPTIONS, POST"}
+    headers = _limits(settings) | {"Allow": ", ".join(allowed_methods(request))}
     return Response(status_code=204, headers=headers)
 
 

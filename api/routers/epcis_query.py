@@ -61,6 +61,16 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     403: {"description": "SecurityException: the key lacks the read scope"},
     406: {"description": "NotAcceptableException: the asked format cannot be given"},
 }
+# the query document: JSON-LD, or EPCIS 2.0 XML with `Accept: application/xml`
+_QUERY_DOCUMENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "An EPCISQueryDocument",
+        "content": {
+            JSONLD: {"schema": {"type": "object"}},
+            XML: {"schema": {"type": "string"}},
+        },
+    }
+}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "NoSuchResourceException: unknown or not visible to the caller"}
 }
@@ -250,7 +260,7 @@ async def _query_events(
 @router.get(
     "/events",
     summary="Query events (EPCIS 2.0 query parameters, keyset paging)",
-    responses=_PROBLEMS | _TOO_LARGE,
+    responses=_QUERY_DOCUMENT | _PROBLEMS | _TOO_LARGE,
 )
 async def query_events(
     request: Request,
@@ -273,7 +283,7 @@ async def query_events(
 @router.get(
     "/events/{event_id:path}",
     summary="One event (and its error declaration) as an EPCISQueryDocument",
-    responses=_PROBLEMS | _NOT_FOUND,
+    responses=_QUERY_DOCUMENT | _PROBLEMS | _NOT_FOUND,
 )
 async def get_event(
     event_id: str,
@@ -412,7 +422,7 @@ def _resource_routes(resource: Resource) -> None:
         member_events,
         methods=["GET"],
         summary=f"Events of one of the {name}",
-        responses=_PROBLEMS | _NOT_FOUND | _TOO_LARGE,
+        responses=_QUERY_DOCUMENT | _PROBLEMS | _NOT_FOUND | _TOO_LARGE,
     )
     router.add_api_route(
         f"/{name}/{{value:path}}/events",

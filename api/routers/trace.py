@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, TraceServiceDep
 from api.openapi import errors
 from trace_engine.graph.records import fetch_lineage_with_records
+from trace_engine.kit.bounds import BoundedDatetime
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams
 
@@ -59,10 +60,12 @@ async def _trace(
         ),
     ] = None,
     since: Annotated[
-        datetime | None, Query(description="Only events at or after this time.")
+        BoundedDatetime | None,
+        Query(description="Only events at or after this time (with its offset)."),
     ] = None,
     until: Annotated[
-        datetime | None, Query(description="Only events at or before this time.")
+        BoundedDatetime | None,
+        Query(description="Only events at or before this time (with its offset)."),
     ] = None,
     events: Annotated[
         Literal["default", "all"],

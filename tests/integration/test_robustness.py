@@ -143,3 +143,25 @@ def test_an_unhandled_error_is_the_documented_500_and_keeps_the_connection(
         assert b"connection: close" not in first.lower()
         second = _exchange(sock, request.format("/api/v1/traceability").encode())
         assert second.startswith(b"HTTP/1.1 200"), second[:200]
+
+
+async def test_failed_key_lookups_are_throttled_per_address(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"auth_failures_per_minute": 5}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+
+            async def call(secret: str) -> httpx.Response:
+                return await http.get(
+                    "/api/v1/traceability", headers={"Authorization": f"Bearer {secret}"}
+                )
+
+            same = "f" * 64
+            for _ in range(10):  # one unknown prefix: looked up once, then remembered
+                assert (await call(same)).status_code == 401
+            for n in range(4):  # four more distinct guesses: five lookups in all
+                assert (await call(f"{n:08x}" + "0" * 56)).status_code == 401
+            throttled = await call("a" * 64)
+            assert throttled.status_code == 429
+            assert int(throttled.headers["Retry-After"]) >= 1
+            assert "failed authentications" in throttled.json()["error"]

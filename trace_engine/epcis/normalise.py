@@ -27,6 +27,7 @@ from trace_engine.epcis.model import Event, Quantity, Rejected, SourceDest
 from trace_engine.epcis.validation import measurement_types, validate_event
 from trace_engine.errors import InvalidIdentifier
 from trace_engine.identifiers import Identifier, parse_identifier
+from trace_engine.kit.bounds import id_too_long
 
 CBV_URN = "urn:epcglobal:cbv:"
 CBV_WEB = "https://ref.gs1.org/cbv/"
@@ -359,6 +360,8 @@ def normalise_event(index: int, event: Any, context: Any = None) -> Event | Reje
 
 
 def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Event:
+    if event_id is not None and (too_long := id_too_long(event_id)) is not None:
+        raise _Reject("eventID", too_long)
     for key in ("eventTime", "eventTimeZoneOffset"):
         if key not in event:
             raise _Reject(key, "is required")

@@ -11,7 +11,8 @@ stored, summed and encoded back as JSON:
   integer ids within ±`SAFE_INTEGER` (exact in every JSON client);
 - quantities (distances, emissions, amounts): finite, at most `MAX_QUANTITY`, so a total of
   `MAX_ITEMS` of them cannot overflow;
-- dates: from `DATE_MIN` to `DATE_MAX` (UTC), so converting any offset stays in the calendar;
+- dates: from `DATE_MIN` to `DATE_MAX` in UTC (years 0001-9999, what Python and Neo4j
+  hold), with an offset; `BoundedDatetime` for a model field, `check_moment` otherwise;
 - free-form content (metadata, payload content): a size and a depth limit, one setting each
   (`TRACE_CONTENT_MAX_BYTES`, `TRACE_CONTENT_MAX_DEPTH`), the same for records, journeys and
   payloads.
@@ -20,6 +21,9 @@ stored, summed and encoded back as JSON:
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
 
 MAX_ID_LENGTH = 2048
 MAX_ID_BYTES = 8000
@@ -30,5 +34,29 @@ MAX_POSITION = 2**31 - 1
 SAFE_INTEGER = 2**53 - 1
 MAX_ITEMS = 10_000
 MAX_QUANTITY = 1e12
-DATE_MIN = datetime(1900, 1, 1, tzinfo=UTC)
-DATE_MAX = datetime(9999, 12, 30, tzinfo=UTC)
+DATE_MIN = datetime(1, 1, 1, tzinfo=UTC)
+DATE_MAX = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def check_moment(value: datetime) -> datetime:
+    """An aware date-time that lies within DATE_MIN..DATE_MAX in UTC (ValueError if not)."""
+    if value.tzinfo is None:
+        raise ValueError("has no time zone offset")
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside 0001-01-01..9999-12-31 in UTC") from None
+    return value
+
+
+BoundedDatetime = Annotated[AwareDatetime, AfterValidator(check_moment)]
+"""A date-time with an offset, within the calendar in UTC."""
+
+
+def id_too_long(value: str) -> str | None:
+    """Why an identifier is too long to store and index, or None."""
+    if len(value) > MAX_ID_LENGTH:
+        return f"is {len(value)} characters long, more than {MAX_ID_LENGTH}"
+    if len(value.encode("utf-8")) > MAX_ID_BYTES:
+        return f"is more than {MAX_ID_BYTES} bytes in UTF-8"
+    return None
