@@ -67,7 +67,8 @@ def error(status: int, message: str, **extra: object) -> JSONResponse:
 
 
 def problem(request: Request, status: int, kind: str, detail: str) -> JSONResponse:
-    """An RFC 7807 problem+json body."""
+    """An RFC 7807 problem+json body, with the EPCIS and CBV versions every EPCIS response
+    carries."""
     return JSONResponse(
         {
             "type": f"epcisException:{kind}",
@@ -78,6 +79,7 @@ def problem(request: Request, status: int, kind: str, detail: str) -> JSONRespon
         },
         status_code=status,
         media_type="application/problem+json",
+        headers={"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"},
     )
 
 
