@@ -19,7 +19,6 @@ import argparse
 import calendar
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from bench.common import (  # noqa: E402
     serving,
     wipe,
 )
+from trace_engine.seed.generator import load_truth  # noqa: E402
 
 
 def _load(folder: Path, org: str) -> float:
@@ -137,6 +137,12 @@ def main() -> None:
     )
     parser.add_argument("--org", default="bench")
     parser.add_argument("--load", type=Path, help="wipe, then bulk-load this folder first")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT / "bench" / "data" / "gen-1000000-seed42",
+        help="the generated folder the graph was loaded from (its truth file names the lots)",
+    )
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--warm", type=int, default=20)
     parser.add_argument("--deep-page", type=int, default=500)
@@ -148,6 +154,7 @@ def main() -> None:
 
     load_s = None
     if args.load:
+        args.data = args.load
         wipe()
         load_s = _load(args.load, args.org)
     nodes, relationships = counts()
@@ -167,7 +174,7 @@ def main() -> None:
                 params={"perPage": 1, "orderBy": "eventTime", "orderDirection": "ASC"},
             )
         )[0]["eventTime"]
-        lots = [m for m in _members(client, "/epcis/epcs", 20_000) if re.search(r"/10/", m)]
+        lots = [lot for lot in load_truth(args.data) if ":lgtin:" in lot]
         places = _members(client, "/epcis/bizLocations", 20_000)
         t0 = calendar.timegm(time.strptime(oldest[:19], "%Y-%m-%dT%H:%M:%S"))
         t1 = calendar.timegm(time.strptime(newest[:19], "%Y-%m-%dT%H:%M:%S"))

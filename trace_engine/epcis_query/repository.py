@@ -80,3 +80,9 @@ async def resource_exists(
     result = await tx.run(query(RESOURCES[resource][1]), orgs=orgs, value=value)
     record = await result.single()
     return bool(record and record["found"])
+
+
+async def place_children(tx: AsyncManagedTransaction, keys: list[str]) -> dict[str, list[str]]:
+    """Facility key → the children its master data names (as given)."""
+    result = await tx.run(query(Query.EPCIS_QUERY_PLACE_CHILDREN), keys=keys)
+    return {record["id"]: list(record["children"]) async for record in result}
