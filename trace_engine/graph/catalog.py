@@ -151,6 +151,7 @@ class Query(enum.StrEnum):
     SCHEMA_CONSTRAINTS = "schema_constraints"
     SCHEMA_MIGRATE = "schema_migrate"
     SERVER_VERSION = "server_version"
+    SHARING_ACCEPT = "sharing_accept"
     SHARING_CREATE = "sharing_create"
     SHARING_DELETE = "sharing_delete"
     SHARING_LIST = "sharing_list"
