@@ -13,6 +13,7 @@ from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, Trac
 from trace_engine.graph.records import fetch_lineage_with_records
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams
+from trace_engine.visibility import parse_orgs
 
 router = APIRouter(tags=["trace"])
 
@@ -60,6 +61,13 @@ async def _trace(
             "Trust); `all`: every event in the trace."
         ),  # fmt: skip
     ] = "default",
+    orgs: Annotated[
+        str | None,
+        Query(
+            description="Only the statements of these orgs (comma-separated), among those the "
+            "caller may see: itself and the orgs sharing with it. Others are left out."
+        ),
+    ] = None,
     bypass: Annotated[
         str | None, Header(alias="X-ApiCache-Bypass", description="`true` recomputes the trace.")
     ] = None,
@@ -70,6 +78,7 @@ async def _trace(
         since=_utc(since),
         until=_utc(until),
         all_events=events == "all",
+        orgs=parse_orgs(orgs),
     )
 
     async def fetch(key: str) -> dict[str, Any] | None:

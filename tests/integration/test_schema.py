@@ -31,7 +31,7 @@ def test_schema_applied_twice_gives_the_same_constraints(driver: Driver, setting
     assert first == second
     assert expected_constraint_names() == {name for name, _, _ in first}
     assert ("product_instance_id", "ProductInstance", ["id"]) in first
-    assert ("event_id", "Event", ["eventID"]) in first
+    assert ("event_owner_id", "Event", ["eventID", "owner"]) in first
 
 
 def test_uniqueness_is_enforced(driver: Driver, settings: Settings):

@@ -9,6 +9,7 @@ from neo4j import Driver, ManagedTransaction
 
 from trace_engine.fsma204.cte import CTE_BIZSTEPS
 from trace_engine.graph.catalog import Query, query
+from trace_engine.visibility import merge_statements, precedence
 
 PAGE = 1000  # events (or keys) per round trip
 
@@ -94,8 +95,18 @@ class Fsma204Repository:
         return out
 
     def masterdata(
-        self, facilities: list[str], products: list[str]
+        self, facilities: list[str], products: list[str], orgs: frozenset[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Properties of the named facilities/parties and products."""
-        rows = self._read(Query.FSMA204_MASTERDATA, facilities=facilities, products=products)
-        return rows[0]["facilities"], rows[0]["products"]
+        """Master data of the named facilities/parties and products as `orgs` state it: each
+        field from the first of them (by name) that states it (`trace_engine.visibility`)."""
+        rows = self._read(
+            Query.FSMA204_MASTERDATA, facilities=facilities, products=products, orgs=list(orgs)
+        )
+        order = precedence(None, orgs)
+
+        def merged(node: dict[str, Any]) -> dict[str, Any]:
+            fields = {k for s in node["statements"] for k in s} - {"id", "org"}
+            said = merge_statements(node["statements"], order, sorted(fields))
+            return {**said, "id": node["id"], "displayId": node["displayId"]}
+
+        return [merged(f) for f in rows[0]["facilities"]], [merged(p) for p in rows[0]["products"]]

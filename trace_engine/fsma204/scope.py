@@ -231,7 +231,7 @@ class ScopeReader:
         new_products = sorted(products - ctx.products.keys())
         if not new_places and not new_products:
             return
-        facilities, product_rows = self.repo.masterdata(new_places, new_products)
+        facilities, product_rows = self.repo.masterdata(new_places, new_products, orgs)
         for key in new_places:
             ctx.facilities[key] = {}
         for key in new_products:
