@@ -87,6 +87,8 @@ async def test_impact_tenancy(
         200,
         201,
     )
+    # a share takes effect once the receiving org accepts it
+    assert (await partner.post("/api/v1/sharing/accept", json={"org": "demo"})).status_code == 200
     shared = await _impact(partner)
     assert shared.status_code == 200, shared.text
     assert shared.json()["sharing"]["used"] is True
