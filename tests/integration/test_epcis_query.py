@@ -108,8 +108,10 @@ async def world(settings: Settings) -> AsyncIterator[tuple[FastAPI, dict[str, st
 
 
 def _share(keys: KeyService, owner: str, reader: str) -> None:
-    """`owner` lets `reader` see its events (the key service's own sharing operation)."""
+    """`owner` lets `reader` see its events (the key service's own sharing operations: an
+    offer, then the reader's acceptance)."""
     keys.share(owner, reader)
+    keys.accept_share(reader, owner)
 
 
 def _now() -> str:

@@ -50,6 +50,16 @@ def _path(event_id: str) -> str:
     return f"/epcis/events/{quote(event_id, safe='')}"
 
 
+async def _stored(http: httpx.AsyncClient, event_id: str) -> dict[str, Any]:
+    """The one event with this id the caller may see (GET /epcis/events/{id})."""
+    response = await http.get(_path(event_id))
+    assert response.status_code == 200, response.text
+    events = orjson.loads(response.content)["epcisBody"]["queryResults"]["resultsBody"]
+    assert len(events["eventList"]) == 1, events
+    event: dict[str, Any] = events["eventList"][0]
+    return event
+
+
 async def _trace(http: httpx.AsyncClient, lot: str = LOT, **params: str) -> httpx.Response:
     return await http.get("/api/v1/traces", params={"productId": lot, "events": "all", **params})
 
@@ -92,13 +102,13 @@ async def test_another_orgs_error_declaration_leaves_the_event_alone(orgs: Any) 
     }
     # B's declaration is B's own event (B has no event with this id): stored for B
     assert (await _post(b, declared)).status_code == 201
-    mine = orjson.loads((await a.get(_path(event["eventID"]))).content)
+    mine = await _stored(a, event["eventID"])
     assert "errorDeclaration" not in mine and mine["bizStep"] == "commissioning"
-    theirs = orjson.loads((await b.get(_path(event["eventID"]))).content)
+    theirs = await _stored(b, event["eventID"])
     assert "errorDeclaration" in theirs
     # A's own declaration still applies to A's event
     assert (await _post(a, declared)).status_code == 201
-    assert "errorDeclaration" in orjson.loads((await a.get(_path(event["eventID"]))).content)
+    assert "errorDeclaration" in (await _stored(a, event["eventID"]))
 
 
 # -- leak 2: event-ID squatting and the existence oracle ----------------------------------------
@@ -110,10 +120,8 @@ async def test_the_same_event_id_is_two_events_one_per_org(orgs: Any) -> None:
     b_event = {**a_event, "bizStep": "shipping"}  # B squats A's id first
     assert (await _post(b, b_event)).status_code == 201
     assert (await _post(a, a_event)).status_code == 201
-    assert orjson.loads((await a.get(_path(a_event["eventID"]))).content)["bizStep"] == (
-        "commissioning"
-    )
-    assert orjson.loads((await b.get(_path(a_event["eventID"]))).content)["bizStep"] == "shipping"
+    assert (await _stored(a, a_event["eventID"]))["bizStep"] == ("commissioning")
+    assert (await _stored(b, a_event["eventID"]))["bizStep"] == "shipping"
     assert list(_blocks(await _trace(a))["events"]) == [a_event["eventID"]]
 
 

@@ -157,7 +157,8 @@ def _plan_of(driver: Driver, settings: Settings, text: str, parameters: dict[str
         ([("MATCH_epc", "urn:epc:id:sgtin:0614141.107346.2017")], "ProductInstance(id)"),
         ([("MATCH_epcClass", "urn:epc:idpat:sgtin:0614141.107346.*")], "ProductInstance(id)"),
         ([("EQ_bizLocation", "urn:epc:id:sgln:0614141.00888.0")], "Facility(id)"),
-        ([("EQ_eventID", "urn:uuid:1")], "Event(eventID)"),
+        # an event's identity is (eventID, owner): the composite unique index serves it
+        ([("EQ_eventID", "urn:uuid:1")], "Event(eventID, owner)"),
     ],
 )
 def test_epcis_queries_start_from_an_index(
