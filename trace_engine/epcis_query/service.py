@@ -74,14 +74,17 @@ _HIERARCHY_DEPTH = 16
 _HIERARCHY_PLACES = 10_000
 
 
-async def with_descendants(session: AsyncSession, roots: tuple[str, ...]) -> tuple[str, ...]:
-    """The places and every descendant master data gives them (children's children, …)."""
+async def with_descendants(
+    session: AsyncSession, roots: tuple[str, ...], orgs: list[str]
+) -> tuple[str, ...]:
+    """The places and every descendant the master data of `orgs` gives them (children's
+    children, …; master data is per org, docs/architecture.md "Ownership")."""
     found = dict.fromkeys(roots)
     frontier = list(roots)
     for _ in range(_HIERARCHY_DEPTH):
         if not frontier or len(found) >= _HIERARCHY_PLACES:
             break
-        children = await session.execute_read(repository.place_children, frontier)
+        children = await session.execute_read(repository.place_children, frontier, orgs)
         frontier = []
         for names in children.values():
             for name in names:
@@ -95,13 +98,13 @@ async def with_descendants(session: AsyncSession, roots: tuple[str, ...]) -> tup
     return tuple(found)
 
 
-async def _expanded(session: AsyncSession, q: EventQuery) -> EventQuery:
+async def _expanded(session: AsyncSession, q: EventQuery, orgs: list[str]) -> EventQuery:
     if not (q.wd_read_points or q.wd_biz_locations):
         return q
     return replace(
         q,
-        wd_read_points=await with_descendants(session, q.wd_read_points),
-        wd_biz_locations=await with_descendants(session, q.wd_biz_locations),
+        wd_read_points=await with_descendants(session, q.wd_read_points, orgs),
+        wd_biz_locations=await with_descendants(session, q.wd_biz_locations, orgs),
     )
 
 
@@ -134,7 +137,7 @@ async def run_page(
         want = min(want, q.event_count_limit - returned_before)
     if want <= 0:
         return Page([], None, returned_before)
-    q = await _expanded(session, q)
+    q = await _expanded(session, q, orgs)
     residual = has_residual(q)
     collected: list[StoredEvent] = []
     position = after
