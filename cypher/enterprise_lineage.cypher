@@ -13,7 +13,8 @@ MATCH (t) ((a)-[r:CONTAINS|TRANSFORMED_INTO]-(b)
           ){0,16} (u:ProductInstance)
 WITH DISTINCT u
 RETURN u.id AS id,
-  [(b:Batch)-[:OF_LOT]->(u) WHERE b.org IN $orgs | [b.farmId, b.totalWeight]] AS batches,
+  [(b:Batch)-[:OF_LOT]->(u) WHERE any(x IN $orgs WHERE x = b.org) | [b.farmId, b.totalWeight]]
+    AS batches,
   [(u)-[c:CONTAINS]->(y:ProductInstance) WHERE any(o IN c.orgs WHERE o IN $orgs) | y.id]
     AS children,
   [(u)<-[:OUTPUT]-(e:Event) WHERE any(o IN $orgs WHERE o = e.owner) | {

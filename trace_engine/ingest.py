@@ -357,13 +357,13 @@ class Ingestor:
                     if attempt == 2:
                         raise
                     self.known.forget()
-            new = [e for p, (_, e) in enumerate(batch.accepted) if p not in duplicates]
-            if new or farms:
+            if batch.accepted or farms:
                 # farms, batches and shipments (trace_engine/enterprise/): in a transaction of
                 # their own, on committed data (inside the events' transaction the lineage
-                # walks were 50x slower); `trace-engine enterprise refresh` redoes them
+                # walks were 50x slower). Duplicates too: re-sending events (or re-running the
+                # bulk loader after a crash) re-derives what they touch.
                 session.execute_write(
-                    refresh_after_ingest, batch.org, new, farms, batch.record_time
+                    refresh_after_ingest, batch.org, batch.events, farms, batch.record_time
                 )
         self.known.remember(written)
         if self.on_write is not None and batch.accepted:
