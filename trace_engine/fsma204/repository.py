@@ -52,9 +52,10 @@ class Fsma204Repository:
         until: str | None,
         cte_only: bool = True,
     ) -> list[dict[str, Any]]:
-        """(eventID, eventTime, offset, owner) of the visible events touching `members` (with
+        """(eventID, eventTime, offset, owner) of the visible events touching `members`, one per
+        (eventID, owner) (with
         `cte_only`, only those whose type and bizStep may make them a CTE)."""
-        seen: dict[str, dict[str, Any]] = {}
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
         for chunk in _chunks(members, 5000):
             for row in self._read(
                 Query.FSMA204_EVENT_KEYS,
@@ -65,7 +66,7 @@ class Fsma204Repository:
                 cteOnly=cte_only,
                 steps=list(CTE_BIZSTEPS),
             ):
-                seen.setdefault(row["eventID"], row)
+                seen.setdefault((row["eventID"], row["owner"]), row)
         return list(seen.values())
 
     def places(self, members: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
@@ -73,9 +74,10 @@ class Fsma204Repository:
         (all events, not only CTEs; aggregated in the graph)."""
         return self._read(Query.RECALLS_PLACES, members=members, orgs=list(orgs))
 
-    def events(self, event_ids: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
-        """One page of events: eventID, owner and the raw JSON-LD text."""
-        return self._read(Query.FSMA204_EVENTS, eventIDs=event_ids, orgs=list(orgs))
+    def events(self, keys: list[tuple[str, str]], orgs: frozenset[str]) -> list[dict[str, Any]]:
+        """One page of events by (eventID, owner): eventID, owner and the raw JSON-LD text."""
+        pairs = [{"eventID": event_id, "owner": owner} for event_id, owner in keys]
+        return self._read(Query.FSMA204_EVENTS, keys=pairs, orgs=list(orgs))
 
     def lots(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
         """Per lot key: product class, lot dates, the eventID of its creating event
