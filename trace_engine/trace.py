@@ -546,18 +546,55 @@ def build_trace(
     return body, depends | frozenset(lineage["carriers"])
 
 
-class TraceService:
-    """Traces with a cache that a capture touching the trace invalidates."""
+Lineage = Callable[[str], Awaitable[dict[str, Any] | None]]
+"""Reads the unrestricted lineage of a canonical instance key (None if there is none)."""
+Orgs = Callable[[], Awaitable[frozenset[str]]]
+"""The orgs whose events the caller may see."""
 
-    def __init__(self, cache: TraceCache, max_events: int, max_depth: int = 64) -> None:
+
+class TraceService:
+    """Traces with a cache that a capture touching the trace invalidates.
+
+    The API builds it with the trace repository (`lineage(key, org)`) and the sharing read
+    (`visible_orgs(org)`), and calls `trace`; `trace_with` takes both reads as arguments (the
+    benchmarks and the oracle test drive it with their own session).
+    """
+
+    def __init__(
+        self,
+        cache: TraceCache,
+        max_events: int,
+        max_depth: int = 64,
+        *,
+        lineage: Callable[[str, str], Awaitable[dict[str, Any] | None]] | None = None,
+        visible_orgs: Callable[[str], Awaitable[frozenset[str]]] | None = None,
+    ) -> None:
         self.cache = cache
         self.max_events = max_events
         self.max_depth = max_depth
+        self._lineage = lineage
+        self._visible_orgs = visible_orgs
 
     async def trace(
+        self, product_id: str, org: str, params: TraceParams, bypass_cache: bool = False
+    ) -> TraceResult:
+        """The trace of `product_id` as `org` may see it, read through the repository."""
+        if self._lineage is None or self._visible_orgs is None:
+            raise RuntimeError("TraceService was built without its reads")
+        lineage, visible_orgs = self._lineage, self._visible_orgs
+
+        async def fetch(key: str) -> dict[str, Any] | None:
+            return await lineage(key, org)
+
+        async def visible() -> frozenset[str]:
+            return await visible_orgs(org)
+
+        return await self.trace_with(fetch, visible, product_id, org, params, bypass_cache)
+
+    async def trace_with(
         self,
-        fetch: Callable[[str], Awaitable[dict[str, Any] | None]],
-        visible_orgs: Callable[[], Awaitable[frozenset[str]]],
+        fetch: Lineage,
+        visible_orgs: Orgs,
         product_id: str,
         org: str,
         params: TraceParams,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, TraceServiceDep
-from trace_engine.graph.records import fetch_lineage_with_records
+from api.dependencies import OrgDep, TraceServiceDep
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams
 from trace_engine.visibility import parse_orgs
@@ -23,10 +21,7 @@ def _utc(value: datetime | None) -> str | None:
 
 
 async def _trace(
-    driver: DriverDep,
-    settings: SettingsDep,
     service: TraceServiceDep,
-    keys: KeyServiceDep,
     org: OrgDep,
     product_id: Annotated[
         str,
@@ -81,16 +76,8 @@ async def _trace(
         orgs=parse_orgs(orgs),
     )
 
-    async def fetch(key: str) -> dict[str, Any] | None:
-        # a session only on a cache miss: a hit never touches Neo4j
-        async with driver.session(database=settings.neo4j_database) as session:
-            return await session.execute_read(fetch_lineage_with_records, key, org)
-
-    async def visible() -> frozenset[str]:
-        return await run_in_threadpool(keys.visible_orgs, org)
-
     result = await service.trace(
-        fetch, visible, product_id, org, params, bypass_cache=(bypass or "").lower() == "true"
+        product_id, org, params, bypass_cache=(bypass or "").lower() == "true"
     )
     return Response(
         result.body,
