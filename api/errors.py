@@ -19,7 +19,6 @@ from trace_engine.errors import (
     Conflict,
     DocumentRejected,
     EventInvalid,
-    Forbidden,
     InvalidDocument,
     InvalidIdentifier,
     InvalidInput,
@@ -30,7 +29,6 @@ from trace_engine.errors import (
     QueryTooLarge,
     TraceEngineError,
     TraceTooLarge,
-    Unauthenticated,
     UnsupportedContentType,
 )
 
@@ -38,8 +36,7 @@ log = logging.getLogger("trace_engine.api")
 
 # status, EPCIS exception type (bindings' `epcisException:` names)
 _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
-    (Unauthenticated, 401, "SecurityException"),
-    (Forbidden, 403, "SecurityException"),
+    # 401 and 403 are written by api/auth.py, which runs before any route
     (InvalidInput, 422, "ValidationException"),
     (NotFound, 404, "NoSuchResourceException"),
     (UnsupportedContentType, 415, "ValidationException"),

@@ -102,7 +102,6 @@ class Query(enum.StrEnum):
     EPCIS_QUERY_RESOURCE_EVENT_TYPES_ONE = "epcis_query/resource_event_types_one"
     EPCIS_QUERY_RESOURCE_READ_POINTS = "epcis_query/resource_read_points"
     EPCIS_QUERY_RESOURCE_READ_POINTS_ONE = "epcis_query/resource_read_points_one"
-    EVENT_BY_ID = "event_by_id"
     FSMA204_CONTENTS = "fsma204_contents"
     FSMA204_EVENTS = "fsma204_events"
     FSMA204_EVENT_KEYS = "fsma204_event_keys"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction, ResultSummary
+from neo4j import ManagedTransaction, ResultSummary
 
 from trace_engine.graph.catalog import Query, query
 
@@ -87,21 +87,3 @@ def write_rows(tx: ManagedTransaction, rows: GraphRows) -> int:
             if attribute == "events":
                 linked = summary.counters.relationships_created
     return linked
-
-
-def event_raw(driver: Driver, database: str, event_id: str, orgs: list[str]) -> str | None:
-    """The event as captured (JSON text), if one of `orgs` owns it; `orgs` in precedence
-    order (the caller first: its own event wins over a visible org's with the same id)."""
-    records, _, _ = driver.execute_query(
-        query(Query.EVENT_BY_ID), eventId=event_id, orgs=orgs, database_=database, routing_="r"
-    )
-    return records[0]["raw"] if records else None
-
-
-async def event_raw_async(
-    tx: AsyncManagedTransaction, event_id: str, orgs: list[str]
-) -> str | None:
-    """`event_raw` inside an async read transaction."""
-    result = await tx.run(query(Query.EVENT_BY_ID), eventId=event_id, orgs=orgs)
-    record = await result.single()
-    return record["raw"] if record else None
