@@ -8,14 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import CurrentKey, SettingsDep, get_sync_driver
-from trace_engine.journeys import (
+from trace_engine.journeys.schemas import (
     STAGE_TYPES,
     BulkResult,
     JourneyCreate,
     JourneyList,
     JourneyPublic,
     JourneyQuery,
-    JourneyService,
     JourneyUpdate,
     SortBy,
     SortDirection,
@@ -25,6 +24,7 @@ from trace_engine.journeys import (
     StageType,
     StageUpdate,
 )
+from trace_engine.journeys.service import JourneyService
 
 router = APIRouter(prefix="/api/v1/product/traceability", tags=["Product journeys"])
 
