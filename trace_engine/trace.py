@@ -21,7 +21,7 @@ from cachetools import TTLCache
 
 from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound, TraceTooLarge
 from trace_engine.identifiers import parse_identifier
-from trace_engine.records import record_json
+from trace_engine.records.schemas import record_json
 from trace_engine.visibility import merge_statements, narrow, precedence
 
 X_VERSION = "1.0.0"

@@ -14,7 +14,7 @@ from trace_engine.kit.metadata import METADATA_MAX_BYTES, metadata_text, metadat
 from trace_engine.kit.paging import page_count, skip
 from trace_engine.kit.timestamps import now_utc, utc_millis, utc_millis_of_text
 from trace_engine.masterdata import FacilityUpdate
-from trace_engine.records import TraceabilityRecordCreate, TraceabilityRecordUpdate
+from trace_engine.records.schemas import TraceabilityRecordCreate, TraceabilityRecordUpdate
 
 RECORD = {"productId": "SKU", "batchNumber": "B", "origin": "O"}
 

@@ -8,7 +8,7 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from trace_engine.graph.catalog import Query, query
-from trace_engine.graph.records import for_instances
+from trace_engine.records.repository import for_instances
 
 
 async def fetch_lineage(tx: AsyncManagedTransaction, product_id: str) -> dict[str, Any] | None:
