@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache,
             settings.trace_max_events,
             settings.trace_max_depth,
-            lineage=TraceRepository(driver, settings.neo4j_database).lineage,
+            lineage=TraceRepository(lambda: app.state.driver, settings.neo4j_database).lineage,
             visible_orgs=visible_orgs,
         )
         app.state.rate_limiter = RateLimiter(settings.rate_limit_storage_uri)

@@ -3,6 +3,7 @@ in one read transaction (cypher/trace.cypher, then cypher/records_for_instances.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
@@ -34,13 +35,16 @@ async def fetch_lineage_with_records(
 
 
 class TraceRepository:
-    """Reads traces on the API's driver, one managed read transaction each."""
+    """Reads traces on the API's driver, one managed read transaction each.
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    `driver` gives the driver to use at each read (the app's current one: `app.state.driver`).
+    """
+
+    def __init__(self, driver: Callable[[], AsyncDriver], database: str) -> None:
         self.driver = driver
         self.database = database
 
     async def lineage(self, key: str, org: str) -> dict[str, Any] | None:
         """The unrestricted lineage of the instance `key` with `org`'s records, or None."""
-        async with self.driver.session(database=self.database) as session:
+        async with self.driver().session(database=self.database) as session:
             return await session.execute_read(fetch_lineage_with_records, key, org)
