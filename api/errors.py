@@ -23,11 +23,9 @@ from trace_engine.errors import (
     Conflict,
     DocumentRejected,
     EventInvalid,
-    Forbidden,
     InvalidDocument,
     InvalidIdentifier,
     InvalidInput,
-    Neo4jUnavailable,
     NotAcceptable,
     NotFound,
     PayloadTooLarge,
@@ -35,7 +33,6 @@ from trace_engine.errors import (
     QueryTooLarge,
     TraceEngineError,
     TraceTooLarge,
-    Unauthenticated,
     UnsupportedContentType,
 )
 
@@ -43,8 +40,7 @@ log = logging.getLogger("trace_engine.api")
 
 # status, EPCIS exception type (bindings' `epcisException:` names)
 _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
-    (Unauthenticated, 401, "SecurityException"),
-    (Forbidden, 403, "SecurityException"),
+    # 401 and 403 are written by api/auth.py, which runs before any route
     (InvalidInput, 422, "ValidationException"),
     (NotFound, 404, "NoSuchResourceException"),
     (UnsupportedContentType, 415, "ValidationException"),
@@ -57,11 +53,10 @@ _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
     (QueryParameterError, 400, "QueryParameterException"),
     (QueryTooLarge, 413, "QueryTooLargeException"),
     (NotAcceptable, 406, "NotAcceptableException"),
-    (Neo4jUnavailable, 503, "ImplementationException"),
 ]
 
 # Neo4j cannot be reached: the driver's own exceptions, wherever they surface
-UNAVAILABLE = (ServiceUnavailable, SessionExpired, Neo4jUnavailable)
+UNAVAILABLE = (ServiceUnavailable, SessionExpired)
 # seconds a client is asked to wait when Neo4j is unreachable
 RETRY_AFTER_S = 5
 
@@ -81,7 +76,8 @@ def error(status: int, message: str, **extra: object) -> JSONResponse:
 
 
 def problem(request: Request, status: int, kind: str, detail: str) -> JSONResponse:
-    """An RFC 7807 problem+json body."""
+    """An RFC 7807 problem+json body, with the EPCIS and CBV versions every EPCIS response
+    carries."""
     return JSONResponse(
         {
             "type": f"epcisException:{kind}",
@@ -92,6 +88,7 @@ def problem(request: Request, status: int, kind: str, detail: str) -> JSONRespon
         },
         status_code=status,
         media_type="application/problem+json",
+        headers={"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"},
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
 from api.auth import AuthMiddleware, RateLimiter
 from api.body_limit import BodyLimit
@@ -32,6 +33,7 @@ from trace_engine.config import Settings, get_settings
 from trace_engine.enterprise.service import EnterpriseService
 from trace_engine.graph.driver import make_async_driver, make_driver
 from trace_engine.graph.schema import apply_schema_async
+from trace_engine.graph.trace import TraceRepository
 from trace_engine.keys import KeyService
 from trace_engine.runtime import tune_gc
 from trace_engine.trace import TraceCache, TraceService
@@ -54,14 +56,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cache = TraceCache(
             settings.trace_cache_ttl_s, settings.trace_cache_size, settings.trace_cache_max_bytes
         )
-        app.state.trace_service = TraceService(
-            cache, settings.trace_max_events, settings.trace_max_depth
-        )
-        app.state.key_service = KeyService(
+        keys = KeyService(
             sync_driver,
             settings.neo4j_database,
             settings.default_rate_limit_per_hour,
             on_sharing_change=cache.clear,
+        )
+        app.state.key_service = keys
+
+        async def visible_orgs(org: str) -> frozenset[str]:
+            return await run_in_threadpool(keys.visible_orgs, org)
+
+        app.state.trace_service = TraceService(
+            cache,
+            settings.trace_max_events,
+            settings.trace_max_depth,
+            lineage=TraceRepository(lambda: app.state.driver, settings.neo4j_database).lineage,
+            visible_orgs=visible_orgs,
         )
         app.state.rate_limiter = RateLimiter(
             settings.rate_limit_storage_uri, settings.auth_failures_per_minute

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import statistics
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
+from neo4j import AsyncManagedTransaction, ManagedTransaction, Record
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import (  # noqa: E402
     api_key,
     append_results,
+    counts,
     dataset,
     percentiles,
     section_header,
@@ -38,10 +42,17 @@ from bench.common import (  # noqa: E402
     wipe,
 )
 from trace_engine.config import get_settings  # noqa: E402
-from trace_engine.graph.driver import make_async_driver  # noqa: E402
+from trace_engine.graph.catalog import Query, query  # noqa: E402
+from trace_engine.graph.driver import make_async_driver, make_driver  # noqa: E402
 from trace_engine.graph.trace import fetch_lineage  # noqa: E402
 from trace_engine.seed.generator import load_truth, truth_trace  # noqa: E402
-from trace_engine.trace import TraceCache, TraceParams, TraceService  # noqa: E402
+from trace_engine.trace import (  # noqa: E402
+    TraceCache,
+    TraceParams,
+    TraceService,
+    build_trace,
+    instance_key,
+)
 
 ORG = "bench"
 
@@ -62,32 +73,91 @@ def pick_lots(folder: Path, count: int, max_events: int, seed: int) -> list[tupl
     return chosen
 
 
+async def _raw_read(tx: AsyncManagedTransaction, key: str) -> Record | None:
+    result = await tx.run(query(Query.TRACE), productId=key)
+    return await result.single()
+
+
+def _raw_read_sync(tx: ManagedTransaction, key: str) -> Record | None:
+    return tx.run(query(Query.TRACE), productId=key).single()
+
+
 async def in_process(lots: list[tuple[str, int]]) -> dict[str, Any]:
+    """Per lot, side by side on one server: the raw Cypher round trip (async and sync
+    managed read, the record fetched and nothing else), the async service uncached and
+    cached, and the same read + assembly on the sync driver."""
     settings = get_settings()
     driver = make_async_driver(settings)
+    sync_driver = make_driver(settings)
     service = TraceService(TraceCache(3600, 100_000), settings.trace_max_events)
     params = TraceParams(all_events=True)
-    uncached, cached = [], []
+    orgs = frozenset({ORG})
+    times: dict[str, list[float]] = {
+        name: [] for name in ("raw", "uncached", "cached", "raw_sync", "sync", "data", "items")
+    }
+    sync_session = sync_driver.session(database=settings.neo4j_database)
     async with driver.session(database=settings.neo4j_database) as session:
 
         async def fetch(key: str) -> dict[str, Any] | None:
             return await session.execute_read(fetch_lineage, key)
 
         async def visible() -> frozenset[str]:
-            return frozenset({ORG})
+            return orgs
 
-        for lot, _ in lots[:20]:  # warm the query plan and the page cache
-            await service.trace(fetch, visible, lot, ORG, params, bypass_cache=True)
-        for lot, _ in lots:
+        def sync_trace(lot: str) -> bytes:
+            key = instance_key(lot)
+            record = sync_session.execute_read(_raw_read_sync, key)
+            lineage = dict(record.items()) if record else None
+            body, _ = build_trace(lot, key, lineage, orgs, params, settings.trace_max_events)
+            return orjson.dumps(body)
+
+        def timed(name: str, start: float) -> None:
+            times[name].append((time.perf_counter() - start) * 1000)
+
+        for lot, _ in lots[:20]:  # warm the query plans and the page cache
+            await service.trace_with(fetch, visible, lot, ORG, params, bypass_cache=True)
+            await session.execute_read(_raw_read, instance_key(lot))
+            sync_trace(lot)
+        for n, (lot, _) in enumerate(lots):
+            key = instance_key(lot)
+            # every other lot the other way round, so neither side always meets the cold pages
+            for first in ("raw", "uncached") if n % 2 == 0 else ("uncached", "raw"):
+                start = time.perf_counter()
+                if first == "raw":
+                    record = await session.execute_read(_raw_read, key)
+                else:
+                    await service.trace_with(fetch, visible, lot, ORG, params, bypass_cache=True)
+                timed(first, start)
             start = time.perf_counter()
-            await service.trace(fetch, visible, lot, ORG, params, bypass_cache=True)
-            uncached.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            result = await service.trace(fetch, visible, lot, ORG, params)
-            cached.append((time.perf_counter() - start) * 1000)
+            result = await service.trace_with(fetch, visible, lot, ORG, params)
+            timed("cached", start)
             assert result.cached
+            start = time.perf_counter()
+            sync_session.execute_read(_raw_read_sync, key)
+            timed("raw_sync", start)
+            start = time.perf_counter()
+            sync_trace(lot)
+            timed("sync", start)
+            assert record is not None
+            start = time.perf_counter()
+            as_data = record.data()
+            timed("data", start)
+            start = time.perf_counter()
+            as_items = dict(record.items())
+            timed("items", start)
+            assert as_data == as_items  # the row holds no nodes: both give the same answer
+    sync_session.close()
+    sync_driver.close()
     await driver.close()
-    return {"uncached_ms": percentiles(uncached), "cached_ms": percentiles(cached)}
+    return {
+        "raw_ms": percentiles(times["raw"]),
+        "uncached_ms": percentiles(times["uncached"]),
+        "cached_ms": percentiles(times["cached"]),
+        "raw_sync_ms": percentiles(times["raw_sync"]),
+        "sync_ms": percentiles(times["sync"]),
+        "record_data_ms": percentiles(times["data"]),
+        "record_items_ms": percentiles(times["items"]),
+    }
 
 
 def load(folder: Path) -> float:
@@ -157,13 +227,22 @@ def main() -> None:
     parser.add_argument(
         "--no-write", action="store_true", help="Print, do not append to RESULTS.md"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep the graph as it is (it must hold this dataset, loaded by an earlier run)",
+    )
     args = parser.parse_args()
 
+    load_before = os.getloadavg()
     rows = []
     for size in args.events:
         folder, _ = dataset(size, args.seed, 10_000)
-        wipe()
-        load_seconds = load(folder)
+        if args.reuse and counts()[0] > 0:
+            load_seconds = float("nan")  # loaded by an earlier run
+        else:
+            wipe()
+            load_seconds = load(folder)
         lots = pick_lots(folder, args.samples, args.max_trace_events, args.seed)
         sizes = [s for _, s in lots]
         local = asyncio.run(in_process(lots))
@@ -182,27 +261,43 @@ def main() -> None:
 
     lines = [
         "| graph (events) | load s | traces (median / max events) "
-        "| in-process uncached p50 / p95 / p99 ms | in-process cached p50 / p99 ms "
-        "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s |",
-        "|---|---|---|---|---|---|---|",
+        "| raw Cypher round trip p50 / p95 ms "
+        "| in-process uncached p50 / p95 / p99 ms | uncached p50 ÷ raw p50 "
+        "| in-process cached p50 / p99 ms "
+        "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s "
+        "| sync driver: raw / read + assembly p50 ms | record.data() / dict(items) p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        u, c = r["in_process"]["uncached_ms"], r["in_process"]["cached_ms"]
+        local = r["in_process"]
+        u, c, raw = local["uncached_ms"], local["cached_ms"], local["raw_ms"]
         h = r["http"]["uncached_ms"]
         lines.append(
             f"| {r['events']:,} | {r['load_s']} "
             f"| {r['lots']} ({r['trace_events_median']:.0f} / {r['trace_events_max']}) "
+            f"| {raw['p50']:.1f} / {raw['p95']:.1f} "
             f"| {u['p50']:.1f} / {u['p95']:.1f} / {u['p99']:.1f} "
+            f"| {u['p50'] / raw['p50']:.2f} "
             f"| {c['p50']:.2f} / {c['p99']:.2f} "
             f"| {h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} "
-            f"| {r['http'].get('cached_traces_per_s', 'n/a')} |"
+            f"| {r['http'].get('cached_traces_per_s', 'n/a')} "
+            f"| {local['raw_sync_ms']['p50']:.1f} / {local['sync_ms']['p50']:.1f} "
+            f"| {local['record_data_ms']['p50']:.2f} / {local['record_items_ms']['p50']:.3f} |"
         )
     notes = [
         "",
         "Traces are of randomly drawn generated instances with at most "
         f"{args.max_trace_events} events (events=all); uncached = Cypher round trip + "
         "assembly (X-ApiCache-Bypass over HTTP); cached throughput: wrk, 2 threads, 16 "
-        f"connections, {args.wrk_seconds} s, on the same 2-core machine as Neo4j.",
+        f"connections, {args.wrk_seconds} s, on the same 2-core machine as Neo4j. "
+        "Raw Cypher round trip: an async managed read transaction running cypher/trace.cypher "
+        "and fetching its record, nothing else, measured per lot right before the uncached "
+        "trace; the sync columns are the same read (and the same assembly) on a sync driver.",
+        "",
+        f"Load average (1/5/15 min) at start {' / '.join(f'{x:.1f}' for x in load_before)}, "
+        f"at end {' / '.join(f'{x:.1f}' for x in os.getloadavg())}: the 2 cores were shared "
+        "with other work, so the figures were taken under contention; the ratios compare "
+        "measurements taken side by side, lot by lot.",
         "",
     ]
     if not args.no_write:

@@ -3,5 +3,5 @@
 // :param farms => ['414/0614141000012'], orgs => ['coop']
 UNWIND $farms AS id
 MATCH (p:FarmProfile)-[:PROFILE_OF]->(:Facility {id: id})
-WHERE p.org IN $orgs
+WHERE any(x IN $orgs WHERE x = p.org)
 RETURN id, collect([p.org, p.complianceStatus]) AS statements

@@ -2,6 +2,8 @@
 // carried things on the lineage $orgs may see (a container's contents, a transformation's
 // inputs): the batches collected from it (farm, kilograms), its contents, the transformations
 // that made it (inputs and outputs with quantities) and the quantities events measured of it.
+// Owners are tested with any(…) so the planner walks from each lot, not from every event of
+// an org through the owner index.
 // :param items => ['00/106141412345678908'], orgs => ['coop']
 UNWIND $items AS id
 MATCH (t:ProductInstance {id: id})
@@ -11,13 +13,15 @@ MATCH (t) ((a)-[r:CONTAINS|TRANSFORMED_INTO]-(b)
           ){0,16} (u:ProductInstance)
 WITH DISTINCT u
 RETURN u.id AS id,
-  [(b:Batch)-[:OF_LOT]->(u) WHERE b.org IN $orgs | [b.farmId, b.totalWeight]] AS batches,
+  [(b:Batch)-[:OF_LOT]->(u) WHERE any(x IN $orgs WHERE x = b.org) | [b.farmId, b.totalWeight]]
+    AS batches,
   [(u)-[c:CONTAINS]->(y:ProductInstance) WHERE any(o IN c.orgs WHERE o IN $orgs) | y.id]
     AS children,
-  [(e:Event)-[:OUTPUT]->(u) WHERE e.owner IN $orgs AND e.eventType = 'TransformationEvent' | {
+  [(u)<-[:OUTPUT]-(e:Event) WHERE any(o IN $orgs WHERE o = e.owner) | {
     eventID: e.eventID,
     inputs: [(e)-[i:INPUT]->(p:ProductInstance) | [p.id, i.quantity, i.uom]],
     outputs: [(e)-[o:OUTPUT]->(q:ProductInstance) | [q.id, o.quantity, o.uom]]
   }] AS made,
-  [(e:Event)-[o:OBSERVED|OUTPUT]->(u) WHERE e.owner IN $orgs AND o.quantity IS NOT NULL |
+  [(u)<-[o:OBSERVED|OUTPUT]-(e:Event)
+    WHERE o.quantity IS NOT NULL AND any(x IN $orgs WHERE x = e.owner) |
     [e.eventTime, o.quantity, o.uom]] AS measures

@@ -21,14 +21,14 @@ FOREACH (item IN $items |
 WITH s
 // a shipment made earlier from a shipping event of these items is this one: it is absorbed
 CALL (s) {
-  MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CARRIES]-(made:Shipment {org: $org})
-  WHERE made.source = 'event' AND made <> s
+  MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CARRIES]-(made:Shipment)
+  WHERE any(x IN [$org] WHERE x = made.org) AND made.source = 'event' AND made <> s
   WITH DISTINCT made
   DETACH DELETE made
 }
 OPTIONAL CALL (s) {
-  MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CONTAINS]-{0,8}(:ProductInstance)<-[:OBSERVED|PARENT|CHILD]-(e:Event {owner: $org})
-  WHERE e.bizStep = $shipping
+  MATCH (s)-[:CARRIES]->(:ProductInstance)<-[:CONTAINS]-{0,8}(:ProductInstance)<-[:OBSERVED|PARENT|CHILD]-(e:Event)
+  WHERE any(x IN [$org] WHERE x = e.owner) AND any(x IN [$shipping] WHERE x = e.bizStep)
   RETURN e ORDER BY e.eventTime LIMIT 1
 }
 SET s.status = CASE WHEN e IS NULL THEN s.declaredStatus ELSE 'shipped' END,

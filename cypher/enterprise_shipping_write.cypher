@@ -7,8 +7,8 @@
 UNWIND $rows AS row
 CALL (row) {
   UNWIND row.objects AS o
-  MATCH (:ProductInstance {id: o.id})-[:CONTAINS]->{0,8}(:ProductInstance)<-[:CARRIES]-(s:Shipment {org: $org})
-  WHERE s.source = 'declared'
+  MATCH (:ProductInstance {id: o.id})-[:CONTAINS]->{0,8}(:ProductInstance)<-[:CARRIES]-(s:Shipment)
+  WHERE any(x IN [$org] WHERE x = s.org) AND s.source = 'declared'
   RETURN collect(DISTINCT s) AS declared
 }
 FOREACH (s IN declared |

@@ -17,7 +17,13 @@ CALL (i) {
   LIMIT 1
   RETURN e AS creator
 }
-WITH collect({key: i.id, product: p.id, harvestStart: i.harvestStartDate,
-              harvestEnd: i.harvestEndDate, createdBy: creator.eventID}) AS lots,
+// lot data is per org: the statement of the creating event's owner, else of the first
+// visible org by name
+WITH i, p, creator, head(COLLECT {
+  MATCH (d:LotData)-[:DESCRIBES]->(i) WHERE d.org IN $orgs
+  RETURN d ORDER BY d.org <> creator.owner, d.org LIMIT 1
+}) AS lot
+WITH collect({key: i.id, product: p.id, harvestStart: lot.harvestStartDate,
+              harvestEnd: lot.harvestEndDate, createdBy: creator.eventID}) AS lots,
      collect(DISTINCT creator) AS creators
 RETURN lots, [c IN creators | {eventID: c.eventID, raw: c.raw}] AS creators

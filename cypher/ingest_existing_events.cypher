@@ -1,5 +1,6 @@
-// Which of these eventIDs are stored already (they are reported as duplicates, not written).
-// :param eventIds => ['urn:uuid:…']
+// Which of these eventIDs $org has stored already (they are reported as duplicates, not
+// written). Another org's event with the same id is not looked at: identity is per owner.
+// :param org => 'demo', eventIds => ['urn:uuid:…']
 UNWIND $eventIds AS eventId
-MATCH (e:Event {eventID: eventId})
+MATCH (e:Event {eventID: eventId, owner: $org})
 RETURN collect(eventId) AS existing

@@ -1,10 +1,15 @@
 // Facilities (business locations and read points) by canonical key; every form seen is an
-// Alias. Master-data attributes, when given, are set over what was there.
-// rows: [{id, displayId, aliases: [raw…], attributes: {name, type, city, …} or {}}]
+// Alias. The facility is one node for everyone; master-data attributes are the capturing
+// org's statement about it: a (:FacilityData {id, org})-[:DESCRIBES]->(:Facility) node,
+// whose attributes are set over what that org said before.
+// rows: [{id, displayId, org, aliases: [raw…], attributes: {name, type, city, …} or {}}]
 UNWIND $rows AS row
 MERGE (f:Facility {id: row.id})
   ON CREATE SET f.displayId = row.displayId
-SET f += row.attributes
 FOREACH (raw IN row.aliases |
   MERGE (a:Alias {id: raw})
   MERGE (a)-[:ALIAS_OF]->(f))
+FOREACH (_ IN CASE WHEN size(keys(row.attributes)) > 0 THEN [1] ELSE [] END |
+  MERGE (d:FacilityData {id: row.id, org: row.org})
+  MERGE (d)-[:DESCRIBES]->(f)
+  SET d += row.attributes)

@@ -1,9 +1,13 @@
-// Product classes (GTIN or Food Trust product class) with their master data.
-// rows: [{id, displayId, aliases: [raw…], attributes: {name, sku, …} or {}}]
+// Product classes (GTIN or Food Trust product class), one node for everyone; master data is
+// the capturing org's statement: (:ProductData {id, org})-[:DESCRIBES]->(:Product).
+// rows: [{id, displayId, org, aliases: [raw…], attributes: {name, sku, …} or {}}]
 UNWIND $rows AS row
 MERGE (p:Product {id: row.id})
   ON CREATE SET p.displayId = row.displayId
-SET p += row.attributes
 FOREACH (raw IN row.aliases |
   MERGE (a:Alias {id: raw})
   MERGE (a)-[:ALIAS_OF]->(p))
+FOREACH (_ IN CASE WHEN size(keys(row.attributes)) > 0 THEN [1] ELSE [] END |
+  MERGE (d:ProductData {id: row.id, org: row.org})
+  MERGE (d)-[:DESCRIBES]->(p)
+  SET d += row.attributes)

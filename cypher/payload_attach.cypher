@@ -1,14 +1,15 @@
-// A payload (time, content, contentType, typeUri, owner) by id, with a HAS_PAYLOAD relationship
-// from each target; idempotent: posting it again stores nothing twice.
+// A payload (time, content, contentType, typeUri) of one org by (id, owner), with a
+// HAS_PAYLOAD relationship from each target; idempotent: posting it again stores nothing
+// twice. Another org's payload with the same id is another payload. Events are the owner's own.
 // :param payload => {id: 'urn:uuid:…', time: '2018-11-02T00:00:00.000Z', content: '[]',
 //                    contentType: 'application/json', typeUri: '…', owner: 'demo'}
 // :param events => […], facilities => […], products => […], productInstances => […]
-MERGE (p:Payload {id: $payload.id})
+MERGE (p:Payload {id: $payload.id, owner: $payload.owner})
 SET p += $payload
 WITH p
 CALL (p) {
   UNWIND $events AS id
-  MATCH (e:Event {eventID: id})
+  MATCH (e:Event {eventID: id, owner: p.owner})
   MERGE (e)-[:HAS_PAYLOAD]->(p)
 }
 CALL (p) {

@@ -1,12 +1,27 @@
-// Before a payload is attached: which of its targets do not exist (events only count when the
-// caller's org owns them), and which org owns the payload already, if it exists.
-// :param id => 'urn:uuid:…', org => 'demo', events => ['urn:uuid:…'], facilities => ['414/…'],
+// Before a payload is attached: which of its targets the caller cannot name. An event counts
+// only when the caller's org owns it; a facility, product or product instance only when an
+// event of an org visible to the caller refers to it or a visible org has master data about
+// it. So a target the caller cannot see answers exactly like one that does not exist: the
+// answer never tells whether another org has it.
+// :param org => 'demo', orgs => ['demo'], events => ['urn:uuid:…'], facilities => ['414/…'],
 // :param products => ['01/…'], productInstances => ['01/…/10/LOT1']
-OPTIONAL MATCH (existing:Payload {id: $id})
-RETURN existing.owner AS owner,
-  [id IN $events WHERE NOT EXISTS { MATCH (e:Event {eventID: id}) WHERE e.owner = $org }]
-    AS events,
-  [id IN $facilities WHERE NOT EXISTS { MATCH (:Facility {id: id}) }] AS facilities,
-  [id IN $products WHERE NOT EXISTS { MATCH (:Product {id: id}) }] AS products,
-  [id IN $productInstances WHERE NOT EXISTS { MATCH (:ProductInstance {id: id}) }]
+RETURN
+  [id IN $events WHERE NOT EXISTS { MATCH (:Event {eventID: id, owner: $org}) }] AS events,
+  [id IN $facilities WHERE NOT EXISTS {
+     MATCH (f:Facility {id: id})<-[:AT|READ_POINT|SOURCE|DESTINATION]-(e:Event)
+     WHERE e.owner IN $orgs } AND NOT EXISTS {
+     MATCH (:Facility {id: id})<-[:DESCRIBES]-(d:FacilityData) WHERE d.org IN $orgs }]
+    AS facilities,
+  [id IN $products WHERE NOT EXISTS {
+     MATCH (:Product {id: id})<-[:OBSERVED|CHILD|INPUT|OUTPUT]-(e:Event)
+     WHERE e.owner IN $orgs } AND NOT EXISTS {
+     MATCH (:Product {id: id})<-[:INSTANCE_OF]-(:ProductInstance)
+           <-[:OBSERVED|CHILD|PARENT|INPUT|OUTPUT]-(e:Event)
+     WHERE e.owner IN $orgs } AND NOT EXISTS {
+     MATCH (:Product {id: id})<-[:DESCRIBES]-(d:ProductData) WHERE d.org IN $orgs }]
+    AS products,
+  [id IN $productInstances WHERE NOT EXISTS {
+     MATCH (:ProductInstance {id: id})<-[:OBSERVED|CHILD|PARENT|INPUT|OUTPUT]-(e:Event)
+     WHERE e.owner IN $orgs } AND NOT EXISTS {
+     MATCH (:ProductInstance {id: id})<-[:DESCRIBES]-(d:LotData) WHERE d.org IN $orgs }]
     AS productInstances

@@ -7,8 +7,19 @@ CREATE CONSTRAINT product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT product_instance_id IF NOT EXISTS FOR (n:ProductInstance) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT party_id IF NOT EXISTS FOR (n:Party) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT alias_id IF NOT EXISTS FOR (n:Alias) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.eventID IS UNIQUE;
-CREATE CONSTRAINT payload_id IF NOT EXISTS FOR (n:Payload) REQUIRE n.id IS UNIQUE;
+// An event or a payload is a statement of the org that made it: its identity is its id
+// within its owner, so two orgs' identical ids are two things (docs/architecture.md,
+// "Ownership"). Earlier versions made the id alone unique; those constraints go first.
+DROP CONSTRAINT event_id IF EXISTS;
+DROP CONSTRAINT payload_id IF EXISTS;
+CREATE CONSTRAINT event_owner_id IF NOT EXISTS FOR (n:Event) REQUIRE (n.eventID, n.owner) IS UNIQUE;
+CREATE CONSTRAINT payload_owner_id IF NOT EXISTS FOR (n:Payload) REQUIRE (n.id, n.owner) IS UNIQUE;
+// What one org says about a shared facility, product class or lot (master data, ILMD):
+// one statement node per (thing, org), (:FacilityData|ProductData|LotData)-[:DESCRIBES]->.
+CREATE CONSTRAINT facility_data_id_org IF NOT EXISTS FOR (n:FacilityData) REQUIRE (n.id, n.org) IS UNIQUE;
+CREATE CONSTRAINT product_data_id_org IF NOT EXISTS FOR (n:ProductData) REQUIRE (n.id, n.org) IS UNIQUE;
+CREATE CONSTRAINT lot_data_id_org IF NOT EXISTS FOR (n:LotData) REQUIRE (n.id, n.org) IS UNIQUE;
+CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT org_id IF NOT EXISTS FOR (n:Org) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_key_prefix IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.keyPrefix IS UNIQUE;

@@ -1,4 +1,5 @@
-// Stop sharing $source's events with $target; returns nothing if there was no such share.
+// End the share from $source to $target (either side may: the sharer withdraws it, the
+// receiver refuses or leaves it); returns nothing if there was no such share.
 MATCH (:Org {id: $source})-[s:SHARES_WITH]->(:Org {id: $target})
 DELETE s
 RETURN $target AS to

@@ -1,13 +1,15 @@
 // The trace of one product instance, in one round trip: its lineage (ancestors through
 // transformations and the containers it travelled in; descendants through transformations and
 // what it contained; the containers its descendants travelled in), every event that touches
-// those instances, and the facilities, products and payloads they reference.
+// those instances, and the facilities, products and payloads they reference. What orgs say
+// about the shared facilities, products and lots comes as `statements` (one per org).
 //
 // Runs as it is in Neo4j Browser:
 //   :param productId => 'urn:ibm:ift:product:lot:class:999999999999.sliced-mango.lot-2'
 // productId is any form the product was captured in (an Alias) or its canonical key.
-// Trace Engine then keeps what the caller's org may see (edge `orgs`, event `owner`) and
-// applies direction, depth and time window in trace_engine/trace.py.
+// Trace Engine then keeps what the caller's org may see (edge `orgs`, event `owner`, payload
+// `owner`, the `org` of master data and lot data) and applies direction, depth and time
+// window in trace_engine/trace.py.
 
 OPTIONAL MATCH (:Alias {id: $productId})-[:ALIAS_OF]->(viaAlias:ProductInstance)
 OPTIONAL MATCH (viaKey:ProductInstance {id: $productId})
@@ -67,7 +69,7 @@ CALL (instances) {
   }
   CALL (e) {
     OPTIONAL MATCH (e)-[:HAS_PAYLOAD]->(pl:Payload)
-    RETURN [x IN collect(pl.id) WHERE x IS NOT NULL] AS payloadIds
+    RETURN [x IN collect(pl {.id, .owner}) WHERE x IS NOT NULL] AS payloadIds
   }
   RETURN collect({
     eventID: e.eventID, eventType: e.eventType, action: e.action, bizStep: e.bizStep,
@@ -84,8 +86,10 @@ CALL (events) {
   WITH DISTINCT fid WHERE fid IS NOT NULL
   MATCH (f:Facility|Party {id: fid})
   OPTIONAL MATCH (f)-[:HAS_PAYLOAD]->(pl:Payload)
-  WITH f, [x IN collect(pl.id) WHERE x IS NOT NULL] AS payloadIds
-  RETURN collect({node: properties(f), payloadIds: payloadIds}) AS facilities
+  WITH f, [x IN collect(pl {.id, .owner}) WHERE x IS NOT NULL] AS payloadIds
+  RETURN collect({node: f {.id, .displayId}, payloadIds: payloadIds,
+                  statements: [(d:FacilityData)-[:DESCRIBES]->(f) | properties(d)]})
+         AS facilities
 }
 
 // instances and their products, with payloads
@@ -93,8 +97,10 @@ CALL (instances) {
   UNWIND instances AS i
   OPTIONAL MATCH (i)-[:INSTANCE_OF]->(p:Product)
   OPTIONAL MATCH (i)-[:HAS_PAYLOAD]->(pl:Payload)
-  WITH i, p, [x IN collect(pl.id) WHERE x IS NOT NULL] AS payloadIds
-  RETURN collect({node: properties(i), productId: p.id, payloadIds: payloadIds}) AS instanceData
+  WITH i, p, [x IN collect(pl {.id, .owner}) WHERE x IS NOT NULL] AS payloadIds
+  RETURN collect({node: i {.id, .displayId, .kind}, productId: p.id, payloadIds: payloadIds,
+                  statements: [(d:LotData)-[:DESCRIBES]->(i) | properties(d)]})
+         AS instanceData
 }
 CALL (instances) {
   UNWIND instances AS i
@@ -112,18 +118,20 @@ CALL (instanceProducts, classProducts) {
   UNWIND instanceProducts + classProducts AS p
   WITH DISTINCT p
   OPTIONAL MATCH (p)-[:HAS_PAYLOAD]->(pl:Payload)
-  WITH p, [x IN collect(pl.id) WHERE x IS NOT NULL] AS payloadIds
-  RETURN collect({node: properties(p), payloadIds: payloadIds}) AS products
+  WITH p, [x IN collect(pl {.id, .owner}) WHERE x IS NOT NULL] AS payloadIds
+  RETURN collect({node: p {.id, .displayId}, payloadIds: payloadIds,
+                  statements: [(d:ProductData)-[:DESCRIBES]->(p) | properties(d)]})
+         AS products
 }
 
-// the payloads any of those reference
+// the payloads any of those reference ({id, owner}: a payload is one org's statement)
 WITH *, reduce(ids = [], l IN [e IN events | e.payloadIds] + [f IN facilities | f.payloadIds]
                               + [i IN instanceData | i.payloadIds] + [p IN products | p.payloadIds]
-               | ids + l) AS payloadIds
-CALL (payloadIds) {
-  UNWIND payloadIds AS pid
-  WITH DISTINCT pid
-  MATCH (pl:Payload {id: pid})
+               | ids + l) AS payloadRefs
+CALL (payloadRefs) {
+  UNWIND payloadRefs AS ref
+  WITH DISTINCT ref
+  MATCH (pl:Payload {id: ref.id, owner: ref.owner})
   RETURN collect(properties(pl)) AS payloads
 }
 

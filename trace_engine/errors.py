@@ -71,10 +71,6 @@ class Unauthenticated(TraceEngineError):
         self.looked_up = looked_up
 
 
-class Forbidden(TraceEngineError):
-    """The API key lacks the scope the operation needs."""
-
-
 class InvalidInput(TraceEngineError):
     """A request field has a value the engine cannot accept."""
 
@@ -90,10 +86,6 @@ class Conflict(TraceEngineError):
 
 class TraceTooLarge(TraceEngineError):
     """A trace has more events than the server-side cap allows."""
-
-
-class Neo4jUnavailable(TraceEngineError):
-    """The Neo4j server cannot be reached."""
 
 
 class LocalNeo4jError(TraceEngineError):

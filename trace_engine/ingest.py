@@ -1,7 +1,8 @@
 """Ingest: parsed EPCIS events → batched graph writes, with an exact account per event.
 
-An event's identity is its eventID (the parser gives an event without one its CBV 2.0 hash as
-eventID), so capturing the same event again stores nothing and reports it as a duplicate.
+An event's identity is its owner org and its eventID (the parser gives an event without one
+its CBV 2.0 hash as eventID), so an org capturing the same event again stores nothing and
+gets it reported as a duplicate, while another org's event with the same id is another event.
 Each batch is one managed transaction that first asks which events exist, then writes only
 the new ones: re-running a batch, or a whole file after a crash, never stores anything twice.
 """
@@ -356,13 +357,13 @@ class Ingestor:
                     if attempt == 2:
                         raise
                     self.known.forget()
-            new = [e for p, (_, e) in enumerate(batch.accepted) if p not in duplicates]
-            if new or farms:
+            if batch.accepted or farms:
                 # farms, batches and shipments (trace_engine/enterprise/): in a transaction of
                 # their own, on committed data (inside the events' transaction the lineage
-                # walks were 50x slower); `trace-engine enterprise refresh` redoes them
+                # walks were 50x slower). Duplicates too: re-sending events (or re-running the
+                # bulk loader after a crash) re-derives what they touch.
                 session.execute_write(
-                    refresh_after_ingest, batch.org, new, farms, batch.record_time
+                    refresh_after_ingest, batch.org, batch.events, farms, batch.record_time
                 )
         self.known.remember(written)
         if self.on_write is not None and batch.accepted:
@@ -396,7 +397,7 @@ def _write_batch(
     """Write the new events of a batch; return the positions of those that were duplicates
     and the rows written (before the known nodes were left out)."""
     events = batch.events
-    existing = existing_event_ids(tx, [e.event_id for e in events]) if events else set()
+    existing = existing_event_ids(tx, batch.org, [e.event_id for e in events]) if events else set()
     new: list[Event] = []
     new_ids: set[str] = set()
     declarations: list[tuple[int, Event]] = []
@@ -420,6 +421,7 @@ def _write_batch(
     if declarations:
         applied = apply_error_declarations(
             tx,
+            batch.org,
             [
                 {
                     "eventID": event.event_id,
@@ -536,6 +538,9 @@ def build_rows(
     out.parties = list(rows.parties.values())
     out.products = list(rows.products.values())
     out.instances = list(rows.instances.values())
+    # master data and lot data are the org's statements about the shared node
+    for row in (*out.facilities, *out.products, *out.instances):
+        row["org"] = org
     return out
 
 

@@ -233,37 +233,72 @@ class KeyService:
     # -- sharing ---------------------------------------------------------------------------
 
     def share(self, org: str, with_org: str) -> dict[str, Any]:
-        """`org` shares its events with `with_org` (their traces then include them)."""
-        if not with_org.strip():
-            raise InvalidInput("org", "must name the organisation to share with")
-        if with_org == org:
-            raise InvalidInput("org", "an organisation always sees its own events")
+        """`org` offers to share its statements with `with_org`: in effect once `with_org`
+        accepts (`accept_share`), so no org can push statements into another's traces."""
+        with_org = _other_org(org, with_org, "share with")
         with self.driver.session(database=self.database) as session:
-            created = session.execute_write(repo.share, org, with_org, utc_millis(_now()))
+            offered = session.execute_write(repo.share, org, with_org, utc_millis(_now()))
+        return _share_json(offered, org)
+
+    def accept_share(self, org: str, from_org: str) -> dict[str, Any]:
+        """`org` accepts the share `from_org` offered it; NotFound if there is none."""
+        from_org = _other_org(org, from_org, "accept from")
+        with self.driver.session(database=self.database) as session:
+            accepted = session.execute_write(repo.accept_share, from_org, org, utc_millis(_now()))
+        if accepted is None:
+            raise NotFound("share offered by", from_org)
         self._sharing_changed()
-        return created
+        return _share_json(accepted, org)
 
     def shares(self, org: str) -> list[dict[str, Any]]:
-        """What `org` shares and is shared."""
+        """What `org` offers and is offered, each with its status."""
         with self.driver.session(database=self.database) as session:
             rows = session.execute_read(repo.shares_of, org)
-        return [
-            {**row, "direction": "outgoing" if row["from"] == org else "incoming"} for row in rows
-        ]
+        return [_share_json(row, org) for row in rows]
 
     def unshare(self, org: str, with_org: str) -> None:
-        """Stop sharing `org`'s events with `with_org`; NotFound if it did not."""
+        """Stop sharing `org`'s statements with `with_org`; NotFound if it did not."""
         with self.driver.session(database=self.database) as session:
             found = session.execute_write(repo.unshare, org, with_org)
         if not found:
             raise NotFound("share with", with_org)
         self._sharing_changed()
 
+    def end_incoming(self, org: str, from_org: str) -> None:
+        """`org` refuses or ends the share `from_org` offered it; NotFound if there is none."""
+        with self.driver.session(database=self.database) as session:
+            found = session.execute_write(repo.unshare, from_org, org)
+        if not found:
+            raise NotFound("share offered by", from_org)
+        self._sharing_changed()
+
     def visible_orgs(self, org: str) -> frozenset[str]:
-        """The orgs whose events `org` may see."""
+        """The orgs whose statements `org` may see: itself and those whose share it accepted
+        (`trace_engine.visibility` says how a read uses them)."""
         with self.driver.session(database=self.database) as session:
             return frozenset(session.execute_read(repo.visible_orgs, org))
 
     def _sharing_changed(self) -> None:
         if self.on_sharing_change is not None:
             self.on_sharing_change()
+
+
+def _other_org(org: str, other: str, what: str) -> str:
+    other = other.strip()
+    if not other:
+        raise InvalidInput("org", f"must name the organisation to {what}")
+    if other == org:
+        raise InvalidInput("org", "an organisation always sees its own statements")
+    return other
+
+
+def _share_json(row: dict[str, Any], org: str) -> dict[str, Any]:
+    """A share as the API shows it to `org`."""
+    return {
+        "from": row["from"],
+        "to": row["to"],
+        "direction": "outgoing" if row["from"] == org else "incoming",
+        "status": "accepted" if row.get("accepted_at") else "offered",
+        "created_at": row["created_at"],
+        "accepted_at": row.get("accepted_at"),
+    }

@@ -8,7 +8,7 @@ name the same Facility node.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from neo4j import Driver, ManagedTransaction
@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
 from trace_engine.enterprise.service import FARM_ATTRIBUTES, EnterpriseService, is_farm_type
-from trace_engine.errors import Conflict, InvalidIdentifier, NotFound
+from trace_engine.errors import InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
 from trace_engine.identifiers import Identifier, parse_identifier
 from trace_engine.kit.bounds import MAX_ID_LENGTH, BoundedDatetime
@@ -84,11 +84,11 @@ class FacilityPublic(CamelOutput):
     """A stored facility."""
 
     id: str = Field(description="canonical key, e.g. 414/0614141007770")
-    display_id: str = Field(description="the form the facility was first seen in")
+    display_id: str = Field(description="the identifier as given in this request")
     name: str | None = None
     type: str | None = None
     address: Address
-    aliases: list[str] = Field(description="other forms of the identifier seen")
+    aliases: list[str] = Field(description="the form given, when it is not the canonical key")
     farm: FarmStatement | None = Field(
         default=None, description="your org's farm fields, when it says this is a farm"
     )
@@ -206,7 +206,8 @@ class MasterDataService:
             self.on_change()
 
     def put_facility(self, raw_id: str, update: FacilityUpdate, org: str) -> FacilityPublic:
-        """Create or replace a facility's name, type and address, and the org's farm fields."""
+        """Create or replace `org`'s name, type and address of a facility (its own statement:
+        another org's statement about the same facility is neither read nor changed)."""
         ident = _parse(raw_id)
         if ident.kind not in _FACILITY_KINDS:
             raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a location")
@@ -215,19 +216,20 @@ class MasterDataService:
         farm = update.farm()
 
         def write(tx: ManagedTransaction) -> tuple[dict[str, Any], dict[str, Any] | None]:
-            stored = repo.put_facility(tx, ident.key, ident.raw, _aliases(ident), props)
+            stored = repo.put_facility(tx, ident.key, ident.raw, _aliases(ident), org, props)
             return stored, self.enterprise.state_farm(tx, org, ident.key, farm)
 
         with self.driver.session(database=self.database) as session:
             stored, profile = session.execute_write(write)
         self._changed()
+        # the identifier as the caller gave it: never a form another org used (an oracle)
         return FacilityPublic(
             id=stored["id"],
-            display_id=stored.get("displayId") or stored["id"],
+            display_id=ident.raw,
             name=stored.get("name"),
             type=stored.get("type"),
             address=Address.model_validate({k: stored.get(k) for k in _ADDRESS_FIELDS}),
-            aliases=sorted(stored["aliases"]),
+            aliases=_aliases(ident),
             farm=None
             if profile is None
             else FarmStatement.model_validate(
@@ -235,27 +237,34 @@ class MasterDataService:
             ),
         )
 
-    def put_product(self, raw_id: str, update: ProductUpdate) -> ProductPublic:
-        """Create or replace a product class's name and SKU."""
+    def put_product(self, raw_id: str, update: ProductUpdate, org: str) -> ProductPublic:
+        """Create or replace `org`'s name and SKU of a product class (its own statement)."""
         ident = _parse(raw_id)
         if ident.kind != "product":
             raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a product class")
         props = {"name": update.name, "sku": update.sku}
         with self.driver.session(database=self.database) as session:
             stored = session.execute_write(
-                repo.put_product, ident.key, ident.raw, _aliases(ident), props
+                repo.put_product, ident.key, ident.raw, _aliases(ident), org, props
             )
         self._changed()
         return ProductPublic(
             id=stored["id"],
-            display_id=stored.get("displayId") or stored["id"],
+            display_id=ident.raw,
             name=stored.get("name"),
             sku=stored.get("sku"),
-            aliases=sorted(stored["aliases"]),
+            aliases=_aliases(ident),
         )
 
-    def add_payload(self, payload: PayloadCreate, org: str) -> PayloadPublic:
-        """Store a payload and attach it to its targets, all of which must exist (NotFound)."""
+    def add_payload(
+        self, payload: PayloadCreate, org: str, visible: Iterable[str] = ()
+    ) -> PayloadPublic:
+        """Store `org`'s payload and attach it to its targets, all of which the org must be able
+        to name (NotFound otherwise): its own events; facilities, products and instances that
+        it or a `visible` org (one sharing with it) has said something about.
+
+        A payload is `org`'s statement: its identity is (org, id), so another org's payload
+        with the same id is another payload, never a conflict."""
         given = payload.attached_to
         targets = {
             "events": list(dict.fromkeys(given.events)),
@@ -272,7 +281,7 @@ class MasterDataService:
             "owner": org,
         }
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_write(_attach, node, org, targets)
+            stored = session.execute_write(_attach, node, sorted({org, *visible}), targets)
         self._changed()
         return PayloadPublic(
             id=stored["id"],
@@ -290,12 +299,10 @@ class MasterDataService:
 
 
 def _attach(
-    tx: ManagedTransaction, node: dict[str, Any], org: str, targets: dict[str, list[str]]
+    tx: ManagedTransaction, node: dict[str, Any], orgs: list[str], targets: dict[str, list[str]]
 ) -> dict[str, Any]:
     """Check then write in one transaction, so a missing target leaves nothing behind."""
-    owner, missing = repo.missing_payload_targets(tx, node["id"], org, targets)
-    if owner is not None and owner != org:
-        raise Conflict(f"payload {node['id']} exists and belongs to another organisation")
+    missing = repo.missing_payload_targets(tx, node["owner"], orgs, targets)
     absent = "; ".join(f"{kind} {', '.join(ids)}" for kind, ids in missing.items() if ids)
     if absent:
         raise NotFound("payload target", absent)

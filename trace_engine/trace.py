@@ -21,7 +21,8 @@ from cachetools import TTLCache
 
 from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound, TraceTooLarge
 from trace_engine.identifiers import parse_identifier
-from trace_engine.records import record_json
+from trace_engine.records.schemas import record_json
+from trace_engine.visibility import merge_statements, narrow, precedence
 
 X_VERSION = "1.0.0"
 CBV_BIZSTEP = "urn:epcglobal:cbv:bizstep:"
@@ -47,6 +48,8 @@ class TraceParams:
     since: str | None = None  # UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
     until: str | None = None
     all_events: bool = False
+    # `orgs=`: only these of the visible orgs (None: all); part of the cache key
+    orgs: frozenset[str] | None = None
 
 
 def event_type(event_type_name: str, action: str | None) -> str:
@@ -133,9 +136,12 @@ def assemble(
     orgs: frozenset[str],
     params: TraceParams,
     max_events: int,
+    caller: str | None = None,
 ) -> dict[str, Any]:
-    """The Food Trust Trace API response for `lineage` (a row of cypher/trace.cypher)."""
+    """The Food Trust Trace API response for `lineage` (a row of cypher/trace.cypher), as
+    `caller` sees it: only statements of `orgs` (the orgs it may see), its own first."""
     members, graph = trace_instances(lineage["root"], lineage["edges"], orgs, params)
+    rank = {name: n for n, name in enumerate(precedence(caller, orgs))}
 
     events = []
     for event in lineage["events"]:
@@ -156,7 +162,12 @@ def assemble(
             f"the trace of {product_id} has {len(events)} events, more than the limit of "
             f"{max_events}: narrow it with direction, depth, since or until"
         )
+    events = _unique_event_keys(events, rank)
     events.sort(key=lambda pair: (pair[0]["eventTime"], pair[0]["eventID"]))
+    # whose events these are: said on every event as soon as one is not the caller's, so a
+    # trace of the caller's own events alone keeps the exact Food Trust shape
+    owners = {event["owner"] for event, _ in events}
+    show_owner = bool(owners - {caller}) if caller is not None else len(owners) > 1
 
     facility_nodes = {f["node"]["id"]: f for f in lineage["facilities"]}
     instance_nodes = {i["node"]["id"]: i for i in lineage["instances"]}
@@ -165,6 +176,24 @@ def assemble(
     def facility_id(key: str) -> str:
         node = facility_nodes.get(key)
         return node["node"]["displayId"] if node else key
+
+    # for each facility, instance and product: the owners of the trace's events that refer to
+    # it, in event order (their statements about it come right after the caller's own)
+    referrers: dict[str, dict[str, None]] = defaultdict(dict)
+    for event, _ in events:
+        for key in (
+            event["facility"],
+            *(e["id"] for e in event["sources"]),
+            *(e["id"] for e in event["destinations"]),
+            *(o["id"] for o in event["objects"]),
+        ):
+            if key:
+                referrers[key][event["owner"]] = None
+
+    def statements(entry: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+        key = entry["node"]["id"]
+        order = precedence(caller, orgs, referrers.get(key, ()))
+        return merge_statements(entry.get("statements", ()), order, fields)
 
     body_events: dict[str, Any] = {}
     used_facilities: dict[str, None] = {}
@@ -187,10 +216,16 @@ def assemble(
         if facility:
             data["facility"] = facility
         data["productInstances"] = _event_objects(event["objects"], used_products)
-        body_events[event["eventID"]] = {"data": data, "payloadIds": event["payloadIds"]}
+        block: dict[str, Any] = {
+            "data": data,
+            "payloadIds": _payload_ids(event["payloadIds"], rank),
+        }
+        if show_owner:
+            block["x-owner"] = event["owner"]
+        body_events[event["eventID"]] = block
 
     facilities = {
-        facility_id(key): _facility_block(facility_nodes[key])
+        facility_id(key): _facility_block(facility_nodes[key], statements, rank)
         for key in used_facilities
         if key in facility_nodes
     }
@@ -203,9 +238,12 @@ def assemble(
         product = product_nodes.get(entry["productId"]) if entry["productId"] else None
         if entry["productId"]:
             used_products[entry["productId"]] = None
-        instances[entry["node"]["displayId"]] = _instance_block(entry, product)
+            referrers[entry["productId"]].update(referrers.get(key, {}))
+        instances[entry["node"]["displayId"]] = _instance_block(entry, product, statements, rank)
     products = {
-        product_nodes[key]["node"]["displayId"]: _product_block(product_nodes[key])
+        product_nodes[key]["node"]["displayId"]: _product_block(
+            product_nodes[key], statements, rank
+        )
         for key in used_products
         if key in product_nodes
     }
@@ -214,7 +252,13 @@ def assemble(
     for block in (body_events, facilities, instances, products):
         for entry in block.values():
             payload_ids.update((pid, None) for pid in entry.get("payloadIds", ()))
-    payload_nodes = {p["id"]: p for p in lineage["payloads"]}
+    # two visible orgs' payloads with one id: the one of the org that comes first
+    payload_nodes: dict[str, dict[str, Any]] = {}
+    for node in sorted(
+        (p for p in lineage["payloads"] if p.get("owner") in rank),
+        key=lambda p: rank[p["owner"]],
+    ):
+        payload_nodes.setdefault(node["id"], node)
     payloads = {
         pid: {"data": _payload_data(payload_nodes[pid])}
         for pid in payload_ids
@@ -243,6 +287,29 @@ def assemble(
     return {product_id: blocks, "x-version": X_VERSION}
 
 
+def _unique_event_keys(
+    events: list[tuple[dict[str, Any], str]], rank: dict[str, int]
+) -> list[tuple[dict[str, Any], str]]:
+    """The events with a key unique in the trace: two visible orgs may each have an event
+    with one eventID; the one of the org that comes first keeps it, the others become
+    `eventID@owner`."""
+    first: dict[str, int] = {}
+    for event, _ in events:
+        at = rank[event["owner"]]
+        first[event["eventID"]] = min(at, first.get(event["eventID"], at))
+    return [
+        (event, kind)
+        if first[event["eventID"]] == rank[event["owner"]]
+        else ({**event, "eventID": f"{event['eventID']}@{event['owner']}"}, kind)
+        for event, kind in events
+    ]
+
+
+def _payload_ids(refs: list[dict[str, Any]], rank: dict[str, int]) -> list[str]:
+    """The ids of the payloads (`{id, owner}`) of visible orgs, each once, in stored order."""
+    return list(dict.fromkeys(ref["id"] for ref in refs if ref["owner"] in rank))
+
+
 def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {}
     role = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
@@ -263,31 +330,42 @@ def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]
     return groups
 
 
-def _facility_block(entry: dict[str, Any]) -> dict[str, Any]:
-    node = entry["node"]
-    data: dict[str, Any] = {k: node[k] for k in ("name", "type") if node.get(k) is not None}
-    address = {k: node[k] for k in ADDRESS_FIELDS if node.get(k) is not None}
+Statements = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
+
+
+def _facility_block(
+    entry: dict[str, Any], statements: Statements, rank: dict[str, int]
+) -> dict[str, Any]:
+    node = statements(entry, ("name", "type", *ADDRESS_FIELDS))
+    data: dict[str, Any] = {k: node[k] for k in ("name", "type") if k in node}
+    address = {k: node[k] for k in ADDRESS_FIELDS if k in node}
     if address:
         data["address"] = address
-    return {"data": data, "payloadIds": entry["payloadIds"]}
+    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
 
 
-def _instance_block(entry: dict[str, Any], product: dict[str, Any] | None) -> dict[str, Any]:
-    node = entry["node"]
+def _instance_block(
+    entry: dict[str, Any],
+    product: dict[str, Any] | None,
+    statements: Statements,
+    rank: dict[str, int],
+) -> dict[str, Any]:
+    node = statements(entry, ("name", *LOT_FIELDS))
     data: dict[str, Any] = {}
-    name = node.get("name") or (product["node"].get("name") if product else None)
+    name = node.get("name") or (statements(product, ("name",)).get("name") if product else None)
     if name is not None:
         data["name"] = name
     if product is not None:
         data["productId"] = product["node"]["displayId"]
-    data.update((k, node[k]) for k in LOT_FIELDS if node.get(k) is not None)
-    return {"data": data, "payloadIds": entry["payloadIds"]}
+    data.update((k, node[k]) for k in LOT_FIELDS if k in node)
+    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
 
 
-def _product_block(entry: dict[str, Any]) -> dict[str, Any]:
-    node = entry["node"]
-    data = {k: node[k] for k in ("name", "sku") if node.get(k) is not None}
-    return {"data": data, "payloadIds": entry["payloadIds"]}
+def _product_block(
+    entry: dict[str, Any], statements: Statements, rank: dict[str, int]
+) -> dict[str, Any]:
+    data = statements(entry, ("name", "sku"))
+    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
 
 
 def _payload_data(node: dict[str, Any]) -> dict[str, Any]:
@@ -495,6 +573,7 @@ def build_trace(
     orgs: frozenset[str],
     params: TraceParams,
     max_events: int,
+    caller: str | None = None,
 ) -> tuple[dict[str, Any], frozenset[str]]:
     """The response and the instance keys it depends on; NotFound if nothing is visible."""
     if lineage is None:
@@ -503,30 +582,68 @@ def build_trace(
     if not visible:
         # the product exists, but no event the caller may see mentions it
         raise NotFound("product", product_id)
-    body = assemble(product_id, lineage, orgs, params, max_events)
+    body = assemble(product_id, lineage, orgs, params, max_events, caller)
     depends = frozenset(lineage["ancestors"]) | frozenset(lineage["descendants"]) | {key}
     return body, depends | frozenset(lineage["carriers"])
 
 
-class TraceService:
-    """Traces with a cache that a capture touching the trace invalidates."""
+Lineage = Callable[[str], Awaitable[dict[str, Any] | None]]
+"""Reads the unrestricted lineage of a canonical instance key (None if there is none)."""
+Orgs = Callable[[], Awaitable[frozenset[str]]]
+"""The orgs whose events the caller may see."""
 
-    def __init__(self, cache: TraceCache, max_events: int, max_depth: int = 64) -> None:
+
+class TraceService:
+    """Traces with a cache that a capture touching the trace invalidates.
+
+    The API builds it with the trace repository (`lineage(key, org)`) and the sharing read
+    (`visible_orgs(org)`), and calls `trace`; `trace_with` takes both reads as arguments (the
+    benchmarks and the oracle test drive it with their own session).
+    """
+
+    def __init__(
+        self,
+        cache: TraceCache,
+        max_events: int,
+        max_depth: int = 64,
+        *,
+        lineage: Callable[[str, str], Awaitable[dict[str, Any] | None]] | None = None,
+        visible_orgs: Callable[[str], Awaitable[frozenset[str]]] | None = None,
+    ) -> None:
         self.cache = cache
         self.max_events = max_events
         self.max_depth = max_depth
+        self._lineage = lineage
+        self._visible_orgs = visible_orgs
 
     async def trace(
+        self, product_id: str, org: str, params: TraceParams, bypass_cache: bool = False
+    ) -> TraceResult:
+        """The trace of `product_id` as `org` may see it, read through the repository."""
+        if self._lineage is None or self._visible_orgs is None:
+            raise RuntimeError("TraceService was built without its reads")
+        lineage, visible_orgs = self._lineage, self._visible_orgs
+
+        async def fetch(key: str) -> dict[str, Any] | None:
+            return await lineage(key, org)
+
+        async def visible() -> frozenset[str]:
+            return await visible_orgs(org)
+
+        return await self.trace_with(fetch, visible, product_id, org, params, bypass_cache)
+
+    async def trace_with(
         self,
-        fetch: Callable[[str], Awaitable[dict[str, Any] | None]],
-        visible_orgs: Callable[[], Awaitable[frozenset[str]]],
+        fetch: Lineage,
+        visible_orgs: Orgs,
         product_id: str,
         org: str,
         params: TraceParams,
         bypass_cache: bool = False,
     ) -> TraceResult:
-        """The trace of `product_id` as `org` may see it (its events and those shared with it;
-        `visible_orgs` is only asked on a cache miss)."""
+        """The trace of `product_id` as `org` may see it (its statements and those of the orgs
+        sharing with it, narrowed by `params.orgs`; `visible_orgs` is only asked on a cache
+        miss)."""
         if params.depth is not None and params.depth > self.max_depth:
             raise InvalidInput(
                 "depth", f"at most {self.max_depth} lineage hops each way (TRACE_TRACE_MAX_DEPTH)"
@@ -538,8 +655,10 @@ class TraceService:
             if cached is not None:
                 return TraceResult(cached, cached=True)
         lineage = await fetch(key)
-        orgs = await visible_orgs()
-        body, depends = build_trace(product_id, key, lineage, orgs, params, self.max_events)
+        orgs = narrow(await visible_orgs(), params.orgs)
+        body, depends = build_trace(
+            product_id, key, lineage, orgs, params, self.max_events, caller=org
+        )
         encoded = orjson.dumps(body)
         self.cache.put(entry, encoded, depends)
         return TraceResult(encoded, cached=False)

@@ -195,7 +195,8 @@ async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSON
 async def capture_event(
     request: Request, service: CaptureServiceDep, settings: SettingsDep, org: OrgDep
 ) -> Response:
-    """Store a single event: 201 with its Location, 409 if it exists, 400 if invalid."""
+    """Store a single event: 201 with its Location, 409 if this org has it already, 400 if
+    invalid. Another org's event with the same id is another event: it is never refused."""
     body = await _body(request, settings.capture_max_bytes)
     event_id = await run_in_threadpool(
         service.capture_one, body, request.headers.get("content-type"), org

@@ -15,10 +15,10 @@ from api.dependencies import KeyServiceDep, OrgDep, SessionDep, SettingsDep
 from trace_engine.capture import job_document
 from trace_engine.config import Settings
 from trace_engine.epcis.xml import EPCIS_CONTEXT
-from trace_engine.epcis_query import service
-from trace_engine.epcis_query.output import query_document
+from trace_engine.epcis_query import service, tokens
+from trace_engine.epcis_query.output import query_document, rewrite_identifier
 from trace_engine.epcis_query.params import parse_query
-from trace_engine.epcis_query.schemas import CbvFormat, EpcFormat, StoredEvent
+from trace_engine.epcis_query.schemas import CbvFormat, EpcFormat, Position, StoredEvent
 from trace_engine.epcis_query.service import RESOURCE_PARAMETER, PagingSecret, Resource
 from trace_engine.epcis_query.xml_writer import query_document_xml
 from trace_engine.errors import NotAcceptable, QueryParameterError
@@ -148,7 +148,7 @@ def _per_page(request: Request, settings: Settings) -> int:
     if len(values) > 1:
         raise QueryParameterError("perPage", "given more than once")
     value = values[0]
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not value.isascii() or not value.isdigit() or len(value) > 10 or int(value) < 1:
         raise QueryParameterError("perPage", f"{value!r} is not a positive integer")
     return min(int(value), settings.epcis_per_page_max)
 
@@ -312,17 +312,12 @@ async def list_capture_jobs(
     secret = _secret(settings)
     after = None
     if token is not None:
-        from trace_engine.epcis_query import tokens
-
         position = tokens.read(secret.key, token, org, "capture-jobs").position
         after = (position.value, position.event_id)
     jobs = await session.execute_read(capture_jobs.list_jobs, org, after, per_page + 1)
     headers: dict[str, str] = {}
     if len(jobs) > per_page:
         jobs = jobs[:per_page]
-        from trace_engine.epcis_query import tokens
-        from trace_engine.epcis_query.schemas import Position
-
         last = jobs[-1]
         next_token, expires = tokens.issue(
             secret.key,
@@ -362,8 +357,6 @@ def _resource_routes(resource: Resource) -> None:
             session, _secret(settings), org, await _orgs(keys, org), resource, token, per_page
         )
         epc = _epc_format(epc_format)
-        from trace_engine.epcis_query.output import rewrite_identifier
-
         shown = [service.resource_member(resource, v) for v in values]
         if resource in (Resource.EPCS, Resource.BIZ_LOCATIONS, Resource.READ_POINTS):
             shown = [rewrite_identifier(v, epc) for v in shown]

@@ -9,14 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import CurrentKey, SettingsDep, get_sync_driver
 from api.openapi import errors
-from trace_engine.journeys import (
+from trace_engine.journeys.schemas import (
     STAGE_TYPES,
     BulkResult,
     JourneyCreate,
     JourneyList,
     JourneyPublic,
     JourneyQuery,
-    JourneyService,
     JourneyUpdate,
     SortBy,
     SortDirection,
@@ -26,6 +25,7 @@ from trace_engine.journeys import (
     StageType,
     StageUpdate,
 )
+from trace_engine.journeys.service import JourneyService
 from trace_engine.kit.bounds import MAX_PAGE
 
 router = APIRouter(prefix="/api/v1/product/traceability", tags=["Product journeys"])

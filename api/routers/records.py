@@ -10,14 +10,14 @@ from api.dependencies import DriverDep, OrgDep, SettingsDep
 from api.openapi import errors
 from trace_engine.kit.bounds import MAX_PAGE
 from trace_engine.kit.metadata import METADATA_MAX_BYTES
-from trace_engine.records import (
+from trace_engine.records.schemas import (
     PAGE_SIZE_MAX,
     RecordPage,
-    RecordService,
     TraceabilityRecordCreate,
     TraceabilityRecordPublic,
     TraceabilityRecordUpdate,
 )
+from trace_engine.records.service import RecordService
 
 router = APIRouter(prefix="/api/v1/traceability", tags=["Traceability records"])
 

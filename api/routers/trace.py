@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep, TraceServiceDep
+from api.dependencies import OrgDep, TraceServiceDep
 from api.openapi import errors
-from trace_engine.graph.records import fetch_lineage_with_records
 from trace_engine.kit.bounds import BoundedDatetime
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.trace import TraceParams
+from trace_engine.visibility import parse_orgs
 
 router = APIRouter(tags=["trace"])
 
@@ -34,10 +33,7 @@ def _utc(value: datetime | None) -> str | None:
 
 
 async def _trace(
-    driver: DriverDep,
-    settings: SettingsDep,
     service: TraceServiceDep,
-    keys: KeyServiceDep,
     org: OrgDep,
     product_id: Annotated[
         str,
@@ -74,6 +70,13 @@ async def _trace(
             "Trust); `all`: every event in the trace."
         ),  # fmt: skip
     ] = "default",
+    orgs: Annotated[
+        str | None,
+        Query(
+            description="Only the statements of these orgs (comma-separated), among those the "
+            "caller may see: itself and the orgs sharing with it. Others are left out."
+        ),
+    ] = None,
     bypass: Annotated[
         str | None, Header(alias="X-ApiCache-Bypass", description="`true` recomputes the trace.")
     ] = None,
@@ -84,18 +87,11 @@ async def _trace(
         since=_utc(since),
         until=_utc(until),
         all_events=events == "all",
+        orgs=parse_orgs(orgs),
     )
 
-    async def fetch(key: str) -> dict[str, Any] | None:
-        # a session only on a cache miss: a hit never touches Neo4j
-        async with driver.session(database=settings.neo4j_database) as session:
-            return await session.execute_read(fetch_lineage_with_records, key, org)
-
-    async def visible() -> frozenset[str]:
-        return await run_in_threadpool(keys.visible_orgs, org)
-
     result = await service.trace(
-        fetch, visible, product_id, org, params, bypass_cache=(bypass or "").lower() == "true"
+        product_id, org, params, bypass_cache=(bypass or "").lower() == "true"
     )
     return Response(
         result.body,

@@ -11,6 +11,11 @@ CALL (lot) {
 }
 MATCH (e:Event)-[:OBSERVED|CHILD|PARENT|INPUT|OUTPUT]->(x)
 MATCH (e)-[:AT|SOURCE|DESTINATION]->(f:Facility)
-RETURN f.displayId AS facility, f.name AS name, f.type AS type, f.city AS city,
+// master data is per org (docs/architecture.md, "Ownership"): the statement of the first
+// org by name; filter `d.org` for one org's view
+WITH f, e, head(COLLECT {
+  MATCH (d:FacilityData)-[:DESCRIBES]->(f) RETURN d ORDER BY d.org LIMIT 1
+}) AS said
+RETURN f.displayId AS facility, said.name AS name, said.type AS type, said.city AS city,
        min(e.eventTime) AS firstSeen, max(e.eventTime) AS lastSeen, count(DISTINCT e) AS events
 ORDER BY firstSeen

@@ -12,9 +12,15 @@ WITH collect(DISTINCT d) + collect(DISTINCT carrier) AS reached
 UNWIND reached AS x
 MATCH (e:Event)-[:OBSERVED|CHILD|PARENT|OUTPUT]->(x)
 MATCH (e)-[:AT]->(store:Facility)
-WHERE store.type = 'STORE'
+// master data is per org (docs/architecture.md, "Ownership"): the statement of the event's
+// owner about the store, else of the first org by name
+WITH e, x, store, head(COLLECT {
+  MATCH (d:FacilityData)-[:DESCRIBES]->(store)
+  RETURN d ORDER BY d.org <> e.owner, d.org LIMIT 1
+}) AS said
+WHERE said.type = 'STORE'
    OR e.bizStep IN ['urn:epcglobal:cbv:bizstep:stocking',
                     'urn:epcglobal:cbv:bizstep:retail_selling']
-RETURN store.displayId AS store, store.name AS name, store.city AS city,
+RETURN store.displayId AS store, said.name AS name, said.city AS city,
        min(e.eventTime) AS firstArrived, collect(DISTINCT x.displayId) AS what
 ORDER BY firstArrived

@@ -8,6 +8,8 @@ MATCH (lot)-[:TRANSFORMED_INTO|CONTAINS*0..]->(descendant:ProductInstance)
 WITH DISTINCT lot, descendant
 OPTIONAL MATCH (carrier:ProductInstance)-[:CONTAINS*1..]->(descendant)
 OPTIONAL MATCH (descendant)-[:INSTANCE_OF]->(product:Product)
-RETURN descendant.displayId AS descendant, product.name AS product,
+// master data is per org (docs/architecture.md, "Ownership"): every org's name, by org
+RETURN descendant.displayId AS descendant,
+       [(d:ProductData)-[:DESCRIBES]->(product) | d.org + ': ' + d.name] AS product,
        collect(DISTINCT carrier.displayId) AS travelledIn
 ORDER BY descendant

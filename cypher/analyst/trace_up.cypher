@@ -6,6 +6,8 @@ OPTIONAL MATCH (viaKey:ProductInstance {id: $productId})
 WITH coalesce(viaKey, viaAlias) AS lot
 MATCH path = (lot)<-[:TRANSFORMED_INTO|CONTAINS*1..]-(ancestor:ProductInstance)
 OPTIONAL MATCH (ancestor)-[:INSTANCE_OF]->(product:Product)
-RETURN ancestor.displayId AS ancestor, product.name AS product,
+// master data is per org (docs/architecture.md, "Ownership"): every org's name, by org
+RETURN ancestor.displayId AS ancestor,
+       [(d:ProductData)-[:DESCRIBES]->(product) | d.org + ': ' + d.name] AS product,
        min(length(path)) AS hops
 ORDER BY hops, ancestor

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from matrix_enterprise import MATRIX as ENTERPRISE_MATRIX
 from matrix_epcis_query import MATRIX as EPCIS_QUERY_MATRIX
+from matrix_investigator import MATRIX as INVESTIGATOR_MATRIX
 from matrix_journeys import MATRIX as JOURNEYS_MATRIX
 from matrix_records import MATRIX as RECORDS_MATRIX
 
@@ -151,6 +152,15 @@ async def _sharing_delete(admin: httpx.AsyncClient) -> Request:
     return "DELETE", "/api/v1/sharing", {"params": {"org": "partner"}}
 
 
+async def _sharing_accept(admin: httpx.AsyncClient) -> Request:
+    # the partner offers a share to the admin's org (through the app's own key service)
+    transport = admin._transport
+    assert isinstance(transport, httpx.ASGITransport)
+    app: Any = transport.app
+    app.state.key_service.share("partner", app.state.settings.default_org)
+    return "POST", "/api/v1/sharing/accept", {"json": {"org": "partner"}}
+
+
 MATRIX: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/ift/api/outbound/v1/traces"): ("read", _trace_ift),
     ("GET", "/api/v1/traces"): ("read", _trace_v1),
@@ -168,10 +178,13 @@ MATRIX: dict[tuple[str, str], tuple[str, Builder]] = {
     ("POST", "/api/v1/sharing"): ("admin", _sharing_post),
     ("GET", "/api/v1/sharing"): ("admin", _sharing_get),
     ("DELETE", "/api/v1/sharing"): ("admin", _sharing_delete),
+    ("POST", "/api/v1/sharing/accept"): ("admin", _sharing_accept),
 }
 # the records, journeys and enterprise families keep their one-valid-request-per-route tables beside
 # their own tests
-MATRIX |= JOURNEYS_MATRIX | RECORDS_MATRIX | ENTERPRISE_MATRIX | EPCIS_QUERY_MATRIX
+MATRIX |= (
+    JOURNEYS_MATRIX | RECORDS_MATRIX | ENTERPRISE_MATRIX | EPCIS_QUERY_MATRIX | INVESTIGATOR_MATRIX
+)
 KEY_SCOPES = {"read": ["read"], "write": ["write"], "admin": ["admin"]}
 ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
 
@@ -315,22 +328,19 @@ async def test_orgs_are_isolated_until_they_share(make_client: MakeClient) -> No
     payload = {"time": "2024-06-01T00:00:00Z", "content": "x", "contentType": "text/plain",
                "typeUri": "urn:t", "attachedTo": {"events": [event["eventID"]]}}  # fmt: skip
     assert (await b.post("/api/v1/payloads", json=payload)).status_code == 404
-    # re-capturing A's event as B does not take it over
-    assert (
-        await b.post("/epcis/events", content=orjson.dumps(event), headers=JSONLD)
-    ).status_code == 409
-    assert (await a.get(event_path)).status_code == 200
-
-    # A shares with B: B's trace (even a cached 404 is not kept) includes A's event
+    # A offers to share with B: nothing changes until B accepts
     assert (await a.post("/api/v1/sharing", json={"org": "org-b"})).status_code == 201
+    assert (await b.get("/api/v1/traces", params=lot)).status_code == 404
+    # B accepts: B's trace (even a cached 404 is not kept) includes A's event
+    assert (await b.post("/api/v1/sharing/accept", json={"org": "org-a"})).status_code == 200
     shared = await b.get("/api/v1/traces", params=lot)
     assert shared.status_code == 200
     assert event["eventID"] in shared.json()[lot["productId"]]["events"]
     assert (await b.get("/api/v1/traces", params=lot)).headers["X-ApiCache"] == "HIT"
     assert (await b.get(event_path)).status_code == 200
     listed = (await b.get("/api/v1/sharing")).json()["sharing"]
-    assert [(s["from"], s["to"], s["direction"]) for s in listed] == [
-        ("org-a", "org-b", "incoming")
+    assert [(s["from"], s["to"], s["direction"], s["status"]) for s in listed] == [
+        ("org-a", "org-b", "incoming", "accepted")
     ]
     # B cannot revoke A's share; A can, and B's cached trace goes with it
     assert (await b.delete("/api/v1/sharing", params={"org": "org-a"})).status_code == 404

@@ -447,6 +447,7 @@ async def test_another_org_sees_nothing_and_read_is_needed(
     assert (await other.get("/api/v1/shipments/S1/readiness")).status_code == 404
     # even when the coop shares its events with the other org, the rows stay the coop's
     assert (await coop.post("/api/v1/sharing", json={"org": "another-org"})).status_code == 201
+    assert (await other.post("/api/v1/sharing/accept", json={"org": ORG})).status_code == 200
     assert (await other.get("/api/v1/batches")).json()["meta"]["total"] == 0
     # scopes nest (admin ⊇ write ⊇ read), so every key reads; declaring needs write
     reader = make_client(ORG, scopes=["read"])

@@ -36,6 +36,13 @@ DOCUMENTS = sorted(
     if "CaptureJob" not in p.parts and (p.suffix != ".xml" or b"EventList" in p.read_bytes())
 )
 ACME, PARTNER, RIVAL = "acme", "partner", "rival"
+# master data captured first: a site containing two of the examples' business locations, one
+# of which contains a third (WD_ follows it)
+SITE = "urn:epc:id:sgln:0614141.99999.0"
+HIERARCHY = {
+    SITE: ["urn:epc:id:sgln:0614141.00888.0", "https://id.gs1.org/414/0012345111112"],
+    "urn:epc:id:sgln:0614141.00888.0": ["urn:epc:id:sgln:4012345.00002.0"],
+}
 
 
 def _content_type(path: Path) -> str:
@@ -86,6 +93,7 @@ async def world(settings: Settings) -> AsyncIterator[tuple[FastAPI, dict[str, st
     captured = Captured()
     async with app.router.lifespan_context(app):
         async with _client(app, secrets[ACME]) as acme:
+            await _capture_hierarchy(acme)
             half = len(DOCUMENTS) // 2
             for index, path in enumerate(DOCUMENTS):
                 if index == half:
@@ -100,8 +108,10 @@ async def world(settings: Settings) -> AsyncIterator[tuple[FastAPI, dict[str, st
 
 
 def _share(keys: KeyService, owner: str, reader: str) -> None:
-    """`owner` lets `reader` see its events (the key service's own sharing operation)."""
+    """`owner` lets `reader` see its events (the key service's own sharing operations: an
+    offer, then the reader's acceptance)."""
     keys.share(owner, reader)
+    keys.accept_share(reader, owner)
 
 
 def _now() -> str:
@@ -113,6 +123,47 @@ def _client(app: FastAPI, secret: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=transport, base_url="http://test", headers={"Authorization": f"Bearer {secret}"}
     )
+
+
+async def _capture_hierarchy(client: httpx.AsyncClient) -> None:
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2024-01-01T00:00:00Z",
+        "epcisHeader": {
+            "epcisMasterData": {
+                "vocabularyList": [
+                    {
+                        "type": "urn:epcglobal:epcis:vtype:BusinessLocation",
+                        "vocabularyElementList": [
+                            {"id": parent, "attributes": [], "children": children}
+                            for parent, children in HIERARCHY.items()
+                        ],
+                    }
+                ]
+            }
+        },
+        "epcisBody": {"eventList": []},
+    }
+    response = await client.post(
+        "/epcis/capture", json=document, headers={"Content-Type": "application/ld+json"}
+    )
+    assert response.status_code == 202, response.text
+
+
+def _within(place: str) -> set[str]:
+    """The place and every place the test's master data puts inside it, as keys."""
+    found, todo = set(), [place]
+    while todo:
+        current = todo.pop()
+        if parse_identifier(current).key in found:
+            continue
+        found.add(parse_identifier(current).key)
+        for parent, children in HIERARCHY.items():
+            if parse_identifier(parent).key == parse_identifier(current).key:
+                todo.extend(children)
+    return found
 
 
 def _comparable(event: Event) -> dict[str, Any]:
@@ -260,6 +311,8 @@ def _expected_filter(name: str, value: str) -> Filter:
         return lambda e: e.disposition in {_cbv("disp", v) for v in values}
     if name in ("EQ_readPoint", "EQ_bizLocation", "WD_readPoint", "WD_bizLocation"):
         keys = {parse_identifier(v).key for v in values}
+        if name.startswith("WD_"):
+            keys = {k for v in values for k in _within(v)}
         attr = "read_point" if "readPoint" in name else "biz_location"
         return lambda e: getattr(e, attr) is not None and getattr(e, attr).key in keys
     if name.startswith("MATCH_"):
@@ -467,6 +520,9 @@ SINGLE: list[list[tuple[str, str]]] = [
     [("EQ_disposition", "in_progress")],
     [("EQ_readPoint", "urn:epc:id:sgln:4012345.00001.0|urn:epc:id:sgln:4012345.00002.0")],
     [("WD_bizLocation", "urn:epc:id:sgln:0614141.00888.0")],
+    [("WD_bizLocation", SITE)],
+    [("WD_bizLocation", SITE), ("EQ_bizLocation", "urn:epc:id:sgln:0614141.00888.0")],
+    [("WD_readPoint", SITE)],
     [("EQ_bizLocation", "https://id.gs1.org/414/0614141008889")],
     [("MATCH_epc", "urn:epc:id:sgtin:0614141.107346.2017")],
     [("MATCH_epc", "urn:epc:idpat:sgtin:0614141.107346.*")],
@@ -888,7 +944,7 @@ async def test_discovery_headers(acme: httpx.AsyncClient) -> None:
 
 async def test_capture_jobs_newest_first(acme: httpx.AsyncClient) -> None:
     jobs, _ = await _jobs(acme)
-    assert len(jobs) == len(DOCUMENTS)
+    assert len(jobs) == len(DOCUMENTS) + 1  # and the master data
     created = [job["createdAt"] for job in jobs]
     assert created == sorted(created, reverse=True)
 

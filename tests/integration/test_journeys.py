@@ -16,7 +16,8 @@ from matrix_journeys import MATRIX
 from neo4j import Driver
 
 from trace_engine.config import Settings
-from trace_engine.journeys import JourneyService, StageCreate, StageUpdate
+from trace_engine.journeys.schemas import StageCreate, StageUpdate
+from trace_engine.journeys.service import JourneyService
 
 MakeClient = Callable[..., httpx.AsyncClient]
 BASE = "/api/v1/product/traceability"

@@ -66,6 +66,12 @@ def _one(driver: Driver, settings: Settings, cypher: str, **params: Any) -> Any:
     return [r.data() for r in records]
 
 
+# every shared node with each org's statement about it
+STATEMENTS = (
+    "MATCH (n)<-[:DESCRIBES]-(d:{label}) "
+    "RETURN n.id AS id, n.displayId AS display, d.org AS org, d.{field} AS value"
+)
+
 FACILITY = {
     "name": "Distribution Centre 7",
     "type": "DC",
@@ -87,12 +93,15 @@ async def test_put_facility_stores_by_canonical_key_and_merges_with_ingest(
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["id"] == SGLN_KEY
-    assert body["displayId"] == SGLN_DL  # first seen in the event
+    # the form as given (never one another org used: that would tell it exists)
+    assert body["displayId"] == SGLN
     assert body["name"] == "Distribution Centre 7" and body["type"] == "DC"
     assert body["address"] == FACILITY["address"]
-    assert SGLN in body["aliases"]
-    rows = _one(driver, settings, "MATCH (f:Facility) RETURN f.id AS id, f.city AS city")
-    assert rows == [{"id": SGLN_KEY, "city": "Tracy"}]
+    assert body["aliases"] == [SGLN]
+    # one facility node, first seen in the event's form; the org's statement about it
+    rows = _one(driver, settings, STATEMENTS.format(label="FacilityData", field="city"))
+    assert rows == [{"id": SGLN_KEY, "display": SGLN_DL, "org": settings.default_org,
+                     "value": "Tracy"}]  # fmt: skip
 
     # PUT replaces: fields left out are cleared, and it is idempotent
     again = await client.put(_url("facilities", SGLN_DL), json={"name": "DC 7"})
@@ -100,8 +109,9 @@ async def test_put_facility_stores_by_canonical_key_and_merges_with_ingest(
     assert again.json()["name"] == "DC 7"
     assert again.json()["type"] is None
     assert again.json()["address"] == dict.fromkeys(FACILITY["address"])
-    rows = _one(driver, settings, "MATCH (f:Facility) RETURN f.id AS id, f.city AS city")
-    assert rows == [{"id": SGLN_KEY, "city": None}]
+    rows = _one(driver, settings, STATEMENTS.format(label="FacilityData", field="city"))
+    assert rows == [{"id": SGLN_KEY, "display": SGLN_DL, "org": settings.default_org,
+                     "value": None}]  # fmt: skip
 
 
 async def test_put_product_by_pattern_and_digital_link_is_one_product(
@@ -121,8 +131,9 @@ async def test_put_product_by_pattern_and_digital_link_is_one_product(
     )
     assert second.status_code == 200, second.text
     assert second.json()["id"] == GTIN_KEY and second.json()["sku"] is None
-    rows = _one(driver, settings, "MATCH (p:Product) RETURN p.id AS id, p.name AS name")
-    assert rows == [{"id": GTIN_KEY, "name": "Mango slices"}]
+    rows = _one(driver, settings, STATEMENTS.format(label="ProductData", field="name"))
+    assert rows == [{"id": GTIN_KEY, "display": GTIN_PATTERN, "org": settings.default_org,
+                     "value": "Mango slices"}]  # fmt: skip
 
 
 @pytest.mark.parametrize(

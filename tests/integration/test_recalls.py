@@ -87,6 +87,8 @@ async def test_impact_tenancy(
         200,
         201,
     )
+    # a share takes effect once the receiving org accepts it
+    assert (await partner.post("/api/v1/sharing/accept", json={"org": "demo"})).status_code == 200
     shared = await _impact(partner)
     assert shared.status_code == 200, shared.text
     assert shared.json()["sharing"]["used"] is True
@@ -131,6 +133,8 @@ async def test_a_sharing_partner_sees_the_shared_part(
     assert alone["downstream"]["stores"] == [] and alone["sharing"]["used"] is False
     share = await grocer.post("/api/v1/sharing", json={"org": client_org(alone)})
     assert share.status_code in (200, 201), share.text
+    accepted = await client.post("/api/v1/sharing/accept", json={"org": "grocer"})
+    assert accepted.status_code == 200, accepted.text
     shared = (await _impact(client)).json()
     assert {s["id"] for s in shared["downstream"]["stores"]} == set(recall_demo.AFFECTED_STORES)
     assert shared["sharing"] == {"used": True, "orgs": ["grocer"]}

@@ -31,7 +31,7 @@ def test_schema_applied_twice_gives_the_same_constraints(driver: Driver, setting
     assert first == second
     assert expected_constraint_names() == {name for name, _, _ in first}
     assert ("product_instance_id", "ProductInstance", ["id"]) in first
-    assert ("event_id", "Event", ["eventID"]) in first
+    assert ("event_owner_id", "Event", ["eventID", "owner"]) in first
 
 
 def test_uniqueness_is_enforced(driver: Driver, settings: Settings):
@@ -157,7 +157,8 @@ def _plan_of(driver: Driver, settings: Settings, text: str, parameters: dict[str
         ([("MATCH_epc", "urn:epc:id:sgtin:0614141.107346.2017")], "ProductInstance(id)"),
         ([("MATCH_epcClass", "urn:epc:idpat:sgtin:0614141.107346.*")], "ProductInstance(id)"),
         ([("EQ_bizLocation", "urn:epc:id:sgln:0614141.00888.0")], "Facility(id)"),
-        ([("EQ_eventID", "urn:uuid:1")], "Event(eventID)"),
+        # an event's identity is (eventID, owner): the composite unique index serves it
+        ([("EQ_eventID", "urn:uuid:1")], "Event(eventID, owner)"),
     ],
 )
 def test_epcis_queries_start_from_an_index(

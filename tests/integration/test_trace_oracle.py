@@ -78,7 +78,7 @@ async def test_traces_equal_the_ground_truth(
         for n, instance in enumerate(sample):
             direction = directions[n % 3]
             expected = truth_trace(truth, instance, direction)
-            result = await service.trace(
+            result = await service.trace_with(
                 fetch,
                 visible,
                 instance,

@@ -63,6 +63,8 @@ def test_values_are_normalised() -> None:
         ),
         ([("eventCountLimit", "5")], "eventCountLimit"),
         ([("maxEventCount", "-1")], "maxEventCount"),
+        ([("maxEventCount", "9" * 5000)], "maxEventCount"),
+        ([("LT_eventTime", "0001-01-01T00:00:00+14:00")], "LT_eventTime"),
         ([("MATCH_anyEPC", "https://id.gs1.org/01/12345678901234/21/1")], "MATCH_anyEPC"),
         ([("EQ_fieldWithoutNamespace", "x")], "EQ_fieldWithoutNamespace"),
         ([("EQ_type", "Temperature")], "EQ_type"),

@@ -9,14 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from trace_engine.identifiers import resolve_key
-from trace_engine.journeys import (
-    StageCreate,
-    StageUpdate,
-    check_company,
-    facet_counts,
-    plan_upsert,
-    totals_agree,
-)
+from trace_engine.journeys.planner import check_company, facet_counts, plan_upsert, totals_agree
+from trace_engine.journeys.schemas import StageCreate, StageUpdate
 
 NOW = "2026-04-21T10:00:00.000Z"
 

@@ -9,12 +9,12 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from trace_engine.identifiers import ALL_KINDS, resolve_key
-from trace_engine.journeys import JourneyCreate, JourneyUpdate, StageUpdate
+from trace_engine.journeys.schemas import JourneyCreate, JourneyUpdate, StageUpdate
 from trace_engine.kit.metadata import METADATA_MAX_BYTES, metadata_text, metadata_value
 from trace_engine.kit.paging import page_count, skip
 from trace_engine.kit.timestamps import now_utc, utc_millis, utc_millis_of_text
 from trace_engine.masterdata import FacilityUpdate
-from trace_engine.records import TraceabilityRecordCreate, TraceabilityRecordUpdate
+from trace_engine.records.schemas import TraceabilityRecordCreate, TraceabilityRecordUpdate
 
 RECORD = {"productId": "SKU", "batchNumber": "B", "origin": "O"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trace_engine.records import links, product_key
+from trace_engine.records.links import links, product_key
 
 GTIN = "01/04012345123456"
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from trace_engine.kit.metadata import METADATA_MAX_BYTES
-from trace_engine.records import (
+from trace_engine.records.schemas import (
     TraceabilityRecordCreate,
     TraceabilityRecordUpdate,
     public_record,

@@ -105,7 +105,8 @@ def _lineage(events: list[dict[str, Any]]) -> dict[str, Any]:
     keys = {o["id"] for e in events for o in e["objects"]}
     return {
         "root": "a", "edges": [_edge("a", "m")], "events": events,
-        "facilities": [{"node": {"id": f, "displayId": f, "name": f.upper()}, "payloadIds": []}
+        "facilities": [{"node": {"id": f, "displayId": f}, "payloadIds": [],
+                        "statements": [{"id": f, "org": "A", "name": f.upper()}]}
                        for f in ("F1", "F2")],
         "instances": [_node(k) for k in sorted(keys)], "products": [], "payloads": [],
     }  # fmt: skip

@@ -24,8 +24,8 @@ async def test_a_depth_above_the_setting_is_refused_before_any_read() -> None:
 
     service = TraceService(TraceCache(60, 10), max_events=100, max_depth=2)
     with pytest.raises(InvalidInput, match="depth: at most 2 lineage hops") as info:
-        await service.trace(fetch, visible, LOT, "o", TraceParams(depth=3))
+        await service.trace_with(fetch, visible, LOT, "o", TraceParams(depth=3))
     assert info.value.field == "depth" and reads == []
     with pytest.raises(NotFound):  # depth 2 is read (and this lot is not in the graph)
-        await service.trace(fetch, visible, LOT, "o", TraceParams(depth=2))
+        await service.trace_with(fetch, visible, LOT, "o", TraceParams(depth=2))
     assert reads == ["01/04012345123456/10/L1"]

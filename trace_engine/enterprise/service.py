@@ -10,7 +10,6 @@ is never stale. `docs/enterprise.md` describes the whole model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -48,6 +47,7 @@ from trace_engine.enterprise.status import (
 from trace_engine.epcis.model import Event, FacilityData
 from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound
 from trace_engine.identifiers import parse_identifier
+from trace_engine.kit.timestamps import now_utc
 
 FARM_TYPE = "FARM"
 FARM_ATTRIBUTE_PREFIX = "urn:trace-engine:mda:"
@@ -71,10 +71,6 @@ _SOURCE_PARTY_TYPES = (
 def org_key(org: str, ident: str) -> str:
     """The unique key of an org's statement about a thing: the JSON text of [org, id]."""
     return orjson.dumps([org, ident]).decode()
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def is_farm_type(value: object) -> bool:
@@ -127,7 +123,7 @@ def state_farms(
             {"key": org_key(org, facility), "facilityId": facility, "props": profile_props(fields)}
         )
     if rows:
-        repo.put_farm_profiles(tx, org, rows, _now())
+        repo.put_farm_profiles(tx, org, rows, now_utc())
     return stated
 
 
@@ -446,7 +442,7 @@ class EnterpriseService:
                 key=key,
                 id=shipment_id,
                 org=org,
-                now=_now(),
+                now=now_utc(),
                 props=props,
                 items=items,
             )

@@ -107,13 +107,6 @@ def _explaining_validator() -> jsonschema.Draft7Validator:
     )
 
 
-def warm_up() -> None:
-    """Compile every validator now rather than on the first event."""
-    for name in _EVENT_TYPES:
-        _fast_validator(name)
-    _fast_validator("EPCIS-Document-Event")
-
-
 def format_path(parts: Any) -> str:
     """`["epcList", 2, "x"]` → `epcList[2].x`."""
     out = ""

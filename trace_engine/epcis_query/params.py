@@ -44,9 +44,9 @@ _CBV_LISTS = {
 }
 _PLACES = {
     "EQ_readPoint": "read_points",
-    "WD_readPoint": "read_points",
+    "WD_readPoint": "wd_read_points",
     "EQ_bizLocation": "biz_locations",
-    "WD_bizLocation": "biz_locations",
+    "WD_bizLocation": "wd_biz_locations",
 }
 # parameter → (field, class-level?)
 _MATCHES = {
@@ -100,7 +100,10 @@ def utc_time(name: str, value: str) -> str:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    except OverflowError:
+        raise QueryParameterError(name, f"{value!r} is out of range") from None
 
 
 def _items(name: str, value: str) -> list[str]:
@@ -144,7 +147,7 @@ def _place_keys(name: str, values: Iterable[str]) -> list[str]:
 
 
 def _count(name: str, value: str) -> int:
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not value.isascii() or not value.isdigit() or len(value) > 10 or int(value) < 1:
         raise QueryParameterError(name, f"{value!r} is not a positive integer")
     if int(value) > 10**9:
         raise QueryParameterError(name, "at most 1000000000")

@@ -41,6 +41,8 @@ _LIST_FILTERS = (
     ("event_ids", Query.EPCIS_QUERY_FILTER_EVENT_IDS, "eventIds"),
     ("read_points", Query.EPCIS_QUERY_FILTER_READ_POINTS, "readPoints"),
     ("biz_locations", Query.EPCIS_QUERY_FILTER_BIZ_LOCATIONS, "bizLocations"),
+    ("wd_read_points", Query.EPCIS_QUERY_FILTER_WD_READ_POINTS, "wdReadPoints"),
+    ("wd_biz_locations", Query.EPCIS_QUERY_FILTER_WD_BIZ_LOCATIONS, "wdBizLocations"),
 )
 # sort key → the index walk that anchors an unrestricted query
 _TIME_ANCHOR = {
@@ -104,9 +106,9 @@ def plan(q: EventQuery, orgs: list[str], after: Position | None, limit: int) -> 
         parts.append(_file(Query.EPCIS_QUERY_ANCHOR_THINGS))
         params["anchorKeys"] = list(anchor_match.keys)
         params["anchorPrefixes"] = list(anchor_match.prefixes)
-    elif q.biz_locations or q.read_points:
+    elif places := (q.biz_locations or q.read_points or q.wd_biz_locations or q.wd_read_points):
         parts.append(_file(Query.EPCIS_QUERY_ANCHOR_FACILITIES))
-        params["anchorKeys"] = list(q.biz_locations or q.read_points)
+        params["anchorKeys"] = list(places)
     else:
         # walk the sort key's index in order; its range holds the time filter and the
         # keyset position, so page 1,000 starts where page 999 ended

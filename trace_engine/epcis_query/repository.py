@@ -80,3 +80,11 @@ async def resource_exists(
     result = await tx.run(query(RESOURCES[resource][1]), orgs=orgs, value=value)
     record = await result.single()
     return bool(record and record["found"])
+
+
+async def place_children(
+    tx: AsyncManagedTransaction, keys: list[str], orgs: list[str]
+) -> dict[str, list[str]]:
+    """Facility key → the children the master data of `orgs` names (as given)."""
+    result = await tx.run(query(Query.EPCIS_QUERY_PLACE_CHILDREN), keys=keys, orgs=orgs)
+    return {record["id"]: list(record["children"]) async for record in result}

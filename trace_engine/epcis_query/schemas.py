@@ -82,8 +82,12 @@ class EventQuery:
     dispositions: tuple[str, ...] = ()
     persistent_disposition_set: tuple[str, ...] = ()
     persistent_disposition_unset: tuple[str, ...] = ()
-    read_points: tuple[str, ...] = ()  # EQ_ and WD_ (no hierarchy in master data yet)
+    read_points: tuple[str, ...] = ()
     biz_locations: tuple[str, ...] = ()
+    # WD_: the given places; the service adds their descendants from master data
+    # (`urn:epcglobal:cbv:mda#childID` / `children`) before planning
+    wd_read_points: tuple[str, ...] = ()
+    wd_biz_locations: tuple[str, ...] = ()
     transformation_ids: tuple[str, ...] = ()
     match_epc: IdMatch | None = None
     match_parent: IdMatch | None = None

@@ -7,19 +7,20 @@ wrap it with the signed keyset tokens the REST bindings' `nextPageToken` carries
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 import orjson
 from neo4j import AsyncSession
 
+from trace_engine.epcis.normalise import expand_cbv
 from trace_engine.epcis_query import repository, tokens
 from trace_engine.epcis_query.planner import has_residual, plan
 from trace_engine.epcis_query.residual import matches
 from trace_engine.epcis_query.schemas import EventQuery, Page, Position, StoredEvent
-from trace_engine.errors import NotFound, QueryParameterError, QueryTooLarge
-from trace_engine.identifiers import DIGITAL_LINK_BASE, parse_identifier
+from trace_engine.errors import InvalidIdentifier, NotFound, QueryParameterError, QueryTooLarge
+from trace_engine.identifiers import DIGITAL_LINK_BASE, parse_identifier, to_digital_link
 
 # events a request may examine for filters checked in Python before it answers with a
 # (possibly short) page and a token to go on from there
@@ -68,6 +69,45 @@ class PagingSecret:
     ttl_s: int
 
 
+# how far WD_ follows the master-data hierarchy, and how many places it may gather
+_HIERARCHY_DEPTH = 16
+_HIERARCHY_PLACES = 10_000
+
+
+async def with_descendants(
+    session: AsyncSession, roots: tuple[str, ...], orgs: list[str]
+) -> tuple[str, ...]:
+    """The places and every descendant the master data of `orgs` gives them (children's
+    children, …; master data is per org, docs/architecture.md "Ownership")."""
+    found = dict.fromkeys(roots)
+    frontier = list(roots)
+    for _ in range(_HIERARCHY_DEPTH):
+        if not frontier or len(found) >= _HIERARCHY_PLACES:
+            break
+        children = await session.execute_read(repository.place_children, frontier, orgs)
+        frontier = []
+        for names in children.values():
+            for name in names:
+                try:
+                    key = parse_identifier(name).key
+                except InvalidIdentifier:
+                    continue
+                if key not in found:
+                    found[key] = None
+                    frontier.append(key)
+    return tuple(found)
+
+
+async def _expanded(session: AsyncSession, q: EventQuery, orgs: list[str]) -> EventQuery:
+    if not (q.wd_read_points or q.wd_biz_locations):
+        return q
+    return replace(
+        q,
+        wd_read_points=await with_descendants(session, q.wd_read_points, orgs),
+        wd_biz_locations=await with_descendants(session, q.wd_biz_locations, orgs),
+    )
+
+
 def _position(event: StoredEvent, q: EventQuery) -> Position:
     return Position(event.sort_value(q.order_by), event.event_id, event.owner)
 
@@ -97,6 +137,7 @@ async def run_page(
         want = min(want, q.event_count_limit - returned_before)
     if want <= 0:
         return Page([], None, returned_before)
+    q = await _expanded(session, q, orgs)
     residual = has_residual(q)
     collected: list[StoredEvent] = []
     position = after
@@ -182,8 +223,6 @@ def resource_member(resource: Resource, value: str) -> str:
     if resource in (Resource.EPCS, Resource.BIZ_LOCATIONS, Resource.READ_POINTS):
         head = value.split("/", 1)[0]
         if head.isdigit():
-            from trace_engine.identifiers import to_digital_link
-
             link = to_digital_link(parse_identifier(f"{DIGITAL_LINK_BASE}/{value}"))
             return link or value
     return value
@@ -192,19 +231,13 @@ def resource_member(resource: Resource, value: str) -> str:
 def resource_key(resource: Resource, value: str) -> str:
     """A resource member as the client named it → the stored value, else 400."""
     if resource in (Resource.EPCS, Resource.BIZ_LOCATIONS, Resource.READ_POINTS):
-        from trace_engine.errors import InvalidIdentifier
-
         try:
             return parse_identifier(value).key
         except InvalidIdentifier as exc:
             raise QueryParameterError(resource.value, f"{value!r}: {exc.reason}") from None
     if resource is Resource.BIZ_STEPS:
-        from trace_engine.epcis.normalise import expand_cbv
-
         return expand_cbv(value, "bizstep")
     if resource is Resource.DISPOSITIONS:
-        from trace_engine.epcis.normalise import expand_cbv
-
         return expand_cbv(value, "disp")
     return value
 

@@ -9,6 +9,7 @@ from neo4j import Driver, ManagedTransaction
 
 from trace_engine.fsma204.cte import CTE_BIZSTEPS
 from trace_engine.graph.catalog import Query, query
+from trace_engine.visibility import merge_statements, precedence
 
 PAGE = 1000  # events (or keys) per round trip
 
@@ -51,9 +52,10 @@ class Fsma204Repository:
         until: str | None,
         cte_only: bool = True,
     ) -> list[dict[str, Any]]:
-        """(eventID, eventTime, offset, owner) of the visible events touching `members` (with
+        """(eventID, eventTime, offset, owner) of the visible events touching `members`, one per
+        (eventID, owner) (with
         `cte_only`, only those whose type and bizStep may make them a CTE)."""
-        seen: dict[str, dict[str, Any]] = {}
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
         for chunk in _chunks(members, 5000):
             for row in self._read(
                 Query.FSMA204_EVENT_KEYS,
@@ -64,7 +66,7 @@ class Fsma204Repository:
                 cteOnly=cte_only,
                 steps=list(CTE_BIZSTEPS),
             ):
-                seen.setdefault(row["eventID"], row)
+                seen.setdefault((row["eventID"], row["owner"]), row)
         return list(seen.values())
 
     def places(self, members: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
@@ -72,9 +74,10 @@ class Fsma204Repository:
         (all events, not only CTEs; aggregated in the graph)."""
         return self._read(Query.RECALLS_PLACES, members=members, orgs=list(orgs))
 
-    def events(self, event_ids: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
-        """One page of events: eventID, owner and the raw JSON-LD text."""
-        return self._read(Query.FSMA204_EVENTS, eventIDs=event_ids, orgs=list(orgs))
+    def events(self, keys: list[tuple[str, str]], orgs: frozenset[str]) -> list[dict[str, Any]]:
+        """One page of events by (eventID, owner): eventID, owner and the raw JSON-LD text."""
+        pairs = [{"eventID": event_id, "owner": owner} for event_id, owner in keys]
+        return self._read(Query.FSMA204_EVENTS, keys=pairs, orgs=list(orgs))
 
     def lots(self, keys: list[str], orgs: frozenset[str]) -> list[dict[str, Any]]:
         """Per lot key: product class, lot dates, the eventID of its creating event
@@ -94,8 +97,18 @@ class Fsma204Repository:
         return out
 
     def masterdata(
-        self, facilities: list[str], products: list[str]
+        self, facilities: list[str], products: list[str], orgs: frozenset[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Properties of the named facilities/parties and products."""
-        rows = self._read(Query.FSMA204_MASTERDATA, facilities=facilities, products=products)
-        return rows[0]["facilities"], rows[0]["products"]
+        """Master data of the named facilities/parties and products as `orgs` state it: each
+        field from the first of them (by name) that states it (`trace_engine.visibility`)."""
+        rows = self._read(
+            Query.FSMA204_MASTERDATA, facilities=facilities, products=products, orgs=list(orgs)
+        )
+        order = precedence(None, orgs)
+
+        def merged(node: dict[str, Any]) -> dict[str, Any]:
+            fields = {k for s in node["statements"] for k in s} - {"id", "org"}
+            said = merge_statements(node["statements"], order, sorted(fields))
+            return {**said, "id": node["id"], "displayId": node["displayId"]}
+
+        return [merged(f) for f in rows[0]["facilities"]], [merged(p) for p in rows[0]["products"]]

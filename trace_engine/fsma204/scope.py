@@ -162,7 +162,7 @@ class ScopeReader:
             raise NotFound("product", asked)
         for k in keys:
             k["localDate"] = local_time(k["eventTime"], k["offset"]).date().isoformat()
-        keys.sort(key=lambda k: (k["localDate"], k["eventTime"], k["eventID"]))
+        keys.sort(key=lambda k: (k["localDate"], k["eventTime"], k["eventID"], k["owner"]))
         return Resolved(scope, orgs, root, members, row_lots, keys)
 
     def events(
@@ -173,11 +173,11 @@ class ScopeReader:
         done = 0
         for start in range(0, total, PAGE):
             page = resolved.keys[start : start + PAGE]
-            rows = self.repo.events([k["eventID"] for k in page], resolved.orgs)
-            by_id = {r["eventID"]: r for r in rows}
+            rows = self.repo.events([(k["eventID"], k["owner"]) for k in page], resolved.orgs)
+            by_id = {(r["eventID"], r["owner"]): r for r in rows}
             parsed = []
             for k in page:
-                row = by_id.get(k["eventID"])
+                row = by_id.get((k["eventID"], k["owner"]))
                 if row is not None:
                     parsed.append((orjson.loads(row["raw"]), row["owner"]))
             self._fill(ctx, [e for e, _ in parsed], resolved.orgs)
@@ -231,7 +231,7 @@ class ScopeReader:
         new_products = sorted(products - ctx.products.keys())
         if not new_places and not new_products:
             return
-        facilities, product_rows = self.repo.masterdata(new_places, new_products)
+        facilities, product_rows = self.repo.masterdata(new_places, new_products, orgs)
         for key in new_places:
             ctx.facilities[key] = {}
         for key in new_products:

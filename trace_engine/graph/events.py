@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction, ResultSummary
+from neo4j import ManagedTransaction, ResultSummary
 
 from trace_engine.graph.catalog import Query, query
 
@@ -40,7 +40,7 @@ class GraphRows:
 
 
 def _run_on_rows(
-    tx: ManagedTransaction, name: Query, key: str, rows: list[Any]
+    tx: ManagedTransaction, name: Query, key: str, rows: list[Any], **extra: Any
 ) -> tuple[ResultSummary, list[Any]]:
     """Run statement `name` with parameter `key` = `rows`; its summary and its records' values.
 
@@ -51,22 +51,25 @@ def _run_on_rows(
     """
     handed = list(rows)
     try:
-        result = tx.run(query(name), {key: handed})
+        result = tx.run(query(name), {key: handed, **extra})
         values = [record[0] for record in result]
         return result.consume(), values
     finally:
         handed.clear()
 
 
-def existing_event_ids(tx: ManagedTransaction, event_ids: list[str]) -> set[str]:
-    """The subset of `event_ids` already stored."""
-    _, values = _run_on_rows(tx, Query.INGEST_EXISTING_EVENTS, "eventIds", event_ids)
+def existing_event_ids(tx: ManagedTransaction, org: str, event_ids: list[str]) -> set[str]:
+    """The subset of `event_ids` that `org` has stored already (identity is per owner)."""
+    _, values = _run_on_rows(tx, Query.INGEST_EXISTING_EVENTS, "eventIds", event_ids, org=org)
     return set(values[0]) if values else set()
 
 
-def apply_error_declarations(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:
-    """Mark stored events as declared erroneous; return the eventIDs that took a declaration."""
-    _, values = _run_on_rows(tx, Query.INGEST_ERROR_DECLARATIONS, "rows", rows)
+def apply_error_declarations(
+    tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]
+) -> set[str]:
+    """Mark `org`'s own stored events as declared erroneous; return the eventIDs that took a
+    declaration."""
+    _, values = _run_on_rows(tx, Query.INGEST_ERROR_DECLARATIONS, "rows", rows, org=org)
     return set(values[0]) if values else set()
 
 
@@ -84,20 +87,3 @@ def write_rows(tx: ManagedTransaction, rows: GraphRows) -> int:
             if attribute == "events":
                 linked = summary.counters.relationships_created
     return linked
-
-
-def event_raw(driver: Driver, database: str, event_id: str, orgs: list[str]) -> str | None:
-    """The event as captured (JSON text), if one of `orgs` owns it."""
-    records, _, _ = driver.execute_query(
-        query(Query.EVENT_BY_ID), eventId=event_id, orgs=orgs, database_=database, routing_="r"
-    )
-    return records[0]["raw"] if records else None
-
-
-async def event_raw_async(
-    tx: AsyncManagedTransaction, event_id: str, orgs: list[str]
-) -> str | None:
-    """`event_raw` inside an async read transaction."""
-    result = await tx.run(query(Query.EVENT_BY_ID), eventId=event_id, orgs=orgs)
-    record = await result.single()
-    return record["raw"] if record else None

@@ -38,10 +38,18 @@ def touch_key(tx: ManagedTransaction, key_id: str, now: str) -> None:
 
 
 def share(tx: ManagedTransaction, source: str, target: str, now: str) -> dict[str, Any]:
-    """`source` shares its events with `target`."""
+    """`source` offers to share its statements with `target` (in effect once accepted)."""
     record = tx.run(query(Query.SHARING_CREATE), source=source, target=target, now=now).single()
     assert record is not None
     return dict(record)
+
+
+def accept_share(
+    tx: ManagedTransaction, source: str, target: str, now: str
+) -> dict[str, Any] | None:
+    """`target` accepts the share `source` offered; None if there is no such offer."""
+    record = tx.run(query(Query.SHARING_ACCEPT), source=source, target=target, now=now).single()
+    return dict(record) if record else None
 
 
 def shares_of(tx: ManagedTransaction, org: str) -> list[dict[str, Any]]:
@@ -55,7 +63,7 @@ def unshare(tx: ManagedTransaction, source: str, target: str) -> bool:
 
 
 def visible_orgs(tx: ManagedTransaction, org: str) -> list[str]:
-    """`org` and every org that shares its events with it."""
+    """`org` and every org whose share it accepted."""
     record = tx.run(query(Query.VISIBLE_ORGS), org=org).single()
     return list(record["orgs"]) if record else [org]
 

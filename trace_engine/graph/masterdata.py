@@ -13,40 +13,53 @@ TARGET_KINDS = ("events", "facilities", "products", "productInstances")
 
 
 def put_facility(
-    tx: ManagedTransaction, key: str, display_id: str, aliases: list[str], props: dict[str, Any]
+    tx: ManagedTransaction,
+    key: str,
+    display_id: str,
+    aliases: list[str],
+    org: str,
+    props: dict[str, Any],
 ) -> dict[str, Any]:
-    """Create or update a facility's managed fields; return its stored properties and aliases."""
+    """Create or update `org`'s statement about a facility; return the statement."""
     record = tx.run(
         query(Query.MASTERDATA_FACILITY_PUT),
         id=key,
         displayId=display_id,
         aliases=aliases,
+        org=org,
         props=props,
     ).single(strict=True)
     return dict(record["facility"])
 
 
 def put_product(
-    tx: ManagedTransaction, key: str, display_id: str, aliases: list[str], props: dict[str, Any]
+    tx: ManagedTransaction,
+    key: str,
+    display_id: str,
+    aliases: list[str],
+    org: str,
+    props: dict[str, Any],
 ) -> dict[str, Any]:
-    """Create or update a product class's managed fields; return its properties and aliases."""
+    """Create or update `org`'s statement about a product class; return the statement."""
     record = tx.run(
         query(Query.MASTERDATA_PRODUCT_PUT),
         id=key,
         displayId=display_id,
         aliases=aliases,
+        org=org,
         props=props,
     ).single(strict=True)
     return dict(record["product"])
 
 
 def missing_payload_targets(
-    tx: ManagedTransaction, payload_id: str, org: str, targets: dict[str, list[str]]
-) -> tuple[str | None, dict[str, list[str]]]:
-    """The owner of the payload if it exists, and the targets (by kind) that do not exist."""
-    parameters: dict[str, Any] = {"id": payload_id, "org": org, **targets}
+    tx: ManagedTransaction, org: str, orgs: list[str], targets: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """The targets (by kind) that `org` cannot name: its own events, and the facilities,
+    products and instances the visible `orgs` have said something about."""
+    parameters: dict[str, Any] = {"org": org, "orgs": orgs, **targets}
     record = tx.run(query(Query.PAYLOAD_TARGETS_MISSING), parameters).single(strict=True)
-    return record["owner"], {kind: list(record[kind]) for kind in TARGET_KINDS}
+    return {kind: list(record[kind]) for kind in TARGET_KINDS}
 
 
 def attach_payload(

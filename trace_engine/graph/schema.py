@@ -1,12 +1,80 @@
-"""Apply `cypher/schema.cypher`: idempotent, safe to run on every start."""
+"""Apply `cypher/schema.cypher` and the data migrations: idempotent, safe to run on every start."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from neo4j import AsyncDriver, Driver
 
 from trace_engine.graph.catalog import Query, query, statements
 
 SCHEMA_FILE = Query.SCHEMA
+# data migrations, in order: (id, file); each runs once per database and is idempotent
+MIGRATIONS = (("statements-per-org", Query.MIGRATE_STATEMENTS),)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def migrate(driver: Driver, database: str) -> list[str]:
+    """Run the data migrations this database has not had; return their ids."""
+    ran = []
+    for migration_id, name in MIGRATIONS:
+        records, _, _ = driver.execute_query(
+            query(Query.MIGRATION_DONE), id=migration_id, database_=database, routing_="r"
+        )
+        if records[0]["done"]:
+            continue
+        records, _, _ = driver.execute_query(query(Query.MIGRATION_SOLE_ORG), database_=database)
+        sole = records[0]["org"]
+        unattributed = 0
+        # auto-commit sessions: the statements commit in batches (CALL … IN TRANSACTIONS)
+        with driver.session(database=database) as session:
+            for stmt in statements(name):
+                record = session.run(stmt, soleOrg=sole).single()
+                if record is not None and "unattributed" in record.keys():
+                    unattributed = record["unattributed"]
+        driver.execute_query(
+            query(Query.MIGRATION_RECORD),
+            id=migration_id,
+            now=_now(),
+            unattributed=unattributed,
+            database_=database,
+        )
+        ran.append(migration_id)
+    return ran
+
+
+async def migrate_async(driver: AsyncDriver, database: str) -> list[str]:
+    """`migrate` for the API's async driver."""
+    ran = []
+    for migration_id, name in MIGRATIONS:
+        records, _, _ = await driver.execute_query(
+            query(Query.MIGRATION_DONE), id=migration_id, database_=database, routing_="r"
+        )
+        if records[0]["done"]:
+            continue
+        records, _, _ = await driver.execute_query(
+            query(Query.MIGRATION_SOLE_ORG), database_=database
+        )
+        sole = records[0]["org"]
+        unattributed = 0
+        async with driver.session(database=database) as session:
+            for stmt in statements(name):
+                result = await session.run(stmt, soleOrg=sole)
+                record = await result.single()
+                if record is not None and "unattributed" in record.keys():
+                    unattributed = record["unattributed"]
+        await driver.execute_query(
+            query(Query.MIGRATION_RECORD),
+            id=migration_id,
+            now=_now(),
+            unattributed=unattributed,
+            database_=database,
+        )
+        ran.append(migration_id)
+    return ran
 
 
 def schema_statements() -> list[str]:
@@ -21,14 +89,16 @@ def expected_constraint_names() -> set[str]:
 
 def apply_schema(driver: Driver, database: str) -> int:
     """Create every constraint and index that does not exist yet, then bring data in an old
-    shape into the current one (`cypher/schema_migrate.cypher`, idempotent); return how many
-    schema statements ran."""
+    shape into the current one (`cypher/schema_migrate.cypher`, idempotent) and run the data
+    migrations the database has not had (`MIGRATIONS`); return how many schema statements
+    ran."""
     stmts = schema_statements()
     for stmt in stmts:
         driver.execute_query(stmt, database_=database)
     driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
     for stmt in statements(Query.SCHEMA_MIGRATE):
         driver.execute_query(stmt, database_=database)
+    migrate(driver, database)
     return len(stmts)
 
 
@@ -40,6 +110,7 @@ async def apply_schema_async(driver: AsyncDriver, database: str) -> int:
     await driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
     for stmt in statements(Query.SCHEMA_MIGRATE):
         await driver.execute_query(stmt, database_=database)
+    await migrate_async(driver, database)
     return len(stmts)
 
 

@@ -127,7 +127,7 @@ class RecallService:
         new_places = sorted(places - ctx.facilities.keys())
         new_products = sorted(products - ctx.products.keys())
         if new_places or new_products:
-            facilities, product_rows = self.repo.masterdata(new_places, new_products)
+            facilities, product_rows = self.repo.masterdata(new_places, new_products, orgs)
             ctx.facilities.update({p["id"]: p for p in facilities})
             ctx.products.update({p["id"]: p for p in product_rows})
 

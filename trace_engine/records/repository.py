@@ -7,7 +7,6 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from trace_engine.graph.catalog import Query, query
-from trace_engine.graph.trace import fetch_lineage
 
 # the link targets records_link.cypher takes, each None or a map (see that file)
 LINK_ROLES = ("product", "instance", "supplier", "facility")
@@ -125,16 +124,3 @@ async def for_instances(
     """`org`'s records linked to any of `instances`: [{instance, record}], oldest first."""
     result = await tx.run(query(Query.RECORDS_FOR_INSTANCES), org=org, instances=instances)
     return [{"instance": row["instance"], "record": dict(row["record"])} async for row in result]
-
-
-async def fetch_lineage_with_records(
-    tx: AsyncManagedTransaction, product_id: str, org: str
-) -> dict[str, Any] | None:
-    """cypher/trace.cypher's row plus `records`: `org`'s records on the lineage's instances."""
-    lineage = await fetch_lineage(tx, product_id)
-    if lineage is None:
-        return None
-    instances = {lineage["root"], *lineage["ancestors"], *lineage["descendants"]}
-    instances.update(lineage["carriers"])
-    lineage["records"] = await for_instances(tx, org, sorted(instances))
-    return lineage
