@@ -48,7 +48,11 @@ async def share(body: ShareCreate, keys: KeyServiceDep, org: OrgDep) -> dict[str
     return await run_in_threadpool(keys.share, org, body.org)
 
 
-@router.post("/accept", summary="Accept a share offered to the organisation")
+@router.post(
+    "/accept",
+    summary="Accept a share offered to the organisation",
+    responses=errors(404, e404="No share offered by that org"),
+)
 async def accept(body: ShareAccept, keys: KeyServiceDep, org: OrgDep) -> dict[str, Any]:
     """From now on this org's traces (and event reads) include the offering org's statements,
     each event marked with its owner (`x-owner`). 404 if that org offered no share."""
