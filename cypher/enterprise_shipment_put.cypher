@@ -3,8 +3,13 @@
 // them lands on the same node); a shipment made from a shipping event of one of the items is
 // absorbed (deleted: this declaration is that shipment). Its status is `shipped` once a shipping event of $org names an
 // item or a container holding one, else the declared status.
-// :param key, id, org, now, props => {shipmentCode, declaredStatus, buyerCompany, …},
-// :param items => [{id, displayId, kind}], shipping => 'urn:epcglobal:cbv:bizstep:shipping'
+// :param key => '["demo","SHP-2"]'
+// :param org => 'demo'
+// :param id => 'SHP-2'
+// :param now => '2026-11-29T16:21:38.564Z'
+// :param props => {shipmentCode: 'SHP-1', declaredStatus: 'draft', buyerCompany: null, destinationCountry: null, destinationPort: null, commodity: null, estimatedShipDate: null}
+// :param items => [{id: '00/040123450000000092', displayId: 'urn:epc:id:sscc:4012345.0000000009', kind: 'instance', seq: 0}]
+// :param shipping => 'urn:epcglobal:cbv:bizstep:shipping'
 MERGE (s:Shipment {key: $key})
   ON CREATE SET s.org = $org, s.id = $id, s.createdAt = $now
 SET s += $props, s.source = 'declared', s.updatedAt = $now
