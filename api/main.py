@@ -16,6 +16,7 @@ from api.routers import (
     epcis,
     epcis_query,
     fsma204,
+    guides,
     health,
     journeys,
     keys,
@@ -108,5 +109,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(recalls.router)
     app.include_router(enterprise.router)
     app.include_router(web.router)
+    app.include_router(guides.router)
     app.mount(web.STATIC_PREFIX, web.static_files(), name="static")
     return app
