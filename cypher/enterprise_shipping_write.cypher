@@ -4,8 +4,9 @@
 // its eventID, carrying what the event names (with the event's quantity when given).
 // rows: [{eventID, key, eventTime, props: {id, source, status, shipmentCode,
 //         estimatedShipDate, createdAt}, objects: [{id, quantity, uom}]}]
-// :param rows => [{eventID: 'urn:uuid:25576265-00cd-584b-baac-989de7c96892', key: '["cocoa-coop","urn:uuid:25576265-00cd-584b-baac-989de7c96892"]', eventTime: '2024-01-20T07:00:00.000Z', objects: [{id: '00/006141410000000012', quantity: null, uom: null}], props: {id: 'urn:uuid:25576265-00cd-584b-baac-989de7c96892', source: 'event', status: 'shipped', shipmentCode: 'urn:epcglobal:cbv:bt:0614141000005:BOL-SPY-2024-0117', estimatedShipDate: '2024-01-20', createdAt: '2026-11-29T16:27:36.697Z'}}]
+// :param rows => [{eventID: 'urn:uuid:30000000-0000-4000-8000-000000000027', key: '["cocoa-coop","urn:uuid:30000000-0000-4000-8000-000000000027"]', eventTime: '2024-01-20T08:00:00.000Z', objects: [{id: '00/040123450000000016', quantity: null, uom: null}], props: {id: 'urn:uuid:30000000-0000-4000-8000-000000000027', source: 'event', status: 'shipped', shipmentCode: 'urn:uuid:30000000-0000-4000-8000-000000000027', estimatedShipDate: '2024-01-20', createdAt: '2026-11-29T16:35:12.394Z'}}]
 // :param org => 'cocoa-coop'
+// :param orgKey => '"cocoa-coop"'
 UNWIND $rows AS row
 CALL (row) {
   UNWIND row.objects AS o
