@@ -11,9 +11,15 @@ WITH DISTINCT facility, e,
      datetime({datetime: datetime(e.eventTime), timezone: coalesce(e.eventTimeZoneOffset, 'Z')})
        AS local
 WHERE date(local) = date($day)
+// master data is per org (docs/architecture.md, "Ownership"): the statement of the event's
+// owner about the facility, else of the first org by name
+WITH facility, e, local, head(COLLECT {
+  MATCH (d:FacilityData)-[:DESCRIBES]->(facility)
+  RETURN d ORDER BY d.org <> e.owner, d.org LIMIT 1
+}) AS said
 OPTIONAL MATCH (e)-[r:OBSERVED|CHILD|PARENT|INPUT|OUTPUT]->(x)
-WITH facility, e, local, r, x ORDER BY r.seq
-RETURN facility.name AS facility, toString(local) AS localTime, e.eventType AS type,
+WITH facility, said, e, local, r, x ORDER BY r.seq
+RETURN coalesce(said.name, facility.displayId) AS facility, toString(local) AS localTime, e.eventType AS type,
        e.action AS action, replace(e.bizStep, 'urn:epcglobal:cbv:bizstep:', '') AS step,
        collect(x.displayId + ' (' + type(r) + coalesce(', ' + toString(r.quantity) + ' '
                + coalesce(r.uom, ''), '') + ')') AS what, e.eventID AS eventID

@@ -10,7 +10,12 @@ MATCH (content)<-[:TRANSFORMED_INTO|CONTAINS*0..]-(source:ProductInstance)
 WHERE NOT (source)<-[:TRANSFORMED_INTO]-() AND NOT source.id STARTS WITH '00/'
 MATCH (made:Event {eventType: 'ObjectEvent', action: 'ADD'})-[:OBSERVED]->(source)
 MATCH (made)-[:AT]->(farm:Facility)
-RETURN farm.name AS farm, farm.type AS type, farm.city AS city,
+// master data is per org (docs/architecture.md, "Ownership"): the event owner's statement
+WITH farm, source, content, head(COLLECT {
+  MATCH (d:FacilityData)-[:DESCRIBES]->(farm)
+  RETURN d ORDER BY d.org <> made.owner, d.org LIMIT 1
+}) AS said
+RETURN coalesce(said.name, farm.displayId) AS farm, said.type AS type, said.city AS city,
        collect(DISTINCT source.displayId) AS sourceLots,
        collect(DISTINCT content.displayId) AS inTheShipment
 ORDER BY farm

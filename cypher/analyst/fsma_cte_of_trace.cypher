@@ -15,7 +15,10 @@ WITH DISTINCT e,
      replace(replace(coalesce(e.bizStep, ''), 'urn:epcglobal:cbv:bizstep:', ''),
              'https://ref.gs1.org/cbv/BizStep-', '') AS step
 OPTIONAL MATCH (e)-[:AT]->(f:Facility)
-WITH e, step, f,
+WITH e, step, f, head(COLLECT {
+  MATCH (d:FacilityData)-[:DESCRIBES]->(f)
+  RETURN d ORDER BY d.org <> e.owner, d.org LIMIT 1
+}) AS said,
      EXISTS {
        MATCH (e)-[:INPUT]->(:ProductInstance)<-[:OBSERVED]-(made:Event)
        WHERE made.eventType = 'ObjectEvent' AND made.action = 'ADD'
@@ -35,5 +38,5 @@ RETURN e.eventTime AS time, e.eventType AS type, step,
          WHEN (step = 'other' OR toLower(step) CONTAINS 'cool')
               AND toLower(e.raw) CONTAINS 'temperature' THEN 'cooling'
        END AS cte,
-       f.name AS facility, e.eventID AS eventID
+       coalesce(said.name, f.displayId) AS facility, e.eventID AS eventID
 ORDER BY time, eventID

@@ -15,7 +15,17 @@ WITH DISTINCT x
 MATCH (e:Event)-[r:OBSERVED|CHILD|PARENT|OUTPUT]->(x)
 MATCH (e)-[:AT]->(f:Facility)
 OPTIONAL MATCH (x)-[:INSTANCE_OF]->(product:Product)
-RETURN x.displayId AS affected, product.name AS product, f.name AS facility, f.type AS type,
+// master data is per org (docs/architecture.md, "Ownership"): the event owner's statement
+WITH x, e, r, f, product, head(COLLECT {
+  MATCH (d:FacilityData)-[:DESCRIBES]->(f)
+  RETURN d ORDER BY d.org <> e.owner, d.org LIMIT 1
+}) AS said,
+     head(COLLECT {
+       MATCH (pd:ProductData)-[:DESCRIBES]->(product)
+       RETURN pd ORDER BY pd.org <> e.owner, pd.org LIMIT 1
+     }) AS productSaid
+RETURN x.displayId AS affected, coalesce(productSaid.name, product.name) AS product,
+       coalesce(said.name, f.displayId) AS facility, said.type AS type,
        min(e.eventTime) AS firstSeen,
        // an individually identified object (an SSCC, a serial) is one each, as in the API
        max(coalesce(r.quantity, 1)) AS quantity,

@@ -8,6 +8,7 @@ WITH coalesce(viaKey, viaAlias) AS lot
 MATCH (lot)<-[:TRANSFORMED_INTO]-(input:ProductInstance)-[:TRANSFORMED_INTO]->(sibling)
 WHERE sibling <> lot
 OPTIONAL MATCH (sibling)-[:INSTANCE_OF]->(product:Product)
-RETURN sibling.displayId AS sibling, product.name AS product,
+RETURN sibling.displayId AS sibling,
+       [(d:ProductData)-[:DESCRIBES]->(product) | d.org + ': ' + d.name] AS product,
        collect(DISTINCT input.displayId) AS sharedInputs
 ORDER BY sibling
