@@ -19,6 +19,7 @@ from trace_engine.epcis import (
     parse_xml,
     read_xml_header,
 )
+from trace_engine.epcis import xml as xml_module
 from trace_engine.epcis.model import Event, Rejected
 from trace_engine.epcis.xsd import schema_for
 from trace_engine.errors import InvalidDocument, InvalidIdentifier
@@ -615,6 +616,20 @@ def test_streaming_refuses_and_converts_like_a_whole_document(body: bytes) -> No
     streamed = _streamed(body)
     assert streamed == parse_xml(body).items
     assert streamed
+
+
+def test_streaming_in_small_batches_keeps_each_refusal_with_its_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(xml_module._StreamBatch, "SIZE", 2)
+    good = EVENT.format(time="2024-03-01T10:00:00Z")
+    bad = good.replace("<action>OBSERVE</action>", "")
+    body = _document(good + bad + good + good + bad)
+    streamed = _streamed(body)
+    assert [type(item).__name__ for item in streamed] == [
+        "Event", "Rejected", "Event", "Event", "Rejected"
+    ]  # fmt: skip
+    assert streamed == parse_xml(body).items
 
 
 def test_streaming_refuses_a_doctype_that_declares_entities() -> None:
