@@ -92,9 +92,14 @@ async def _stored(client: httpx.AsyncClient, body: bytes, content_type: str) -> 
 
 
 async def _event(client: httpx.AsyncClient, n: int) -> dict[str, Any]:
-    response = await client.get(f"/epcis/events/{quote(_uuid(n), safe='')}")
+    """The stored event as captured (identifiers as sent: no EPC format translation)."""
+    response = await client.get(
+        f"/epcis/events/{quote(_uuid(n), safe='')}",
+        headers={"GS1-EPC-Format": "Never_Translates"},
+    )
     assert response.status_code == 200, response.text
-    return dict(response.json())
+    (event,) = response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    return dict(event)
 
 
 # --- valid: each kind goes in --------------------------------------------------------------
