@@ -151,8 +151,10 @@ async def test_epcis12_cbv_master_data_in_ilmd_is_stored_in_its_20_form(
     }
     # a 1.2 time without offset is read in the event's offset and stored in its 2.0 form
     assert stored["eventTime"] == "2024-03-01T10:00:00+01:00"
+    # the capturing org's statement about the lot
     records, _, _ = driver.execute_query(
-        "MATCH (p:ProductInstance {id: '01/04012345111118/10/L7'}) RETURN p.expirationDate AS d"
+        "MATCH (:ProductInstance {id: '01/04012345111118/10/L7'})<-[:DESCRIBES]-(d:LotData) "
+        "RETURN d.expirationDate AS d"
     )
     assert [r["d"] for r in records] == ["2024-09-01"]
 
