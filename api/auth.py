@@ -1,10 +1,11 @@
 """Authentication, scopes and per-key rate limits, in front of every route.
 
 A pure ASGI middleware rather than a per-route dependency, so no route can be added without
-it: every path but health, the docs and the trace page (`/` and exactly its static files)
-needs `Authorization: Bearer <secret>`. The scope a request needs follows from its method
-and path: `admin` for keys and sharing, `read` for GET / HEAD / OPTIONS, `write` for
-everything else (capture and every mutation). Neo4j down while a key is checked: 503.
+it: every path but health, the docs, the trace page (`/` and exactly its static files) and
+the Neo4j Browser guide needs `Authorization: Bearer <secret>`. The scope a request needs
+follows from its method and path: `admin` for keys and sharing, `read` for GET / HEAD /
+OPTIONS, `write` for everything else (capture and every mutation). Neo4j down while a key
+is checked: 503.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import DATABASE_UNAVAILABLE
+from api.routers.guides import ANALYST_GUIDE
 from api.routers.web import public_paths
 from trace_engine.errors import Unauthenticated
 from trace_engine.keys import ApiKey, KeyService, grants
@@ -32,6 +34,8 @@ PUBLIC_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc",
 # the trace page and exactly its static files (a file added to api/static/ is public; any
 # other path under /static still needs a key)
 PUBLIC_PATHS |= public_paths()
+# Neo4j Browser guides: fetched by Browser, which cannot send a key
+PUBLIC_PATHS |= {ANALYST_GUIDE}
 ADMIN_PREFIXES = ("/api/keys", "/api/v1/sharing")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

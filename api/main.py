@@ -18,6 +18,7 @@ from api.routers import (
     epcis,
     epcis_query,
     fsma204,
+    guides,
     health,
     journeys,
     keys,
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(recalls.router)
     app.include_router(enterprise.router)
     app.include_router(web.router)
+    app.include_router(guides.router)
     app.mount(web.STATIC_PREFIX, web.static_files(), name="static")
     install_openapi(app)
     return app

@@ -1,6 +1,9 @@
 // The org's capture jobs, newest first, after the keyset position ($afterCreated, $afterId;
 // '\uffff' for the first page), at most $limit.
-// :param org => 'demo'   :param afterCreated => '\uffff'   :param afterId => ''   :param limit => 30
+// :param org => 'acme'
+// :param afterCreated => '￿'
+// :param afterId => ''
+// :param limit => 8
 MATCH (j:CaptureJob)
 WHERE j.org = $org
   AND (j.createdAt < $afterCreated OR (j.createdAt = $afterCreated AND j.id < $afterId))

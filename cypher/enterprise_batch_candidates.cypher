@@ -2,7 +2,10 @@
 // upstream of it on $org's lineage (a container's contents, a transformation's inputs), kept
 // when $org collected them at one of its farms. Also every lot $org collected at $facilities
 // (farms just registered).
-// :param org => 'coop', keys => ['00/106141412345678908'], facilities => [], creating => [...]
+// :param org => 'coop'
+// :param keys => ['00/106141412345678908']
+// :param facilities => []
+// :param creating => ['urn:epcglobal:cbv:bizstep:commissioning', 'urn:epcglobal:cbv:bizstep:creating_class_instance']
 // Predicates on the far nodes are written any(x IN [$org] WHERE x = …) on purpose: no index
 // can serve them, so the planner walks from the lots even with the statistics of an empty
 // graph (with `e.owner = $org` it started from every event of the org: 100x slower).

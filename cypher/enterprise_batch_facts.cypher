@@ -2,7 +2,10 @@
 // its collection events at $org's farms (time, farm, agent, quantities), how many other $org
 // events name it, whether it went into a transformation or a container, and whether a shipping
 // event names it or anything downstream of it.
-// :param org => 'coop', lots => ['01/00614141000005/10/B-001'], creating => [...], shipping => '…'
+// :param org => 'coop'
+// :param lots => ['01/00614141000005/10/B-001']
+// :param creating => ['urn:epcglobal:cbv:bizstep:commissioning', 'urn:epcglobal:cbv:bizstep:creating_class_instance']
+// :param shipping => 'urn:epcglobal:cbv:bizstep:shipping'
 // Predicates on the far nodes are written any(x IN [$org] WHERE x = …) on purpose: no index
 // can serve them, so the planner walks from the lots even with the statistics of an empty
 // graph (with `e.owner = $org` it started from every event of the org: 100x slower).

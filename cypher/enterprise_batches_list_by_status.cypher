@@ -2,7 +2,10 @@
 // (descending): a stable order, so paging never repeats or skips a row. `statusRank` is
 // `<org as JSON> <status> <createdAt> <id>` (prefix-free), so its index gives the page in order and
 // a page reads offset + limit index entries, however many rows the org has.
-// :param orgKey => '"coop"', status => 'approved', offset => 0, limit => 100
+// :param orgKey => '"cocoa-coop"'
+// :param status => 'shipped'
+// :param offset => 0
+// :param limit => 100
 MATCH (b:Batch)
 WHERE b.statusRank STARTS WITH $orgKey + ' ' + $status + ' '
 WITH b ORDER BY b.statusRank DESC

@@ -4,6 +4,10 @@
 // `rank` / `statusRank` order the listing ($orgKey: the org as JSON text).
 // rows: [{key, facilityId, props: {farmerName, farmerId, phone, community, areaHectares,
 //         commodity, complianceStatus}}]
+// :param rows => [{key: '["cocoa-coop","414/0614141000074"]', facilityId: '414/0614141000074', props: {farmerName: 'Ibrahim Ouattara', farmerId: null, phone: null, community: null, areaHectares: null, commodity: null, complianceStatus: 'approved'}}]
+// :param org => 'cocoa-coop'
+// :param now => '2026-11-29T16:35:41.941Z'
+// :param orgKey => '"cocoa-coop"'
 UNWIND $rows AS row
 MATCH (f:Facility {id: row.facilityId})
 MERGE (p:FarmProfile {key: row.key})

@@ -4,7 +4,8 @@
 // that made it (inputs and outputs with quantities) and the quantities events measured of it.
 // Owners are tested with any(…) so the planner walks from each lot, not from every event of
 // an org through the owner index.
-// :param items => ['00/106141412345678908'], orgs => ['coop']
+// :param items => ['00/106141412345678908']
+// :param orgs => ['coop']
 UNWIND $items AS id
 MATCH (t:ProductInstance {id: id})
 MATCH (t) ((a)-[r:CONTAINS|TRANSFORMED_INTO]-(b)

@@ -3,8 +3,14 @@
 // them lands on the same node); a shipment made from a shipping event of one of the items is
 // absorbed (deleted: this declaration is that shipment). Its status is `shipped` once a shipping event of $org names an
 // item or a container holding one, else the declared status.
-// :param key, id, org, now, props => {shipmentCode, declaredStatus, buyerCompany, …},
-// :param items => [{id, displayId, kind}], shipping => 'urn:epcglobal:cbv:bizstep:shipping'
+// :param key => '["cocoa-coop","S1"]'
+// :param org => 'cocoa-coop'
+// :param id => 'S1'
+// :param now => '2026-11-29T16:35:07.190Z'
+// :param props => {shipmentCode: 'SHP-S1', declaredStatus: 'ready', buyerCompany: 'Barry Callebaut', destinationCountry: 'Netherlands', destinationPort: 'Rotterdam', commodity: 'Cocoa', estimatedShipDate: '2024-02-15'}
+// :param items => [{id: '00/040123450000000016', displayId: 'urn:epc:id:sscc:4012345.0000000001', kind: 'instance', seq: 0}]
+// :param shipping => 'urn:epcglobal:cbv:bizstep:shipping'
+// :param orgKey => '"cocoa-coop"'
 MERGE (s:Shipment {key: $key})
   ON CREATE SET s.org = $org, s.id = $id, s.createdAt = $now
 SET s += $props, s.source = 'declared', s.updatedAt = $now

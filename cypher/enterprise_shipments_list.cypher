@@ -2,7 +2,9 @@
 // (descending): a stable order, so paging never repeats or skips a row. `rank` is
 // `<org as JSON> <createdAt> <id>` (prefix-free), so its index gives the page in order and
 // a page reads offset + limit index entries, however many rows the org has.
-// :param orgKey => '"coop"', offset => 0, limit => 100
+// :param orgKey => '"cocoa-coop"'
+// :param offset => 0
+// :param limit => 100
 MATCH (s:Shipment)
 WHERE s.rank STARTS WITH $orgKey + ' '
 WITH s ORDER BY s.rank DESC

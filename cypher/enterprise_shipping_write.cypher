@@ -4,6 +4,9 @@
 // its eventID, carrying what the event names (with the event's quantity when given).
 // rows: [{eventID, key, eventTime, props: {id, source, status, shipmentCode,
 //         estimatedShipDate, createdAt}, objects: [{id, quantity, uom}]}]
+// :param rows => [{eventID: 'urn:uuid:30000000-0000-4000-8000-000000000027', key: '["cocoa-coop","urn:uuid:30000000-0000-4000-8000-000000000027"]', eventTime: '2024-01-20T08:00:00.000Z', objects: [{id: '00/040123450000000016', quantity: null, uom: null}], props: {id: 'urn:uuid:30000000-0000-4000-8000-000000000027', source: 'event', status: 'shipped', shipmentCode: 'urn:uuid:30000000-0000-4000-8000-000000000027', estimatedShipDate: '2024-01-20', createdAt: '2026-11-29T16:35:12.394Z'}}]
+// :param org => 'cocoa-coop'
+// :param orgKey => '"cocoa-coop"'
 UNWIND $rows AS row
 CALL (row) {
   UNWIND row.objects AS o

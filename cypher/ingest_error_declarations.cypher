@@ -4,6 +4,7 @@
 // stored as that org's own new event). Returns the eventIDs it applied to.
 // :param org => 'demo'
 // rows: [{eventID, errorDeclaration (JSON text), raw}]
+// :param rows => [{eventID: 'ni:///sha-256;b9350b16fd98c704364d0b37fc39bb7816459c42e46fb1fd1ccd4f2135b9b8d3?ver=CBV2.0', errorDeclaration: '{"declarationTime":"2019-11-07T14:00:00.000+01:00","reason":"incorrect_data","correctiveEventIDs":["urn:uuid:fd338495-0e6d-41dd-afee-a862ecd32518"]}', raw: '{}'}]
 UNWIND $rows AS row
 MATCH (e:Event {eventID: row.eventID, owner: $org})
 WHERE e.errorDeclaration IS NULL

@@ -12,6 +12,7 @@
 //         namespaces (JSON text of the document's extension prefixes, or null),
 //         instances: [{id, rel, quantity, uom, seq}], products: […],
 //         facilities: [{id, rel, type, seq}], parties: […]}]
+// :param rows => [{eventID: 'urn:uuid:00000000-0000-4000-a000-000000000001', eventType: 'ObjectEvent', action: 'OBSERVE', bizStep: null, disposition: null, eventTime: '2024-03-01T09:00:00.000Z', eventTimeZoneOffset: '+01:00', recordTime: '2026-11-29T16:28:04.179Z', hash: null, owner: 'ingest-test', captureId: null, raw: '{}', instances: [{id: '01/04012345111118/10/LOT-7', rel: 'OBSERVED', quantity: 10.0, uom: 'KGM', seq: 0}], products: [], facilities: [{id: '414/4012345000016', rel: 'AT', type: null, seq: null}], parties: []}]
 UNWIND $rows AS row
 CREATE (e:Event {
   eventID: row.eventID, eventType: row.eventType, action: row.action, bizStep: row.bizStep,

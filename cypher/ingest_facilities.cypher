@@ -3,6 +3,7 @@
 // org's statement about it: a (:FacilityData {id, org})-[:DESCRIBES]->(:Facility) node,
 // whose attributes are set over what that org said before.
 // rows: [{id, displayId, org, aliases: [raw…], attributes: {name, type, city, …} or {}}]
+// :param rows => [{id: 'geo:42.698334,23.319941', displayId: 'geo:42.698334,23.319941', aliases: [], attributes: {}, org: 'demo'}]
 UNWIND $rows AS row
 MERGE (f:Facility {id: row.id})
   ON CREATE SET f.displayId = row.displayId

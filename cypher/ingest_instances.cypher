@@ -3,6 +3,7 @@
 // is the capturing org's statement: (:LotData {id, org})-[:DESCRIBES]->(:ProductInstance),
 // set over what that org said before.
 // rows: [{id, displayId, kind, org, productId or null, aliases: [raw…], lotData: {…}}]
+// :param rows => [{id: '8003/04012345555554987', displayId: 'urn:epc:id:grai:4012345.55555.987', aliases: ['urn:epc:id:grai:4012345.55555.987'], kind: 'instance', productId: null, lotData: {}, org: 'demo'}]
 UNWIND $rows AS row
 MERGE (i:ProductInstance {id: row.id})
   ON CREATE SET i.displayId = row.displayId, i.kind = row.kind

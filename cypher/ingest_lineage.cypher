@@ -2,6 +2,7 @@
 // output, and each aggregation (ADD / OBSERVE) parent CONTAINS each child. `orgs` lists the
 // orgs whose events made the edge, so a trace can walk only what the caller may see.
 // rows: [{from, to, rel: 'TRANSFORMED_INTO' | 'CONTAINS', org}]
+// :param rows => [{from: '00/040123451111111110', to: '01/04012345111118/10/1234', rel: 'CONTAINS', org: 'demo'}]
 UNWIND $rows AS row
 MATCH (a:ProductInstance {id: row.from})
 MATCH (b:ProductInstance {id: row.to})

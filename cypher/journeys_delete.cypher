@@ -1,5 +1,6 @@
 // DELETE /api/v1/product/traceability/{id}: the journey, its lock node and all its stages.
-// :param org => 'demo', id => 'j-1'
+// :param id => 'e3de6cbf-9398-4484-8508-58d79646c390'
+// :param org => 'demo'
 MATCH (j:Journey {id: $id})
 WHERE j.org = $org
 OPTIONAL MATCH (j)-[:HAS_STAGE]->(s:ProcessingStage)

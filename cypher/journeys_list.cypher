@@ -2,8 +2,14 @@
 // $sortBy is one of the allow-listed keys (trace_engine.journeys.SortBy); the direction is
 // the boolean $descending: the first ORDER BY key is null for every row when descending,
 // the second when ascending, so one statement serves both without formatting input in.
-// :param org => 'demo', search => 'shirt', clientIds => null, compositionIds => null
-// :param sortBy => 'createdAt', descending => true, skip => 0, limit => 20
+// :param org => 'demo'
+// :param search => null
+// :param clientIds => ['2d10d540-1135-4db8-8870-68ebbafd2f53']
+// :param compositionIds => ['0cf22c4e-acb1-4a92-95ba-dd7894596405']
+// :param sortBy => 'createdAt'
+// :param descending => true
+// :param skip => 0
+// :param limit => 20
 MATCH (j:Journey)
 WHERE j.org = $org
   AND ($search IS NULL OR toLower(j.traceabilityName) CONTAINS $search)

@@ -1,6 +1,7 @@
 // Last statement of every stage-changing transaction (under the journey's lock): the totals
 // are the sums of the stages as this transaction leaves them; `version` counts the changes.
-// :param id => 'j-1', now => '2026-04-21T10:00:00.000Z'
+// :param id => 'f3946fbe-7c03-4904-ab82-28d5a79ab30f'
+// :param now => '2026-11-29T16:21:21.213Z'
 MATCH (j:Journey {id: $id})
 OPTIONAL MATCH (j)-[:HAS_STAGE]->(s:ProcessingStage)
 WITH j,

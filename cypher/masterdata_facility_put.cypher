@@ -3,8 +3,11 @@
 // (:FacilityData {id, org}). `props` holds every managed field (name, type, street, city,
 // state, postalCode, country); a null removes that field, other attributes (from EPCIS
 // master data) stay. Returns the org's statement only.
-// :param id => '414/0614141007770', displayId => 'urn:epc:id:sgln:0614141.00777.0',
-// :param org => 'demo', aliases => ['urn:epc:id:sgln:0614141.00777.0'], props => {name: 'DC 7', …}
+// :param id => '414/4012345000016'
+// :param displayId => 'urn:epc:id:sgln:4012345.00001.0'
+// :param aliases => ['urn:epc:id:sgln:4012345.00001.0']
+// :param org => 'demo'
+// :param props => {name: 'F', type: null, street: null, city: null, state: null, postalCode: null, country: null}
 MERGE (f:Facility {id: $id})
   ON CREATE SET f.displayId = $displayId
 FOREACH (raw IN $aliases |

@@ -2,9 +2,11 @@
 // canonical key (as ingest keys it): its own (:ProductData {id, org}) statement. `props`
 // holds every managed field (name, sku); a null removes that field, other attributes (from
 // EPCIS master data) stay. Returns the org's statement only.
-// :param id => '01/00614141107346', displayId => 'urn:epc:idpat:sgtin:0614141.107346.*',
-// :param org => 'demo', aliases => ['urn:epc:idpat:sgtin:0614141.107346.*'],
-// :param props => {name: 'Mango', sku: 'M-1'}
+// :param id => '01/04012345123456'
+// :param displayId => 'urn:epc:idpat:sgtin:4012345.012345.*'
+// :param aliases => ['urn:epc:idpat:sgtin:4012345.012345.*']
+// :param org => 'demo'
+// :param props => {name: 'P', sku: null}
 MERGE (p:Product {id: $id})
   ON CREATE SET p.displayId = $displayId
 FOREACH (raw IN $aliases |

@@ -1,9 +1,12 @@
 // A payload (time, content, contentType, typeUri) of one org by (id, owner), with a
 // HAS_PAYLOAD relationship from each target; idempotent: posting it again stores nothing
 // twice. Another org's payload with the same id is another payload. Events are the owner's own.
-// :param payload => {id: 'urn:uuid:…', time: '2018-11-02T00:00:00.000Z', content: '[]',
 //                    contentType: 'application/json', typeUri: '…', owner: 'demo'}
-// :param events => […], facilities => […], products => […], productInstances => […]
+// :param payload => {id: 'urn:uuid:11111111-2222-4333-8444-555555555555', time: '2024-03-02T10:00:00.000Z', content: '{"temperature": 4}', contentType: 'application/json', typeUri: 'https://example.com/cold-chain', owner: 'demo'}
+// :param events => ['urn:uuid:00000000-0000-4000-8000-000000000001']
+// :param facilities => ['414/0614141007776']
+// :param products => ['01/10614141073464']
+// :param productInstances => ['01/04012345123456/10/998877']
 MERGE (p:Payload {id: $payload.id, owner: $payload.owner})
 SET p += $payload
 WITH p

@@ -3,8 +3,12 @@
 // event of an org visible to the caller refers to it or a visible org has master data about
 // it. So a target the caller cannot see answers exactly like one that does not exist: the
 // answer never tells whether another org has it.
-// :param org => 'demo', orgs => ['demo'], events => ['urn:uuid:…'], facilities => ['414/…'],
-// :param products => ['01/…'], productInstances => ['01/…/10/LOT1']
+// :param events => ['urn:uuid:00000000-0000-4000-8000-000000000001']
+// :param org => 'demo'
+// :param facilities => ['414/0614141007776']
+// :param orgs => ['demo']
+// :param products => ['01/10614141073464']
+// :param productInstances => ['01/04012345123456/10/998877']
 RETURN
   [id IN $events WHERE NOT EXISTS { MATCH (:Event {eventID: id, owner: $org}) }] AS events,
   [id IN $facilities WHERE NOT EXISTS {

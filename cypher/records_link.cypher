@@ -7,6 +7,11 @@
 // productKey}. `create`: the value names such a thing by its canonical key, so the node is
 // merged (a later capture of the same lot lands on the same node); otherwise only a node that
 // exists is linked. Returns the instances linked before and after (for the trace cache).
+// :param id => '15d3c38b-9388-456d-b65f-58e59ecbf130'
+// :param product => {key: '01/04012345123456', displayId: 'urn:epc:idpat:sgtin:4012345.012345.*', aliases: ['urn:epc:idpat:sgtin:4012345.012345.*'], label: 'Product', create: true, productKey: null}
+// :param instance => {key: '01/04012345123456/10/B-2026-042', displayId: 'urn:epc:class:lgtin:4012345.012345.B-2026-042', aliases: ['urn:epc:class:lgtin:4012345.012345.B-2026-042'], label: 'ProductInstance', create: true, productKey: '01/04012345123456'}
+// :param supplier => {key: '417/4012345000009', displayId: 'urn:epc:id:pgln:4012345.00000', aliases: ['urn:epc:id:pgln:4012345.00000'], label: 'Party', create: true, productKey: null}
+// :param facility => {key: '414/4012345000016', displayId: 'urn:epc:id:sgln:4012345.00001.0', aliases: ['urn:epc:id:sgln:4012345.00001.0'], label: 'Facility', create: true, productKey: null}
 MATCH (r:TraceabilityRecord {id: $id})
 OPTIONAL MATCH (r)-[:FOR_INSTANCE]->(previous:ProductInstance)
 WITH r, collect(previous.id) AS before

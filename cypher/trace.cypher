@@ -5,7 +5,7 @@
 // about the shared facilities, products and lots comes as `statements` (one per org).
 //
 // Runs as it is in Neo4j Browser:
-//   :param productId => 'urn:ibm:ift:product:lot:class:999999999999.sliced-mango.lot-2'
+// :param productId => 'urn:epc:class:lgtin:0860002.010001.PVG240502R'
 // productId is any form the product was captured in (an Alias) or its canonical key.
 // Trace Engine then keeps what the caller's org may see (edge `orgs`, event `owner`, payload
 // `owner`, the `org` of master data and lot data) and applies direction, depth and time

@@ -269,6 +269,11 @@ def up(
     )
     console.print(f"Recall impact:  {base}/api/v1/recalls/impact?productId={lot}", soft_wrap=True)
     console.print(f"Trace page:     {page_url}", soft_wrap=True, highlight=False, markup=False)
+    console.print(
+        f"Analyst guide:  :guide {base}/guides/analyst  (type it in Neo4j Browser)",
+        highlight=False,
+        markup=False,
+    )
     console.print(f"Try:            {curl}", soft_wrap=True, highlight=False, markup=False)
     console.print()
     serve(host=host, port=port, workers=1)

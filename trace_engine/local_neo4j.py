@@ -240,6 +240,9 @@ class LocalNeo4j:
                     f"server.memory.heap.max_size={s.neo4j_heap}",
                     f"server.memory.pagecache.size={s.neo4j_pagecache}",
                     "dbms.usage_report.enabled=false",
+                    # Browser may play remote guides (`:guide URL`) from these hosts only: the
+                    # API serves the analysts' guide (GET /guides/analyst)
+                    f"browser.remote_content_hostname_whitelist={guide_hosts(s)}",
                     # a day of bulk loads and benchmarks kept tens of GB of transaction logs;
                     # nothing here reads old logs (no backups, no clustering)
                     "db.tx_log.rotation.retention_policy=1G size",
@@ -342,6 +345,14 @@ class LocalNeo4j:
             f"Neo4j did not answer on {self.bolt_uri} within "
             f"{self.settings.neo4j_start_timeout_s:.0f} s; see {self.log_file}"
         )
+
+
+def guide_hosts(settings: Settings) -> str:
+    """Browser's allow-list of remote guide hosts: Neo4j's own and the API's host."""
+    hosts = ["guides.neo4j.com", "localhost", "127.0.0.1"]
+    if settings.api_host not in (*hosts, "0.0.0.0", "::"):
+        hosts.append(settings.api_host)
+    return ",".join(hosts)
 
 
 def _alive(pid: int) -> bool:

@@ -16,7 +16,8 @@ from trace_engine.capture import epoch_ms, interrupted_summary, job_document, le
 from trace_engine.epcis.model import EVENT_TYPES
 from trace_engine.errors import PayloadTooLarge
 from trace_engine.graph import capture_jobs
-from trace_engine.ingest import ErrorBehaviour, now_utc
+from trace_engine.ingest import ErrorBehaviour
+from trace_engine.kit.timestamps import now_utc
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 

@@ -1,6 +1,6 @@
 // Where did this lot come from? Every ancestor: the inputs of the transformations that made it
 // and the containers it travelled in, recursively, with the fewest hops to each.
-// :param productId => 'urn:epc:class:lgtin:0860002.010001.PVG240502R'
+// :param productId => 'urn:epc:class:lgtin:0872345.030001.FCS240505SM1'
 OPTIONAL MATCH (:Alias {id: $productId})-[:ALIAS_OF]->(viaAlias:ProductInstance)
 OPTIONAL MATCH (viaKey:ProductInstance {id: $productId})
 WITH coalesce(viaKey, viaAlias) AS lot

@@ -1,4 +1,7 @@
 // Keyset paging: only what sorts after the last event of the previous page.
+// :param afterValue => ''
+// :param afterId => ''
+// :param afterOwner => ''
   AND (e.eventTime > $afterValue
     OR (e.eventTime = $afterValue
       AND (e.eventID > $afterId OR (e.eventID = $afterId AND e.owner > $afterOwner))))

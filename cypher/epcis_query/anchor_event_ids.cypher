@@ -1,5 +1,6 @@
 // The events with the given eventIDs.
-// :param orgs => ['demo']   :param anchorKeys => ['urn:uuid:…']
+// :param anchorKeys => ['urn:uuid:…']
+// :param orgs => ['demo']
 UNWIND $anchorKeys AS id
 MATCH (e:Event {eventID: id})
 USING INDEX e:Event(eventID)

@@ -1,5 +1,7 @@
 // Every event in an eventTime range, walked in eventTime order through the index.
-// :param orgs => ['demo']   :param timeLow => ''   :param timeHigh => '\uffff'
+// :param timeLow => ''
+// :param timeHigh => '\uffff'
+// :param orgs => ['demo']
 MATCH (e:Event)
 USING INDEX e:Event(eventTime)
 WHERE e.eventTime >= $timeLow AND e.eventTime < $timeHigh

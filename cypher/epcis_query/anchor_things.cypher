@@ -1,6 +1,8 @@
 // The events that name one of the given product instances or products (canonical keys, or
 // key prefixes of EPC patterns); the filters below say through which relationship.
-// :param orgs => ['demo']   :param anchorKeys => ['01/00614141107346/21/2017']   :param anchorPrefixes => []
+// :param anchorKeys => ['01/00614141107346/21/2017']
+// :param anchorPrefixes => []
+// :param orgs => ['demo']
 CALL () {
   UNWIND $anchorKeys AS k
   MATCH (t:ProductInstance {id: k})

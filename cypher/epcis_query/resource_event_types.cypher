@@ -1,6 +1,7 @@
 // Top-level resource: the next eventType after $after that one of $orgs' events uses
 // (the repository repeats it for a page; the index makes each step one seek).
-// :param orgs => ['demo']   :param after => ''   :param limit => 1
+// :param after => ''
+// :param orgs => ['acme', 'partner']
 MATCH (e:Event)
 USING INDEX e:Event(eventType)
 WHERE e.eventType > $after AND e.owner IN $orgs

@@ -1,6 +1,8 @@
 // Top-level resource: Facility keys after $after that one of $orgs' events names
 // through READ_POINT, in key order.
-// :param orgs => ['demo']   :param after => ''   :param limit => 30
+// :param after => ''
+// :param orgs => ['demo']
+// :param limit => 30
 MATCH (t:Facility)
 WHERE t.id > $after
   AND EXISTS { MATCH (e:Event)-[:READ_POINT]->(t) WHERE e.owner IN $orgs }

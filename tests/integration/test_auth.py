@@ -27,7 +27,7 @@ from trace_engine.keys import hash_secret
 
 MakeClient = Callable[..., httpx.AsyncClient]
 PUBLIC = {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
-PUBLIC |= {"/"}  # the trace page (its data calls need a key: tests/browser/)
+PUBLIC |= {"/", "/guides/analyst"}  # the trace page (its data calls need a key) and the guide
 LOT = "urn:epc:class:lgtin:4012345.012345.AUTH1"
 _ids = itertools.count(1)
 

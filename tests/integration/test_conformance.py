@@ -92,9 +92,14 @@ async def _stored(client: httpx.AsyncClient, body: bytes, content_type: str) -> 
 
 
 async def _event(client: httpx.AsyncClient, n: int) -> dict[str, Any]:
-    response = await client.get(f"/epcis/events/{quote(_uuid(n), safe='')}")
+    """The stored event as captured (identifiers as sent: no EPC format translation)."""
+    response = await client.get(
+        f"/epcis/events/{quote(_uuid(n), safe='')}",
+        headers={"GS1-EPC-Format": "Never_Translates"},
+    )
     assert response.status_code == 200, response.text
-    return dict(response.json())
+    (event,) = response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    return dict(event)
 
 
 # --- valid: each kind goes in --------------------------------------------------------------
@@ -146,8 +151,10 @@ async def test_epcis12_cbv_master_data_in_ilmd_is_stored_in_its_20_form(
     }
     # a 1.2 time without offset is read in the event's offset and stored in its 2.0 form
     assert stored["eventTime"] == "2024-03-01T10:00:00+01:00"
+    # the capturing org's statement about the lot
     records, _, _ = driver.execute_query(
-        "MATCH (p:ProductInstance {id: '01/04012345111118/10/L7'}) RETURN p.expirationDate AS d"
+        "MATCH (:ProductInstance {id: '01/04012345111118/10/L7'})<-[:DESCRIBES]-(d:LotData) "
+        "RETURN d.expirationDate AS d"
     )
     assert [r["d"] for r in records] == ["2024-09-01"]
 

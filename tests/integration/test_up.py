@@ -57,7 +57,8 @@ def test_up_prints_a_trace_url_and_curl_that_work(settings: Settings) -> None:
         curl = re.search(r"^Try:\s+(curl .*)$", output, re.M)
         key = re.search(r"^API key:\s+([0-9a-f]{64})\s", output, re.M)
         page = re.search(r"^Trace page:\s+(\S+)$", output, re.M)
-        assert url and curl and key and page, output
+        guide = re.search(r"^Analyst guide:\s+:guide (\S+)\s", output, re.M)
+        assert url and curl and key and page and guide, output
         auth = {"Authorization": f"Bearer {key.group(1)}"}
 
         for _ in range(100):  # the server starts right after printing
@@ -92,6 +93,9 @@ def test_up_prints_a_trace_url_and_curl_that_work(settings: Settings) -> None:
         assert parse_qs(urlsplit(address).query)["productId"] == [CONTAMINATED]
         opened = httpx.get(address, timeout=5)
         assert opened.status_code == 200 and "text/html" in opened.headers["content-type"]
+        # the line an analyst types in Neo4j Browser names the guide the API serves, keyless
+        played = httpx.get(guide.group(1), timeout=5)
+        assert played.status_code == 200 and "<slide" in played.text
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -28,6 +28,7 @@ from trace_engine.epcis.validation import measurement_types, validate_event
 from trace_engine.errors import InvalidIdentifier
 from trace_engine.identifiers import Identifier, parse_identifier
 from trace_engine.kit.bounds import id_too_long
+from trace_engine.kit.timestamps import utc_millis as kit_utc_millis
 
 CBV_URN = "urn:epcglobal:cbv:"
 CBV_WEB = "https://ref.gs1.org/cbv/"
@@ -269,7 +270,7 @@ def time_20(value: str, offset: str | None) -> str:
 
 
 def _format_utc(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return kit_utc_millis(moment)
 
 
 _SENSOR_WORDS = measurement_types() | {"ALARM_CONDITION", "ERROR_CONDITION"}

@@ -38,6 +38,7 @@ from trace_engine.epcis.validation import measurement_types
 from trace_engine.epcis.xsd import (
     EPCIS_NAMESPACES,
     VERSION_OF,
+    XsdProblem,
     global_elements,
     schema_for,
     unqualify,
@@ -502,32 +503,61 @@ def _source(path_or_file: str | bytes | IO[bytes] | Any) -> Any:
     return str(path_or_file) if hasattr(path_or_file, "__fspath__") else path_or_file
 
 
-def _validated_alone(
-    event: Any, root_tag: str, nsmap: dict[str | None, str], wrappers: list[str], index: int
-) -> Any:
-    """Validate one streamed event, in a document of its own; its `Rejected` or None.
+class _StreamBatch:
+    """Streamed events validated together: one XSD validation per `SIZE` events.
 
-    The event is moved into a minimal document of the streamed one's version (inside the
-    same 1.2 `<extension>` wrappers it was in, under the namespace declarations in scope at
-    the EventList, which QName values such as `xsi:type="xsd:integer"` need) and validated
-    alone: memory stays bounded.
+    Each event is moved (when it has been parsed) into a minimal document of the streamed
+    one's version, inside the same 1.2 `<extension>` wrappers it was in and under the
+    namespace declarations in scope at the EventList (QName values such as
+    `xsi:type="xsd:integer"` need them). Memory stays bounded by the batch.
     """
-    namespace = root_tag[1:].partition("}")[0]
-    document = etree.Element(
-        f"{{{namespace}}}EPCISDocument",
-        nsmap={prefix: uri for prefix, uri in nsmap.items() if prefix is not None},
-        schemaVersion=VERSION_OF[namespace],
-        creationDate="2000-01-01T00:00:00Z",
-    )
-    holder = etree.SubElement(etree.SubElement(document, "EPCISBody"), "EventList")
-    for name in wrappers:
-        holder = etree.SubElement(holder, name)
-    holder.append(event)
-    problems = xsd_problems(document.getroottree(), schema_for(VERSION_OF[namespace]), [event])
-    if not problems:
-        return None
-    first = problems[0]
-    return Rejected(index, _event_id_of(event), first.field, first.reason)
+
+    SIZE = 256
+
+    def __init__(self, root_tag: str, nsmap: dict[str | None, str]) -> None:
+        self.namespace = root_tag[1:].partition("}")[0]
+        self.nsmap = {prefix: uri for prefix, uri in nsmap.items() if prefix is not None}
+        self.schema = schema_for(VERSION_OF[self.namespace])
+        self.events: list[tuple[int, Any]] = []
+        self._new()
+
+    def _new(self) -> None:
+        self.document = etree.Element(
+            f"{{{self.namespace}}}EPCISDocument",
+            nsmap=self.nsmap,
+            schemaVersion=VERSION_OF[self.namespace],
+            creationDate="2000-01-01T00:00:00Z",
+        )
+        body = etree.SubElement(self.document, "EPCISBody")
+        self.event_list = etree.SubElement(body, "EventList")
+        self.events = []
+
+    def add(self, index: int, event: Any, wrappers: list[str]) -> bool:
+        """Take the event; True when the batch is full."""
+        holder = self.event_list
+        for name in wrappers:
+            holder = etree.SubElement(holder, name)
+        holder.append(event)
+        self.events.append((index, event))
+        return len(self.events) >= self.SIZE
+
+    def drain(self, converter: _Converter) -> Iterator[tuple[int, dict[str, Any] | Rejected]]:
+        """Validate the batch; each event converted, or its `Rejected`."""
+        elements = [event for _, event in self.events]
+        problems = xsd_problems(self.document.getroottree(), self.schema, elements)
+        outside = [problem for problem in problems if problem.index is None]
+        if outside:
+            raise InvalidDocument(f"{outside[0].field}: {outside[0].reason}")
+        first: dict[int, XsdProblem] = {}
+        for problem in problems:
+            first.setdefault(problem.index or 0, problem)
+        for position, (index, event) in enumerate(self.events):
+            found = first.get(position)
+            if found is None:
+                yield index, converter.event(event)
+            else:
+                yield index, Rejected(index, _event_id_of(event), found.field, found.reason)
+        self._new()
 
 
 def iter_xml_events(
@@ -535,13 +565,15 @@ def iter_xml_events(
 ) -> Iterator[tuple[int, dict[str, Any] | Rejected]]:
     """Stream `(index, event dict)` from an EPCIS XML file with bounded memory.
 
-    Each event is validated against its version's XSD on its own (the document around the
-    events is not): an event the schema refuses comes as a `Rejected` instead of a dict.
+    Events are validated against their version's XSD in batches of `_StreamBatch.SIZE` (the
+    document around the events is not): an event the schema refuses comes as a `Rejected`
+    instead of a dict.
     """
     converter = _Converter(namespaces)
     globals_of = global_elements()
     root_tag = ""
     list_nsmap: dict[str | None, str] = {}
+    batch: _StreamBatch | None = None
     depth_of_list: int | None = None
     depth = 0
     index = 0
@@ -585,12 +617,14 @@ def iter_xml_events(
                 if holder is None or _local(holder) != "EventList":
                     continue
                 while el.getprevious() is not None:
-                    del parent[0]  # events already converted (and cleared)
-                rejected = _validated_alone(el, root_tag, list_nsmap, wrappers, index)
-                yield index, rejected if rejected is not None else converter.event(el)
+                    del parent[0]  # wrappers the batch's events were taken out of
+                if batch is None:
+                    batch = _StreamBatch(root_tag, list_nsmap)
+                if batch.add(index, el, wrappers):
+                    yield from batch.drain(converter)
                 index += 1
-                el.clear()
-                el.getparent().remove(el)
+        if batch is not None and batch.events:
+            yield from batch.drain(converter)
     except etree.XMLSyntaxError as exc:
         raise InvalidDocument(f"body is not well-formed XML: {exc}") from None
 

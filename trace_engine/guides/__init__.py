@@ -1,0 +1,1 @@
+"""Neo4j Browser guides built from the package's `.cypher` files."""
