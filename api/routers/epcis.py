@@ -18,6 +18,8 @@ from trace_engine.ingest import ErrorBehaviour
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 
 JSONLD = "application/ld+json"
+# every EPCIS response says which versions it speaks
+VERSIONS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -86,7 +88,7 @@ async def capture(
 async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
     """The job: running, success, errors, and the per-event account with its counts."""
     job = await session.execute_read(capture_jobs.get_job, capture_id, org)
-    return JSONResponse(job_document(job, capture_id))
+    return JSONResponse(job_document(job, capture_id), headers=VERSIONS)
 
 
 @router.post("/events", status_code=201, summary="Capture one event")
@@ -100,5 +102,6 @@ async def capture_event(
         service.capture_one, body, request.headers.get("content-type"), org
     )
     return Response(
-        status_code=201, headers={"Location": f"/epcis/events/{quote(event_id, safe='')}"}
+        status_code=201,
+        headers={"Location": f"/epcis/events/{quote(event_id, safe='')}"} | VERSIONS,
     )
