@@ -22,6 +22,8 @@ from trace_engine.kit.timestamps import now_utc
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 
 JSONLD = "application/ld+json"
+# every EPCIS response says which versions it speaks
+VERSIONS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
 
 # The body is read raw (parsed by trace_engine.epcis), so FastAPI cannot describe it: it is
 # declared here, as the shapes the parser accepts. Each event is checked by the server against
@@ -183,7 +185,7 @@ async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSON
             now_utc(),
             interrupted_summary(),
         ) or await session.execute_read(capture_jobs.get_job, capture_id, org)
-    return JSONResponse(job_document(job, capture_id))
+    return JSONResponse(job_document(job, capture_id), headers=VERSIONS)
 
 
 @router.post(
@@ -203,5 +205,6 @@ async def capture_event(
         service.capture_one, body, request.headers.get("content-type"), org
     )
     return Response(
-        status_code=201, headers={"Location": f"/epcis/events/{quote(event_id, safe='')}"}
+        status_code=201,
+        headers={"Location": f"/epcis/events/{quote(event_id, safe='')}"} | VERSIONS,
     )

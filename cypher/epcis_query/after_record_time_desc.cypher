@@ -1,7 +1,7 @@
-// Keyset paging: only what sorts after the last event of the previous page.
+// Keyset paging: only what sorts after the last event of the previous page, as one list
+// comparison (sort key, eventID, owner) that the planner cannot split into a union of index
+// seeks, so the walk keeps the index's order and stops after $limit rows.
 // :param afterValue => ''
 // :param afterId => ''
 // :param afterOwner => ''
-  AND (e.recordTime < $afterValue
-    OR (e.recordTime = $afterValue
-      AND (e.eventID < $afterId OR (e.eventID = $afterId AND e.owner < $afterOwner))))
+  AND [e.recordTime, e.eventID, e.owner] < [$afterValue, $afterId, $afterOwner]

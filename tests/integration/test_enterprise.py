@@ -510,3 +510,45 @@ def farm_key_of(sgln: str) -> str:
     from trace_engine.identifiers import parse_identifier
 
     return parse_identifier(sgln).key
+
+
+async def test_an_exporter_sees_a_sharing_cooperatives_farms_in_its_readiness(
+    coop: httpx.AsyncClient,
+    make_client: Callable[..., httpx.AsyncClient],
+) -> None:
+    """The coop collects and bulks; the exporter packs and declares. Until the exporter
+    accepts the coop's share, the exporter's trace stops at the bulk lot (untraced, 0)."""
+    exporter = make_client("exporter")
+    await register(coop, 1, "approved")
+    await register(coop, 2, "rejected")
+    await capture(
+        coop,
+        [
+            collect("X1", 1, 600.0),
+            collect("X2", 2, 200.0),
+            bulk({"X1": 600.0}, lot("XB1", "4012345.077777")),
+            bulk({"X2": 200.0}, lot("XB2", "4012345.077777")),
+        ],
+    )
+    await capture(exporter, [pack(sscc(7), {lot("XB1", "4012345.077777"): 600.0})])
+    await capture(exporter, [pack(sscc(8), {lot("XB2", "4012345.077777"): 200.0})])
+    await declare(exporter, "E1", [sscc(7)])
+    await declare(exporter, "E2", [sscc(7), sscc(8)])
+    before = await readiness(exporter, "E1")
+    assert before["farms"] == [] and before["readiness_score"] == 0
+    assert before["untraced_weight_kg"] == 600.0 and before["readiness_decision"] == "pending"
+
+    assert (await coop.post("/api/v1/sharing", json={"org": "exporter"})).status_code == 201
+    assert (await exporter.post("/api/v1/sharing/accept", json={"org": ORG})).status_code == 200
+    after = await readiness(exporter, "E1")
+    assert [(f["farm_id"], f["compliance_status"]) for f in after["farms"]] == [
+        (farm_key(1), "approved")
+    ]
+    assert (after["readiness_score"], after["readiness_decision"]) == (100, "go")
+    mixed = await readiness(exporter, "E2")
+    assert (mixed["readiness_score"], mixed["readiness_decision"]) == (75, "no_go")
+    # the exporter's own statement about a farm wins over the coop's
+    await register(exporter, 2, "approved")
+    assert (await readiness(exporter, "E2"))["readiness_decision"] == "go"
+    # the exporter still lists only its own rows
+    assert (await exporter.get("/api/v1/batches")).json()["meta"]["total"] == 0

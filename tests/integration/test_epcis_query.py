@@ -19,12 +19,14 @@ import httpx
 import orjson
 import pytest
 from fastapi import FastAPI
+from lxml import etree
 
 from api.main import create_app
 from trace_engine.config import Settings
 from trace_engine.epcis import normalise_event, parse_document, parse_xml
 from trace_engine.epcis.model import Event
 from trace_engine.epcis.xml import xml_to_json_events
+from trace_engine.epcis.xsd import schema_for
 from trace_engine.graph.maintenance import wipe
 from trace_engine.identifiers import parse_identifier
 from trace_engine.keys import KeyCreate, KeyService
@@ -790,6 +792,20 @@ async def test_every_example_event_comes_back_by_event_id_in_json_ld_and_xml(
         assert len(parsed) == 1 and isinstance(parsed[0], Event), parsed
         assert _business(parsed[0]) == _business(event)
         assert _extensions(parsed[0]) == _extensions(event)
+
+
+async def test_xml_query_documents_are_valid_against_gs1s_xsd(acme: httpx.AsyncClient) -> None:
+    for cbv_format in ("Always_URN", "Always_Web_URI"):
+        response = await acme.get(
+            "/epcis/events",
+            params={"perPage": 1000},
+            headers={"Accept": "application/xml", "GS1-CBV-XML-Format": cbv_format},
+        )
+        assert response.status_code == 200
+        document = etree.fromstring(response.content)
+        schema = schema_for("2.0")
+        assert schema.validate(document), schema.error_log
+        assert len(document.findall(".//EventList/*")) > 90
 
 
 async def test_event_resource_is_a_query_document(

@@ -48,6 +48,7 @@ from trace_engine.epcis.model import Event, FacilityData
 from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound
 from trace_engine.identifiers import parse_identifier
 from trace_engine.kit.timestamps import now_utc
+from trace_engine.visibility import precedence
 
 FARM_TYPE = "FARM"
 FARM_ATTRIBUTE_PREFIX = "urn:trace-engine:mda:"
@@ -294,7 +295,7 @@ def _lot_facts(raw: dict[str, Any]) -> LotFacts:
     )
     return LotFacts(
         id=raw["id"],
-        batches=tuple((farm, _decimal(weight)) for farm, weight in raw["batches"]),
+        batches=tuple((farm, _decimal(weight)) for farm, weight, _ in raw["batches"]),
         weight=measures[-1][1] if measures else None,
         children=tuple(sorted(set(raw["children"]))),
         made_by=tuple(
@@ -376,16 +377,20 @@ class EnterpriseService:
         carried = {s["key"]: _carried(s) for s in shipments}
         items = sorted({lot for c in carried.values() for lot, _ in c})
         orgs = repo.visible_orgs(tx, org)
-        lots = (
-            {raw["id"]: _lot_facts(raw) for raw in repo.lineage(tx, items, orgs)} if items else {}
-        )
-        farms = sorted({farm for lot in lots.values() for farm, _ in lot.batches})
-        statements = repo.farm_statuses(tx, farms, orgs) if farms else {}
-        rank = {o: i for i, o in enumerate(orgs)}
-        status = {
-            farm: min(said, key=lambda s: rank.get(s[0], len(rank)))[1]
-            for farm, said in statements.items()
-        }
+        lineage = repo.lineage(tx, items, orgs) if items else []
+        lots = {raw["id"]: _lot_facts(raw) for raw in lineage}
+        # a farm's status: the caller's statement, then those of the orgs that collected the
+        # batches reaching it, then the other visible orgs by name (trace_engine/visibility.py)
+        collectors: dict[str, set[str]] = {}
+        for raw in lineage:
+            for farm, _, collector in raw["batches"]:
+                collectors.setdefault(farm, set()).add(collector)
+        statements = repo.farm_statuses(tx, sorted(collectors), orgs) if collectors else {}
+        status: dict[str, str] = {}
+        for farm, said in statements.items():
+            by_org = dict(said)
+            order = precedence(org, by_org, sorted(collectors.get(farm, ())))
+            status[farm] = by_org[order[0]]
         return {
             key: compute_readiness(c, lots, status, self.go_threshold) for key, c in carried.items()
         }

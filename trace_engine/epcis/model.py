@@ -82,8 +82,9 @@ class Event:
     # harvestStartDate, harvestEndDate, firstFreezeDate (values as given, YYYY-MM-DD or ISO)
     lot_data: dict[str, str] = field(default_factory=dict)
     # the extension namespaces of the event's document (prefix → IRI), kept with the event so
-    # the query interface can declare them when it returns the event
-    namespaces: dict[str, str] = field(default_factory=dict)
+    # the query interface can declare them when it returns the event; declarations, not
+    # content (a streamed XML event knows the prefixes seen so far), so not compared
+    namespaces: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(slots=True)
