@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from neo4j import Driver
+from neo4j import AsyncSession, Driver
 
 from trace_engine.config import Settings
 from trace_engine.epcis import parse_document
@@ -139,6 +139,12 @@ class CaptureService:
 
 def _result_for(index: int, item: Event | Rejected, reason: str) -> EventResult:
     return EventResult(index, item.event_id, Status.REJECTED, reason=reason)
+
+
+async def read_job(session: AsyncSession, job_id: str, org: str) -> dict[str, Any]:
+    """The CaptureJob resource of `job_id` for `org` (NotFound for anyone else's)."""
+    job = await session.execute_read(capture_jobs.get_job, job_id, org)
+    return job_document(job, job_id)
 
 
 def job_document(job: dict[str, Any] | None, job_id: str) -> dict[str, Any]:

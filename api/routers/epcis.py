@@ -10,9 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
-from trace_engine.capture import job_document
+from trace_engine.capture import read_job
 from trace_engine.errors import PayloadTooLarge
-from trace_engine.graph import capture_jobs
 from trace_engine.ingest import ErrorBehaviour
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
@@ -87,8 +86,7 @@ async def capture(
 @router.get("/capture/{capture_id}", summary="A capture job")
 async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
     """The job: running, success, errors, and the per-event account with its counts."""
-    job = await session.execute_read(capture_jobs.get_job, capture_id, org)
-    return JSONResponse(job_document(job, capture_id), headers=VERSIONS)
+    return JSONResponse(await read_job(session, capture_id, org), headers=VERSIONS)
 
 
 @router.post("/events", status_code=201, summary="Capture one event")
