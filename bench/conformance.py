@@ -123,6 +123,7 @@ def _cpu(process: psutil.Process | None) -> float:
 
 
 CAPTURE_CPU: list[tuple[bool, float]] = []  # (validated, events per CPU s), filled by capture
+PARSE_CPU: list[tuple[bool, float]] = []  # (validated, µs of CPU per event in service.parse)
 
 
 def capture(driver: Driver, docs: list[bytes], validated: bool) -> float:
@@ -136,13 +137,17 @@ def capture(driver: Driver, docs: list[bytes], validated: bool) -> float:
     service = CaptureService(driver, get_settings())
     server = _neo4j_process()
     events = 0
+    parsing = 0.0
     started, cpu = time.perf_counter(), time.process_time() + _cpu(server)
     for body in docs:
+        before = time.process_time()
         document = service.parse(body, "application/xml")
+        parsing += time.process_time() - before
         service.check_rollback(document, ErrorBehaviour.ROLLBACK)
         outcome = service.ingestor.capture(document, "bench", ErrorBehaviour.ROLLBACK)
         events += outcome.accepted
     wall = time.perf_counter() - started
+    PARSE_CPU.append((validated, parsing / max(events, 1) * 1e6))
     if server is not None:
         CAPTURE_CPU.append((validated, events / (time.process_time() + _cpu(server) - cpu)))
     return events / wall
@@ -181,12 +186,14 @@ def alternate(rounds: int, run: Callable[[bool], float]) -> tuple[list[float], l
 
 def _row(name: str, with_xsd: list[float], without: list[float]) -> str:
     a, b = statistics.median(with_xsd), statistics.median(without)
-    best_a, best_b = max(with_xsd), max(without)
+    if "lower is better" in name:  # a cost per event: the cost is how much it grew
+        best_a, best_b = min(with_xsd), min(without)
+        cost, best_cost = (a - b) / b, (best_a - best_b) / best_b
+    else:
+        best_a, best_b = max(with_xsd), max(without)
+        cost, best_cost = (b - a) / b, (best_b - best_a) / best_b
     runs = ", ".join(f"{x:,.0f}/{y:,.0f}" for x, y in zip(with_xsd, without, strict=True))
-    return (
-        f"| {name} | {b:,.0f} | **{a:,.0f}** | {(b - a) / b:+.1%} | "
-        f"{(best_b - best_a) / best_b:+.1%} | {runs} |"
-    )
+    return f"| {name} | {b:,.0f} | **{a:,.0f}** | {cost:+.1%} | {best_cost:+.1%} | {runs} |"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -212,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     with make_driver(get_settings()) as driver:
         capture(driver, docs[:1], True)
     CAPTURE_CPU.clear()
+    PARSE_CPU.clear()
     print("parse only …", flush=True)
     results["parse only (`parse_xml`, events per CPU s)"] = alternate(
         args.rounds, lambda _: parse_only(docs)
@@ -226,6 +234,10 @@ def main(argv: list[str] | None = None) -> None:
         results["capture (parse + rollback write to Neo4j, events per wall s)"] = alternate(
             args.rounds, lambda validated: capture(driver, docs, validated)
         )
+    results["capture: CPU of its parse step, µs per event (lower is better)"] = (
+        [value for validated, value in PARSE_CPU if validated],
+        [value for validated, value in PARSE_CPU if not validated],
+    )
     if CAPTURE_CPU:
         results["capture, events per CPU s of this process + the Neo4j server"] = (
             [rate for validated, rate in CAPTURE_CPU if validated],

@@ -12,12 +12,10 @@ from fastapi.responses import JSONResponse
 from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
 from api.errors import allowed_methods
 from api.openapi import errors
-from trace_engine.capture import epoch_ms, interrupted_summary, job_document, lease_expired
+from trace_engine.capture import read_job
 from trace_engine.epcis.model import EVENT_TYPES
 from trace_engine.errors import PayloadTooLarge
-from trace_engine.graph import capture_jobs
 from trace_engine.ingest import ErrorBehaviour
-from trace_engine.kit.timestamps import now_utc
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS capture"])
 
@@ -174,18 +172,7 @@ async def capture(
 @router.get("/capture/{capture_id}", summary="A capture job", responses=errors(404))
 async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
     """The job: running, success, errors, and the per-event account with its counts."""
-    job = await session.execute_read(capture_jobs.get_job, capture_id, org)
-    if job is not None and lease_expired(job, epoch_ms()):
-        # the process storing it died: say so (once, in the graph) instead of "running"
-        job = await session.execute_write(
-            capture_jobs.interrupt_job,
-            capture_id,
-            org,
-            epoch_ms(),
-            now_utc(),
-            interrupted_summary(),
-        ) or await session.execute_read(capture_jobs.get_job, capture_id, org)
-    return JSONResponse(job_document(job, capture_id), headers=VERSIONS)
+    return JSONResponse(await read_job(session, capture_id, org), headers=VERSIONS)
 
 
 @router.post(
