@@ -133,7 +133,7 @@ def cache_memory(bodies: list[bytes], entries: int) -> dict[str, float]:
     before = tracemalloc.take_snapshot()
     cache = TraceCache(ttl_s=3600, size=entries)
     for n in range(entries):
-        body = bytes(bodies[n % len(bodies)])  # a copy each, as each response is its own
+        body = bytes(bytearray(bodies[n % len(bodies)]))  # a copy each, as in the API
         params = TraceParams(since=f"2026-01-01T00:00:{n % 60:02d}.{n // 60:03d}Z")
         cache.put((ORG, f"lot-{n % len(bodies)}", params), body, frozenset({f"i{n}"}))
     after = tracemalloc.take_snapshot()
