@@ -23,6 +23,7 @@ from api.routers import (
     journeys,
     keys,
     masterdata,
+    named_queries,
     recalls,
     records,
     sharing,
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CatchAll)  # outermost: see its docstring
     app.include_router(health.router)
     app.include_router(epcis.router)
+    app.include_router(named_queries.router)
     app.include_router(epcis_query.router)
     app.include_router(masterdata.router)
     app.include_router(trace.router)

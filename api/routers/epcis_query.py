@@ -178,13 +178,20 @@ def _secret(settings: Settings) -> PagingSecret:
 
 
 def _document(
-    events: list[StoredEvent], media: str, epc: EpcFormat, cbv: CbvFormat, headers: dict[str, str]
+    events: list[StoredEvent],
+    media: str,
+    epc: EpcFormat,
+    cbv: CbvFormat,
+    headers: dict[str, str],
+    query_name: str = "SimpleEventQuery",
 ) -> Response:
     if media == XML:
         return Response(
-            query_document_xml(events, epc, cbv), media_type=XML, headers=VERSIONS | headers
+            query_document_xml(events, epc, cbv, query_name),
+            media_type=XML,
+            headers=VERSIONS | headers,
         )
-    body = orjson.dumps(query_document(events, epc))
+    body = orjson.dumps(query_document(events, epc, query_name))
     return Response(body, media_type=JSONLD, headers=VERSIONS | headers)
 
 
@@ -246,6 +253,7 @@ async def _query_events(
     cbv_format: str | None,
     extra: list[tuple[str, str]] | None = None,
     scope: str = "",
+    query_name: str = "SimpleEventQuery",
 ) -> Response:
     media, epc, cbv = _media(accept), _epc_format(epc_format), _cbv_format(cbv_format)
     q = parse_query(request.query_params.multi_items() + (extra or []), scope)
@@ -254,7 +262,8 @@ async def _query_events(
     page, next_token, expires = await service.query_page(
         session, _secret(settings), org, orgs, q, token, per_page
     )
-    return _document(page.events, media, epc, cbv, _paging_headers(request, next_token, expires))
+    headers = _paging_headers(request, next_token, expires)
+    return _document(page.events, media, epc, cbv, headers, query_name)
 
 
 @router.get(

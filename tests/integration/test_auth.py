@@ -17,6 +17,7 @@ from matrix_enterprise import MATRIX as ENTERPRISE_MATRIX
 from matrix_epcis_query import MATRIX as EPCIS_QUERY_MATRIX
 from matrix_investigator import MATRIX as INVESTIGATOR_MATRIX
 from matrix_journeys import MATRIX as JOURNEYS_MATRIX
+from matrix_named_queries import MATRIX as NAMED_QUERIES_MATRIX
 from matrix_records import MATRIX as RECORDS_MATRIX
 
 from api.errors import DATABASE_UNAVAILABLE
@@ -183,7 +184,12 @@ MATRIX: dict[tuple[str, str], tuple[str, Builder]] = {
 # the records, journeys and enterprise families keep their one-valid-request-per-route tables beside
 # their own tests
 MATRIX |= (
-    JOURNEYS_MATRIX | RECORDS_MATRIX | ENTERPRISE_MATRIX | EPCIS_QUERY_MATRIX | INVESTIGATOR_MATRIX
+    JOURNEYS_MATRIX
+    | RECORDS_MATRIX
+    | ENTERPRISE_MATRIX
+    | EPCIS_QUERY_MATRIX
+    | INVESTIGATOR_MATRIX
+    | NAMED_QUERIES_MATRIX
 )
 KEY_SCOPES = {"read": ["read"], "write": ["write"], "admin": ["admin"]}
 ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
