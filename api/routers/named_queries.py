@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SessionDep, SettingsDep
 from api.routers.epcis_query import (
     _PROBLEMS,
+    _QUERY_DOCUMENT,
     _TOO_LARGE,
     VERSIONS,
     AcceptHeader,
@@ -134,7 +135,7 @@ async def delete_query(name: QueryName, service: ServiceDep, org: OrgDep) -> Res
 @router.get(
     "/{queryName}/events",
     summary="Run a named query (paged like /epcis/events)",
-    responses=_PROBLEMS | _NOT_FOUND | _TOO_LARGE,
+    responses=_QUERY_DOCUMENT | _PROBLEMS | _NOT_FOUND | _TOO_LARGE,
 )
 async def query_events(
     name: QueryName,
