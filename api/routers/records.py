@@ -26,8 +26,7 @@ async def get_record_service(
     request: Request, driver: DriverDep, settings: SettingsDep
 ) -> RecordService:
     """The records service; a changed record drops the cached traces of its product instance."""
-    cache = request.app.state.trace_service.cache
-    return RecordService(driver, settings.neo4j_database, cache.invalidate)
+    return RecordService(driver, settings.neo4j_database, request.app.state.invalidate_traces)
 
 
 RecordServiceDep = Annotated[RecordService, Depends(get_record_service)]
