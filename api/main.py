@@ -34,8 +34,8 @@ from api.routers import (
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
 from trace_engine.enterprise.service import EnterpriseService
-from trace_engine.graph.driver import make_async_driver, make_driver
-from trace_engine.graph.schema import apply_schema_async
+from trace_engine.graph.driver import make_driver
+from trace_engine.graph.schema import apply_schema
 from trace_engine.graph.trace import TraceRepository
 from trace_engine.keys import KeyService
 from trace_engine.kit.shared_state import SharedState
@@ -91,17 +91,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        driver = make_async_driver(settings)
-        # ingest is CPU-bound (parsing, validation): it runs in worker threads on a sync driver
-        sync_driver = make_driver(settings, request_path=True)
+        # one synchronous driver for request handling; handlers run its work in worker threads
+        driver = make_driver(settings, request_path=True)
         app.state.driver = driver
-        app.state.sync_driver = sync_driver
         app.state.settings = settings
         cache = TraceCache(
             settings.trace_cache_ttl_s, settings.trace_cache_size, settings.trace_cache_max_bytes
         )
         keys = KeyService(
-            sync_driver,
+            driver,
             settings.neo4j_database,
             settings.default_rate_limit_per_hour,
             on_sharing_change=cache.clear,
@@ -111,11 +109,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def visible_orgs(org: str) -> frozenset[str]:
             return await run_in_threadpool(keys.visible_orgs, org)
 
+        repository = TraceRepository(lambda: app.state.driver, settings.neo4j_database)
+
+        async def lineage(key: str, org: str) -> dict[str, Any] | None:
+            return await run_in_threadpool(repository.lineage, key, org)
+
         app.state.trace_service = TraceService(
             cache,
             settings.trace_max_events,
             settings.trace_max_depth,
-            lineage=TraceRepository(lambda: app.state.driver, settings.neo4j_database).lineage,
+            lineage=lineage,
             visible_orgs=visible_orgs,
         )
         shared = share_state(settings, cache, keys) if settings.redis_url else None
@@ -135,14 +138,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # capture jobs run after the response: their writes keep the driver's retry budget
         job_driver = make_driver(settings)
         app.state.capture_service = CaptureService(
-            sync_driver, settings, on_write=on_write, job_driver=job_driver
+            driver, settings, on_write=on_write, job_driver=job_driver
         )
         app.state.enterprise_service = EnterpriseService(
-            sync_driver, settings.neo4j_database, settings.readiness_go_threshold
+            driver, settings.neo4j_database, settings.readiness_go_threshold
         )
         try:
-            await driver.verify_connectivity()
-            await apply_schema_async(driver, settings.neo4j_database)
+            await run_in_threadpool(driver.verify_connectivity)
+            await run_in_threadpool(apply_schema, driver, settings.neo4j_database)
         except Exception as exc:  # the API still starts; /health reports the reason
             log.warning("schema not applied at start-up: %s", exc)
         tune_gc()
@@ -151,8 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if shared is not None:
                 shared.stop()
-            await driver.close()
-            sync_driver.close()
+            driver.close()
+            if app.state.driver is not driver:  # replaced under the app (tests do)
+                app.state.driver.close()
             job_driver.close()
 
     app = FastAPI(

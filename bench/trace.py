@@ -26,7 +26,13 @@ from typing import Any
 
 import httpx
 import orjson
-from neo4j import AsyncManagedTransaction, ManagedTransaction, Record
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    ManagedTransaction,
+    Record,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,9 +47,9 @@ from bench.common import (  # noqa: E402
     serving,
     wipe,
 )
-from trace_engine.config import get_settings  # noqa: E402
+from trace_engine.config import Settings, get_settings  # noqa: E402
 from trace_engine.graph.catalog import Query, query  # noqa: E402
-from trace_engine.graph.driver import make_async_driver, make_driver  # noqa: E402
+from trace_engine.graph.driver import make_driver  # noqa: E402
 from trace_engine.graph.trace import fetch_lineage  # noqa: E402
 from trace_engine.seed.generator import load_truth, truth_trace  # noqa: E402
 from trace_engine.trace import (  # noqa: E402
@@ -55,6 +61,12 @@ from trace_engine.trace import (  # noqa: E402
 )
 
 ORG = "bench"
+
+
+def make_async_driver(settings: Settings) -> AsyncDriver:
+    """An async driver, only to compare it with the app's sync driver (the app has none)."""
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    return AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
 
 
 def pick_lots(folder: Path, count: int, max_events: int, seed: int) -> list[tuple[str, int]]:

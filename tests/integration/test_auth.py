@@ -23,7 +23,7 @@ from matrix_records import MATRIX as RECORDS_MATRIX
 from api.errors import DATABASE_UNAVAILABLE
 from api.main import create_app
 from trace_engine.config import Settings
-from trace_engine.graph.driver import make_async_driver
+from trace_engine.graph.driver import make_driver
 from trace_engine.keys import hash_secret
 
 MakeClient = Callable[..., httpx.AsyncClient]
@@ -390,8 +390,8 @@ async def test_the_database_going_away_is_a_503_naming_it(
             transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {secret}"}
         ) as http:
             assert (await http.options("/epcis/capture")).status_code == 204
-            await app.state.driver.close()
-            app.state.driver = make_async_driver(
+            app.state.driver.close()
+            app.state.driver = make_driver(
                 settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
             )
             response = await http.get("/api/v1/traces", params={"productId": LOT})
