@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SessionDep, SettingsDep
 from api.routers.epcis_query import (
@@ -85,7 +86,7 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 async def create_query(body: NamedQueryCreate, service: ServiceDep, org: OrgDep) -> Response:
     """Store `{name, query}` for your org; the query is validated against GS1's
     query-schema.json and parsed exactly as `GET /epcis/events` parses its parameters."""
-    created = await service.create(org, body)
+    created = await run_in_threadpool(service.create, org, body)
     location = f"/epcis/queries/{quote(created.name, safe='')}"
     return _json(created.model_dump(), 201, {"Location": location})
 
@@ -98,7 +99,7 @@ async def list_queries(
     per_page, token = _per_page(request, settings), _token(request)
     secret = _secret(settings)
     after = tokens.read(secret.key, token, org, "named-queries").position.value if token else None
-    found = await service.list_page(org, after, per_page + 1)
+    found = await run_in_threadpool(service.list_page, org, after, per_page + 1)
     headers: dict[str, str] = {}
     if len(found) > per_page:
         found = found[:per_page]
@@ -116,7 +117,7 @@ async def list_queries(
 )
 async def get_query(name: QueryName, service: ServiceDep, org: OrgDep) -> Response:
     """`{name, query, createdAt}`; 404 when your org has no query of that name."""
-    stored = await service.get(org, name)
+    stored = await run_in_threadpool(service.get, org, name)
     return _json(stored.public.model_dump())
 
 
@@ -128,7 +129,7 @@ async def get_query(name: QueryName, service: ServiceDep, org: OrgDep) -> Respon
 )
 async def delete_query(name: QueryName, service: ServiceDep, org: OrgDep) -> Response:
     """Delete your org's query of that name; 404 when there is none."""
-    await service.delete(org, name)
+    await run_in_threadpool(service.delete, org, name)
     return Response(status_code=204, headers=VERSIONS)
 
 
@@ -154,7 +155,7 @@ async def query_events(
     for parameter in request.query_params:
         if parameter not in PAGING:
             raise QueryParameterError(parameter, "a named query's filters are its own")
-    stored = await service.get(org, name)
+    stored = await run_in_threadpool(service.get, org, name)
     return await _query_events(
         request,
         session,

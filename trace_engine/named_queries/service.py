@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from neo4j import AsyncDriver
+from neo4j import Driver
 
 from trace_engine.epcis_query.schemas import EventQuery
 from trace_engine.errors import Conflict, NotFound
@@ -34,11 +34,11 @@ def _public(node: dict[str, Any]) -> NamedQueryPublic:
 class NamedQueryService:
     """Named queries of one database; every call names the caller's org."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(self, driver: Driver, database: str) -> None:
         self._driver = driver
         self._database = database
 
-    async def create(self, org: str, body: NamedQueryCreate) -> NamedQueryPublic:
+    def create(self, org: str, body: NamedQueryCreate) -> NamedQueryPublic:
         """Validate and store; Conflict when the org already has a query of that name."""
         validate(body.query)
         props = {
@@ -47,30 +47,30 @@ class NamedQueryService:
             "query": orjson.dumps(body.query).decode(),
             "createdAt": now_utc(),
         }
-        async with self._driver.session(database=self._database) as session:
-            created = await session.execute_write(repository.create, props)
+        with self._driver.session(database=self._database) as session:
+            created = session.execute_write(repository.create, props)
         if not created:
             raise Conflict(f"a query named {body.name!r} already exists in your org")
         return _public(props)
 
-    async def get(self, org: str, name: str) -> StoredQuery:
+    def get(self, org: str, name: str) -> StoredQuery:
         """The org's query of that name (NotFound for another org's or none)."""
-        async with self._driver.session(database=self._database) as session:
-            node = await session.execute_read(repository.get, org, name)
+        with self._driver.session(database=self._database) as session:
+            node = session.execute_read(repository.get, org, name)
         if node is None:
             raise NotFound("query", name)
         public = _public(node)
         return StoredQuery(public, pairs_of(public.query), validate(public.query))
 
-    async def list_page(self, org: str, after: str | None, limit: int) -> list[NamedQueryPublic]:
+    def list_page(self, org: str, after: str | None, limit: int) -> list[NamedQueryPublic]:
         """The org's queries by name after `after`."""
-        async with self._driver.session(database=self._database) as session:
-            nodes = await session.execute_read(repository.list_page, org, after, limit)
+        with self._driver.session(database=self._database) as session:
+            nodes = session.execute_read(repository.list_page, org, after, limit)
         return [_public(n) for n in nodes]
 
-    async def delete(self, org: str, name: str) -> None:
+    def delete(self, org: str, name: str) -> None:
         """Delete the org's query; NotFound when it has none by that name."""
-        async with self._driver.session(database=self._database) as session:
-            deleted = await session.execute_write(repository.delete, org, name)
+        with self._driver.session(database=self._database) as session:
+            deleted = session.execute_write(repository.delete, org, name)
         if not deleted:
             raise NotFound("query", name)
