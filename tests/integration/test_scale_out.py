@@ -15,8 +15,10 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+import redis
 
 from trace_engine.config import Settings
+from trace_engine.kit.shared_state import SharedState
 from trace_engine.local_redis import LocalRedis
 
 LOTS = iter(f"urn:epc:class:lgtin:4012345.012345.SCALE{n}" for n in range(1, 100))
@@ -218,3 +220,43 @@ def test_redis_down_the_api_answers_and_says_so_then_sharing_resumes(
     la, lb = (_client(base, limited) for base in two_apis)
     codes = [(la if n % 2 else lb).get("/api/v1/traces/x").status_code for n in range(5)]
     assert codes.count(429) == 2 and codes[3:] == [429, 429]
+
+
+def test_a_lost_message_still_drops_the_cache_before_the_next_request(
+    redis_server: LocalRedis,
+) -> None:
+    """B never hears A's announcement (B does not listen): B's check of the epoch at its next
+    request drops everything; a Redis emptied or restarted (a new era) does too."""
+    heard: list[tuple[str, object]] = []
+    resets = {"a": 0, "b": 0}
+
+    def count(name: str) -> Callable[[], None]:
+        def reset() -> None:
+            resets[name] += 1
+
+        return reset
+
+    a = SharedState(
+        redis_server.url, lambda kind, payload: heard.append((kind, payload)), count("a")
+    )
+    b = SharedState(
+        redis_server.url, lambda kind, payload: heard.append((kind, payload)), count("b")
+    )
+    try:
+        assert a.fresh() and b.fresh()  # both up to date (a first check drops nothing cached)
+        before = dict(resets)
+        assert b.fresh() and resets == before  # nothing changed: nothing dropped
+
+        a.announce("instances", ["urn:epc:class:lgtin:4012345.012345.LOST"])
+        assert a.fresh() and resets["a"] == before["a"]  # A applied its own change
+        assert b.fresh() and resets["b"] == before["b"] + 1  # B missed it: drops everything
+        assert b.fresh() and resets["b"] == before["b"] + 1  # once
+
+        client = redis.Redis.from_url(redis_server.url)
+        client.flushall()
+        client.close()
+        assert b.fresh() and resets["b"] == before["b"] + 2  # a new era
+        assert heard == []  # neither listened: only the epoch check saw the changes
+    finally:
+        a.stop()
+        b.stop()
