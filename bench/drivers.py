@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -164,7 +165,9 @@ def main() -> None:
     ]
     for name, p in figures.items():
         read, style = name.rsplit(" ", 1)
-        lines.append(f"| {read} | {style} | {p['p50']} | {p['p95']} | {p['p99']} |")
+        lines.append(f"| {read} | {style} | {p['p50']:.2f} | {p['p95']:.2f} | {p['p99']:.2f} |")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines += ["", f"- load average (1/5/15 min) at the end: {load} (2 CPUs may be shared)"]
     if args.note:
         lines += ["", args.note]
     print("\n".join(lines))
