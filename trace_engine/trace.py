@@ -1,3 +1,4 @@
+# Long: params, pure assembly, cache and service in one file; a trace package is left to do.
 """Traces: one product identifier in, its whole chain out, in the Food Trust Trace API's shape.
 
 `cypher/trace.cypher` fetches the unrestricted lineage of a product instance in one round trip;
