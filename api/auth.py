@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -19,6 +20,7 @@ from limits import RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,6 +31,7 @@ from api.routers.web import public_paths
 from trace_engine.errors import Unauthenticated
 from trace_engine.keys import ApiKey, KeyService, grants
 from trace_engine.keys import Scope as KeyScope
+from trace_engine.kit.shared_state import SharedState
 
 PUBLIC_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 # the trace page and exactly its static files (a file added to api/static/ is public; any
@@ -58,28 +61,63 @@ class RateLimiter:
     """Per-key hourly limits (fixed windows) on a `limits` storage: memory:// by default,
     redis://… so several API processes share the counts. Also the failed authentications of
     each client address that cost a key lookup, per minute: over `failures_per_minute` the
-    address gets 429 at once, without a lookup, until the window has passed."""
+    address gets 429 at once, without a lookup, until the window has passed.
 
-    def __init__(self, storage_uri: str, failures_per_minute: int = 100) -> None:
-        self._limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+    With a shared Redis (`shared_up` given), the counts fall back to this process's memory
+    while Redis is down: each process then allows the limit by itself (at most N times it in
+    all), rather than refusing every call or counting nothing."""
+
+    def __init__(
+        self,
+        storage_uri: str,
+        failures_per_minute: int = 100,
+        shared_up: Callable[[], bool] | None = None,
+    ) -> None:
+        self._limiter = FixedWindowRateLimiter(
+            storage_from_string(storage_uri, socket_timeout=0.5, socket_connect_timeout=0.5)
+            if storage_uri.startswith(("redis://", "rediss://", "unix://"))
+            else storage_from_string(storage_uri)
+        )
+        self._local = FixedWindowRateLimiter(storage_from_string("memory://"))
+        self._shared_up = shared_up
         self._failures = RateLimitItemPerMinute(failures_per_minute)
+
+    def _counter(self) -> FixedWindowRateLimiter:
+        if self._shared_up is not None and not self._shared_up():
+            return self._local
+        return self._limiter
 
     def throttled(self, address: str) -> float | None:
         """Seconds until `address` may try again, if its failed authentications are over."""
-        if self._limiter.test(self._failures, "auth-failures", address):
+        try:
+            return self._throttled(self._counter(), address)
+        except (RedisError, OSError):
+            return self._throttled(self._local, address)
+
+    def _throttled(self, limiter: FixedWindowRateLimiter, address: str) -> float | None:
+        if limiter.test(self._failures, "auth-failures", address):
             return None
-        stats = self._limiter.get_window_stats(self._failures, "auth-failures", address)
+        stats = limiter.get_window_stats(self._failures, "auth-failures", address)
         return max(1.0, stats.reset_time - time.time())
 
     def failed(self, address: str) -> None:
         """Count one failed authentication of `address`."""
-        self._limiter.hit(self._failures, "auth-failures", address)
+        try:
+            self._counter().hit(self._failures, "auth-failures", address)
+        except (RedisError, OSError):
+            self._local.hit(self._failures, "auth-failures", address)
 
     def hit(self, key: ApiKey) -> tuple[bool, int, int, float]:
         """Count one call: (allowed, limit, remaining, reset as epoch seconds)."""
         item = RateLimitItemPerHour(key.rate_limit_per_hour)
-        allowed = self._limiter.hit(item, key.id)
-        stats = self._limiter.get_window_stats(item, key.id)
+        limiter = self._counter()
+        try:
+            allowed = limiter.hit(item, key.id)
+            stats = limiter.get_window_stats(item, key.id)
+        except (RedisError, OSError):
+            limiter = self._local
+            allowed = limiter.hit(item, key.id)
+            stats = limiter.get_window_stats(item, key.id)
         return allowed, key.rate_limit_per_hour, stats.remaining, stats.reset_time
 
 
@@ -130,6 +168,10 @@ class AuthMiddleware:
         limiter: RateLimiter = state.rate_limiter
         secret = bearer(Headers(scope=scope))
         address = (scope.get("client") or ("unknown", 0))[0]
+        shared: SharedState | None = getattr(state, "shared_state", None)
+        if shared is not None:
+            # another process's capture or revocation is seen before this request is served
+            await run_in_threadpool(shared.fresh)
         try:
             key = keys.trusted(secret)
             if key is None:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from neo4j import AsyncDriver, AsyncSession, Driver
+from neo4j import Driver, Session
 
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings
@@ -20,10 +20,17 @@ from trace_engine.keys import ApiKey, KeyService
 from trace_engine.trace import TraceService
 
 
-async def get_driver(request: Request) -> AsyncDriver:
-    """The app's driver, created in the lifespan."""
-    driver: AsyncDriver = request.app.state.driver
+def app_driver(request: Request) -> Driver:
+    """The app's one driver, created in the lifespan. It is synchronous: handlers run their
+    Neo4j work in worker threads (`run_in_threadpool`); it was measured faster than the async
+    driver for the same reads (bench/RESULTS.md, issue 14)."""
+    driver: Driver = request.app.state.driver
     return driver
+
+
+async def get_driver(request: Request) -> Driver:
+    """`app_driver` as a dependency."""
+    return app_driver(request)
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -32,26 +39,24 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-DriverDep = Annotated[AsyncDriver, Depends(get_driver)]
+DriverDep = Annotated[Driver, Depends(get_driver)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-async def get_session(driver: DriverDep, settings: SettingsDep) -> AsyncIterator[AsyncSession]:
-    """One session per request, closed when the request ends."""
+async def get_session(driver: DriverDep, settings: SettingsDep) -> AsyncIterator[Session]:
+    """One session per request, closed when the request ends; use it in a worker thread.
+
+    Making a session does no I/O (it borrows a connection at its first transaction), and
+    closing one that has run its transactions only hands the connection back to the pool.
+    """
     session = driver.session(database=settings.neo4j_database)
     try:
         yield session
     finally:
-        await session.close()
+        session.close()
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
-
-
-def get_sync_driver(request: Request) -> Driver:
-    """The synchronous driver that ingest runs on (in worker threads)."""
-    driver: Driver = request.app.state.sync_driver
-    return driver
+SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def get_capture_service(request: Request) -> CaptureService:
@@ -93,9 +98,9 @@ TraceServiceDep = Annotated[TraceService, Depends(get_trace_service)]
 
 
 async def get_fsma204_service(request: Request) -> Fsma204Service:
-    """The FSMA 204 service on the app's synchronous driver (its reports run in threads)."""
+    """The FSMA 204 service on the app's driver (its reports run in worker threads)."""
     settings: Settings = request.app.state.settings
-    return Fsma204Service(Fsma204Repository(request.app.state.sync_driver, settings.neo4j_database))
+    return Fsma204Service(Fsma204Repository(app_driver(request), settings.neo4j_database))
 
 
 Fsma204ServiceDep = Annotated[Fsma204Service, Depends(get_fsma204_service)]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -23,6 +24,7 @@ from api.routers import (
     journeys,
     keys,
     masterdata,
+    named_queries,
     recalls,
     records,
     sharing,
@@ -32,14 +34,55 @@ from api.routers import (
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
 from trace_engine.enterprise.service import EnterpriseService
-from trace_engine.graph.driver import make_async_driver, make_driver
-from trace_engine.graph.schema import apply_schema_async
+from trace_engine.graph.driver import make_driver
+from trace_engine.graph.schema import apply_schema
 from trace_engine.graph.trace import TraceRepository
 from trace_engine.keys import KeyService
+from trace_engine.kit.shared_state import SharedState
 from trace_engine.runtime import tune_gc
 from trace_engine.trace import TraceCache, TraceService
 
 log = logging.getLogger("trace_engine.api")
+
+
+def share_state(settings: Settings, cache: TraceCache, keys: KeyService) -> SharedState:
+    """Several API processes (TRACE_REDIS_URL): captures, record writes, sharing changes and
+    revocations are announced to the others, and applied from them; caches are off while
+    Redis is down (docs/architecture.md, "Several API processes")."""
+
+    def apply(kind: str, payload: Any) -> None:
+        if kind == "instances":
+            cache.invalidate(payload)
+        elif kind == "revoke":
+            keys.forget(payload)
+        else:  # "clear", or a kind from a newer version: drop everything
+            cache.clear()
+            keys.forget_all()
+
+    def reset() -> None:
+        cache.clear()
+        keys.forget_all()
+
+    shared = SharedState(settings.redis_url or "", apply, reset)
+    cache.active = lambda: shared.up
+    keys.trust_active = lambda: shared.up
+    keys.on_revoke = lambda key_id: shared.announce("revoke", key_id)
+    keys.on_sharing_change = announced(lambda: cache.clear(), shared, kind="clear")
+    shared.start()
+    return shared
+
+
+def announced(
+    local: Callable[..., object], shared: SharedState, kind: str = "instances"
+) -> Callable[..., None]:
+    """`local`, then the same change announced to every process (before the caller answers)."""
+
+    def both(*changed: Any) -> None:
+        local(*changed)
+        payload = sorted(changed[0]) if changed else None
+        shared.announce(kind, payload)
+
+    return both
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,17 +91,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        driver = make_async_driver(settings)
-        # ingest is CPU-bound (parsing, validation): it runs in worker threads on a sync driver
-        sync_driver = make_driver(settings, request_path=True)
+        # one synchronous driver for request handling; handlers run its work in worker threads
+        driver = make_driver(settings, request_path=True)
         app.state.driver = driver
-        app.state.sync_driver = sync_driver
         app.state.settings = settings
         cache = TraceCache(
             settings.trace_cache_ttl_s, settings.trace_cache_size, settings.trace_cache_max_bytes
         )
         keys = KeyService(
-            sync_driver,
+            driver,
             settings.neo4j_database,
             settings.default_rate_limit_per_hour,
             on_sharing_change=cache.clear,
@@ -68,35 +109,54 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def visible_orgs(org: str) -> frozenset[str]:
             return await run_in_threadpool(keys.visible_orgs, org)
 
+        repository = TraceRepository(lambda: app.state.driver, settings.neo4j_database)
+
+        async def lineage(key: str, org: str) -> dict[str, Any] | None:
+            return await run_in_threadpool(repository.lineage, key, org)
+
         app.state.trace_service = TraceService(
             cache,
             settings.trace_max_events,
             settings.trace_max_depth,
-            lineage=TraceRepository(lambda: app.state.driver, settings.neo4j_database).lineage,
+            lineage=lineage,
             visible_orgs=visible_orgs,
         )
+        shared = share_state(settings, cache, keys) if settings.redis_url else None
+        app.state.shared_state = shared
+        on_write: Callable[[Iterable[str]], object] = cache.invalidate
+        storage = settings.rate_limit_storage_uri
+        if shared is not None:
+            if storage == "memory://":
+                storage = settings.redis_url or storage
+            on_write = announced(cache.invalidate, shared)
         app.state.rate_limiter = RateLimiter(
-            settings.rate_limit_storage_uri, settings.auth_failures_per_minute
+            storage,
+            settings.auth_failures_per_minute,
+            shared_up=(lambda: shared.up) if shared is not None else None,
         )
+        app.state.invalidate_traces = on_write  # records use it too
         # capture jobs run after the response: their writes keep the driver's retry budget
         job_driver = make_driver(settings)
         app.state.capture_service = CaptureService(
-            sync_driver, settings, on_write=cache.invalidate, job_driver=job_driver
+            driver, settings, on_write=on_write, job_driver=job_driver
         )
         app.state.enterprise_service = EnterpriseService(
-            sync_driver, settings.neo4j_database, settings.readiness_go_threshold
+            driver, settings.neo4j_database, settings.readiness_go_threshold
         )
         try:
-            await driver.verify_connectivity()
-            await apply_schema_async(driver, settings.neo4j_database)
+            await run_in_threadpool(driver.verify_connectivity)
+            await run_in_threadpool(apply_schema, driver, settings.neo4j_database)
         except Exception as exc:  # the API still starts; /health reports the reason
             log.warning("schema not applied at start-up: %s", exc)
         tune_gc()
         try:
             yield
         finally:
-            await driver.close()
-            sync_driver.close()
+            if shared is not None:
+                shared.stop()
+            driver.close()
+            if app.state.driver is not driver:  # replaced under the app (tests do)
+                app.state.driver.close()
             job_driver.close()
 
     app = FastAPI(
@@ -111,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CatchAll)  # outermost: see its docstring
     app.include_router(health.router)
     app.include_router(epcis.router)
+    app.include_router(named_queries.router)
     app.include_router(epcis_query.router)
     app.include_router(masterdata.router)
     app.include_router(trace.router)

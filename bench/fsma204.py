@@ -35,7 +35,7 @@ from trace_engine.config import get_settings
 from trace_engine.fsma204.repository import Fsma204Repository
 from trace_engine.fsma204.scope import Scope
 from trace_engine.fsma204.service import Fsma204Service
-from trace_engine.graph.driver import make_async_driver, make_driver
+from trace_engine.graph.driver import make_driver
 from trace_engine.graph.trace import fetch_lineage
 from trace_engine.identifiers import parse_identifier
 from trace_engine.recalls.service import RecallService
@@ -69,14 +69,14 @@ def trace_seconds(runs: int) -> dict[str, Any]:
     settings = get_settings()
 
     async def main() -> list[float]:
-        driver = make_async_driver(settings)
+        driver = make_driver(settings)
         service = TraceService(TraceCache(3600, 1000), settings.trace_max_events)
         params = TraceParams(all_events=True)
         out = []
-        async with driver.session(database=settings.neo4j_database) as session:
+        with driver.session(database=settings.neo4j_database) as session:
 
             async def fetch(key: str) -> dict[str, Any] | None:
-                return await session.execute_read(fetch_lineage, key)
+                return session.execute_read(fetch_lineage, key)
 
             async def visible() -> frozenset[str]:
                 return frozenset({ORG})
@@ -87,7 +87,7 @@ def trace_seconds(runs: int) -> dict[str, Any]:
                 if i:
                     out.append(time.perf_counter() - started)
             events = len(orjson.loads(result.body)[ROOT_LOT]["events"])
-        await driver.close()
+        driver.close()
         print({"trace events": events})
         return out
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from neo4j import AsyncSession, Driver
+from neo4j import Driver, Session
 
 from trace_engine.config import Settings
 from trace_engine.epcis import parse_document
@@ -207,14 +207,14 @@ def _result_for(index: int, item: Event | Rejected, reason: str) -> EventResult:
     return EventResult(index, item.event_id, Status.REJECTED, reason=reason)
 
 
-async def read_job(session: AsyncSession, job_id: str, org: str) -> dict[str, Any]:
+def read_job(session: Session, job_id: str, org: str) -> dict[str, Any]:
     """The CaptureJob resource of `job_id` for `org` (NotFound for anyone else's). A job still
     running past its lease is marked interrupted first (once, in the graph): its process died."""
-    job = await session.execute_read(capture_jobs.get_job, job_id, org)
+    job = session.execute_read(capture_jobs.get_job, job_id, org)
     if job is not None and lease_expired(job, epoch_ms()):
-        job = await session.execute_write(
+        job = session.execute_write(
             capture_jobs.interrupt_job, job_id, org, epoch_ms(), now_utc(), interrupted_summary()
-        ) or await session.execute_read(capture_jobs.get_job, job_id, org)
+        ) or session.execute_read(capture_jobs.get_job, job_id, org)
     return job_document(job, job_id)
 
 

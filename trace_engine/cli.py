@@ -193,12 +193,26 @@ def db_wipe(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address [default: TRACE_API_HOST]")] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: TRACE_API_PORT]")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes (uvicorn). More than one needs TRACE_REDIS_URL, so that "
+            "every worker hears the others' captures and revocations and limits are counted "
+            "once.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API with uvicorn (OpenAPI docs at /docs)."""
     import uvicorn
 
     settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        raise _fail(
+            f"--workers {workers} needs TRACE_REDIS_URL (e.g. redis://127.0.0.1:6379/0): "
+            "without it each worker keeps its own trace cache, which another worker's "
+            "capture cannot invalidate, and counts rate limits on its own"
+        )
     uvicorn.run(
         "api.main:create_app",
         factory=True,

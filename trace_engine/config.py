@@ -81,6 +81,9 @@ class Settings(BaseSettings):
 
     # Auth and limits
     rate_limit_storage_uri: str = "memory://"
+    # Several API processes: Redis shares cache invalidation, revocations and rate limits
+    # (unset: one process, nothing shared; docs/architecture.md "Several API processes")
+    redis_url: str | None = None
     default_rate_limit_per_hour: int = 1000
     # failed key lookups a client address may cause per minute before it gets 429s
     auth_failures_per_minute: int = Field(default=100, ge=1)

@@ -107,3 +107,7 @@ class QueryTooLarge(TraceEngineError):
 
 class NotAcceptable(TraceEngineError):
     """The response cannot be given in the form the client asked for (Accept, GS1-EPC-Format)."""
+
+
+class LocalRedisError(TraceEngineError):
+    """The project's local Redis server cannot be installed, started or stopped."""

@@ -1,3 +1,4 @@
+# Long on purpose: one job (every identifier form → one key), a parser per form.
 """EPC URNs, Food Trust URNs and GS1 Digital Link URIs → one canonical key per physical thing.
 
 Canonical keys are GS1 Application Identifier paths, which every form maps to without a

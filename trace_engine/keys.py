@@ -121,6 +121,10 @@ class KeyService:
         self.database = database
         self.default_rate_limit = default_rate_limit
         self.on_sharing_change = on_sharing_change
+        # several processes: tell the others about a revocation (TRACE_REDIS_URL), and
+        # whether the memory of checked keys may be trusted (not while Redis is down)
+        self.on_revoke: Callable[[str], object] | None = None
+        self.trust_active: Callable[[], bool] = lambda: True
         self._trusted: TTLCache[str, ApiKey] = TTLCache(maxsize=10_000, ttl=AUTH_CACHE_S)
         self._touched: dict[str, float] = {}
         self._unknown: TTLCache[str, bool] = TTLCache(maxsize=100_000, ttl=UNKNOWN_PREFIX_S)
@@ -167,14 +171,25 @@ class KeyService:
             found = session.execute_write(repo.revoke_key, org, key_id, utc_millis(_now()))
         if not found:
             raise NotFound("API key", key_id)
+        self.forget(key_id)
+        if self.on_revoke is not None:
+            self.on_revoke(key_id)
+
+    def forget(self, key_id: str) -> None:
+        """Check this key in Neo4j again on its next call (it was revoked)."""
         with self._lock:
             for prefix, key in list(self._trusted.items()):
                 if key.id == key_id:
                     del self._trusted[prefix]
 
+    def forget_all(self) -> None:
+        """Check every key in Neo4j again on its next call."""
+        with self._lock:
+            self._trusted.clear()
+
     def trusted(self, secret: str | None) -> ApiKey | None:
         """The key for `secret` if it was checked moments ago and is still valid (no I/O)."""
-        if not secret or len(secret) != 64:
+        if not secret or len(secret) != 64 or not self.trust_active():
             return None
         with self._lock:
             key = self._trusted.get(secret[:8] + hash_secret(secret))
@@ -190,7 +205,7 @@ class KeyService:
         digest = hash_secret(secret)
         prefix = secret[:8]
         with self._lock:
-            key = self._trusted.get(prefix + digest)
+            key = self._trusted.get(prefix + digest) if self.trust_active() else None
         if key is None:
             with self._lock:
                 if prefix in self._unknown:

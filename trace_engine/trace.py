@@ -1,3 +1,4 @@
+# Long: params, pure assembly, cache and service in one file; a trace package is left to do.
 """Traces: one product identifier in, its whole chain out, in the Food Trust Trace API's shape.
 
 `cypher/trace.cypher` fetches the unrestricted lineage of a product instance in one round trip;
@@ -479,6 +480,16 @@ class TraceCache:
         self._max_entries = size
         self._by_instance: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by every invalidation
+        # False turns the cache off (several processes, Redis down: nothing tells this one
+        # about the others' captures)
+        self.active: Callable[[], bool] = lambda: True
+
+    @property
+    def generation(self) -> int:
+        """Read before computing a response and give it to `put`: a response read while an
+        invalidation happened is not cached (it may predate the write)."""
+        return self._generation
 
     @property
     def size_bytes(self) -> int:
@@ -490,17 +501,30 @@ class TraceCache:
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
         """The cached response, if any."""
+        if not self.active():
+            return None
         with self._lock:
             entry = self._entries.get(key)
         return entry[0] if entry else None
 
-    def put(self, key: tuple[Any, ...], response: bytes, instances: frozenset[str]) -> None:
+    def put(
+        self,
+        key: tuple[Any, ...],
+        response: bytes,
+        instances: frozenset[str],
+        generation: int | None = None,
+    ) -> None:
         """Cache a response and remember which instances it depends on (a response larger
-        than the whole byte budget is not cached)."""
+        than the whole byte budget is not cached, nor one read while an invalidation
+        happened: since `generation`)."""
+        if not self.active():
+            return
         entry = (response, instances)
         if entry_bytes(entry) > self._entries.maxsize:
             return
         with self._lock:
+            if generation is not None and generation != self._generation:
+                return
             self._entries[key] = entry  # evicts the least recently used beyond max_bytes
             while len(self._entries) > self._max_entries:
                 self._entries.popitem()
@@ -523,6 +547,7 @@ class TraceCache:
         """Drop every cached trace containing one of `instances`; return how many."""
         dropped = 0
         with self._lock:
+            self._generation += 1
             for instance in instances:
                 for key in self._by_instance.pop(instance, ()):
                     if self._entries.pop(key, None) is not None:
@@ -532,6 +557,7 @@ class TraceCache:
     def clear(self) -> None:
         """Drop everything (e.g. after a sharing change)."""
         with self._lock:
+            self._generation += 1
             self._entries.clear()
             self._by_instance.clear()
 
@@ -654,13 +680,14 @@ class TraceService:
             cached = self.cache.get(entry)
             if cached is not None:
                 return TraceResult(cached, cached=True)
+        generation = self.cache.generation
         lineage = await fetch(key)
         orgs = narrow(await visible_orgs(), params.orgs)
         body, depends = build_trace(
             product_id, key, lineage, orgs, params, self.max_events, caller=org
         )
         encoded = orjson.dumps(body)
-        self.cache.put(entry, encoded, depends)
+        self.cache.put(entry, encoded, depends, generation)
         return TraceResult(encoded, cached=False)
 
 

@@ -172,7 +172,9 @@ async def capture(
 @router.get("/capture/{capture_id}", summary="A capture job", responses=errors(404))
 async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
     """The job: running, success, errors, and the per-event account with its counts."""
-    return JSONResponse(await read_job(session, capture_id, org), headers=VERSIONS)
+    return JSONResponse(
+        await run_in_threadpool(read_job, session, capture_id, org), headers=VERSIONS
+    )
 
 
 @router.post(

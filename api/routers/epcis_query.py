@@ -178,13 +178,20 @@ def _secret(settings: Settings) -> PagingSecret:
 
 
 def _document(
-    events: list[StoredEvent], media: str, epc: EpcFormat, cbv: CbvFormat, headers: dict[str, str]
+    events: list[StoredEvent],
+    media: str,
+    epc: EpcFormat,
+    cbv: CbvFormat,
+    headers: dict[str, str],
+    query_name: str = "SimpleEventQuery",
 ) -> Response:
     if media == XML:
         return Response(
-            query_document_xml(events, epc, cbv), media_type=XML, headers=VERSIONS | headers
+            query_document_xml(events, epc, cbv, query_name),
+            media_type=XML,
+            headers=VERSIONS | headers,
         )
-    body = orjson.dumps(query_document(events, epc))
+    body = orjson.dumps(query_document(events, epc, query_name))
     return Response(body, media_type=JSONLD, headers=VERSIONS | headers)
 
 
@@ -246,15 +253,17 @@ async def _query_events(
     cbv_format: str | None,
     extra: list[tuple[str, str]] | None = None,
     scope: str = "",
+    query_name: str = "SimpleEventQuery",
 ) -> Response:
     media, epc, cbv = _media(accept), _epc_format(epc_format), _cbv_format(cbv_format)
     q = parse_query(request.query_params.multi_items() + (extra or []), scope)
     per_page, token = _per_page(request, settings), _token(request)
     orgs = await _orgs(keys, org)
-    page, next_token, expires = await service.query_page(
-        session, _secret(settings), org, orgs, q, token, per_page
+    page, next_token, expires = await run_in_threadpool(
+        service.query_page, session, _secret(settings), org, orgs, q, token, per_page
     )
-    return _document(page.events, media, epc, cbv, _paging_headers(request, next_token, expires))
+    headers = _paging_headers(request, next_token, expires)
+    return _document(page.events, media, epc, cbv, headers, query_name)
 
 
 @router.get(
@@ -296,7 +305,7 @@ async def get_event(
 ) -> Response:
     """The event as captured, in an EPCISQueryDocument; 404 when unknown or not visible."""
     media, epc, cbv = _media(accept), _epc_format(epc_format), _cbv_format(cbv_format)
-    events = await service.event_by_id(session, await _orgs(keys, org), event_id)
+    events = await run_in_threadpool(service.event_by_id, session, await _orgs(keys, org), event_id)
     return _document(events, media, epc, cbv, {})
 
 
@@ -314,7 +323,9 @@ async def list_capture_jobs(
     if token is not None:
         position = tokens.read(secret.key, token, org, "capture-jobs").position
         after = (position.value, position.event_id)
-    jobs = await session.execute_read(capture_jobs.list_jobs, org, after, per_page + 1)
+    jobs = await run_in_threadpool(
+        session.execute_read, capture_jobs.list_jobs, org, after, per_page + 1
+    )
     headers: dict[str, str] = {}
     if len(jobs) > per_page:
         jobs = jobs[:per_page]
@@ -353,8 +364,9 @@ def _resource_routes(resource: Resource) -> None:
         epc_format: EpcFormatHeader = None,
     ) -> Response:
         per_page, token = _per_page(request, settings), _token(request)
-        values, next_token, expires = await service.resource_page(
-            session, _secret(settings), org, await _orgs(keys, org), resource, token, per_page
+        orgs = await _orgs(keys, org)
+        values, next_token, expires = await run_in_threadpool(
+            service.resource_page, session, _secret(settings), org, orgs, resource, token, per_page
         )
         epc = _epc_format(epc_format)
         shown = [service.resource_member(resource, v) for v in values]
@@ -363,7 +375,8 @@ def _resource_routes(resource: Resource) -> None:
         return _collection(shown, _paging_headers(request, next_token, expires))
 
     async def member(value: str, session: SessionDep, org: OrgDep, keys: KeyServiceDep) -> Response:
-        await service.resource_exists(session, await _orgs(keys, org), resource, value)
+        orgs = await _orgs(keys, org)
+        await run_in_threadpool(service.resource_exists, session, orgs, resource, value)
         return _collection(["events"])
 
     async def member_events(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.dependencies import CurrentKey, SettingsDep, get_sync_driver
+from api.dependencies import CurrentKey, SettingsDep, app_driver
 from api.openapi import errors
 from trace_engine.journeys.schemas import (
     STAGE_TYPES,
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api/v1/product/traceability", tags=["Product journey
 
 async def get_journey_service(request: Request, settings: SettingsDep) -> JourneyService:
     """The journey service on the app's synchronous driver."""
-    return JourneyService(get_sync_driver(request), settings.neo4j_database)
+    return JourneyService(app_driver(request), settings.neo4j_database)
 
 
 JourneyServiceDep = Annotated[JourneyService, Depends(get_journey_service)]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
-from api.dependencies import KeyServiceDep, OrgDep, SettingsDep, get_sync_driver
+from api.dependencies import KeyServiceDep, OrgDep, SettingsDep, app_driver
 from api.openapi import errors
 from trace_engine.masterdata import (
     FacilityPublic,
@@ -26,7 +26,7 @@ async def get_masterdata_service(request: Request, settings: SettingsDep) -> Mas
     """The master-data service on the app's synchronous driver; changes clear the trace cache."""
     cache = request.app.state.trace_service.cache
     return MasterDataService(
-        get_sync_driver(request),
+        app_driver(request),
         settings.neo4j_database,
         cache.clear,
         request.app.state.enterprise_service,

@@ -65,9 +65,7 @@ async def impact(
     ] = "json",
 ) -> Any:
     settings: Settings = request.app.state.settings
-    service = RecallService(
-        Fsma204Repository(request.app.state.sync_driver, settings.neo4j_database)
-    )
+    service = RecallService(Fsma204Repository(request.app.state.driver, settings.neo4j_database))
     orgs = await run_in_threadpool(keys.visible_orgs, org)
     report = await run_in_threadpool(service.impact, product_id, org, orgs, tolerance)
     if fmt == "json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import DriverDep, OrgDep, SettingsDep
 from api.openapi import errors
@@ -26,8 +27,7 @@ async def get_record_service(
     request: Request, driver: DriverDep, settings: SettingsDep
 ) -> RecordService:
     """The records service; a changed record drops the cached traces of its product instance."""
-    cache = request.app.state.trace_service.cache
-    return RecordService(driver, settings.neo4j_database, cache.invalidate)
+    return RecordService(driver, settings.neo4j_database, request.app.state.invalidate_traces)
 
 
 RecordServiceDep = Annotated[RecordService, Depends(get_record_service)]
@@ -86,7 +86,8 @@ async def list_records(
 
     The total is in `X-Total-Count` (and `X-Total-Pages`); the body is the array the
     Traceability Records API documents."""
-    found = await service.find(
+    found = await run_in_threadpool(
+        service.find,
         org,
         page,
         size,
@@ -111,7 +112,9 @@ async def records_of_product(
     size: Size = 20,
 ) -> list[TraceabilityRecordPublic]:
     """Your org's records of one product (any form of its identifier), paged as the list."""
-    return _paged(response, await service.find(org, page, size, product_id=product_id))
+    return _paged(
+        response, await run_in_threadpool(service.find, org, page, size, product_id=product_id)
+    )
 
 
 @router.get(
@@ -129,7 +132,9 @@ async def records_of_batch(
     size: Size = 20,
 ) -> list[TraceabilityRecordPublic]:
     """Your org's records of one batch number (exact match), paged as the list."""
-    return _paged(response, await service.find(org, page, size, batch_number=batch_number))
+    return _paged(
+        response, await run_in_threadpool(service.find, org, page, size, batch_number=batch_number)
+    )
 
 
 @router.get(
@@ -142,7 +147,7 @@ async def get_record(
     record_id: RecordId, service: RecordServiceDep, org: OrgDep
 ) -> TraceabilityRecordPublic:
     """One of your org's records; 404 if it does not exist in your org."""
-    return await service.get(org, record_id)
+    return await run_in_threadpool(service.get, org, record_id)
 
 
 @router.post(
@@ -164,7 +169,7 @@ async def create_record(
 
     Fields in camelCase or snake_case. `id`, `createdAt` and `updatedAt` are ignored; any other
     unknown field is refused with 422 naming it."""
-    return await service.create(org, body, user_id)
+    return await run_in_threadpool(service.create, org, body, user_id)
 
 
 @router.patch(
@@ -178,7 +183,7 @@ async def update_record(
 ) -> TraceabilityRecordPublic:
     """Fields left out are unchanged; an explicit null clears a field (`isCompliant` back to
     false). productId, batchNumber and origin cannot be null. Invalid input changes nothing."""
-    return await service.update(org, record_id, body)
+    return await run_in_threadpool(service.update, org, record_id, body)
 
 
 @router.delete(
@@ -189,5 +194,5 @@ async def update_record(
 )
 async def delete_record(record_id: RecordId, service: RecordServiceDep, org: OrgDep) -> Response:
     """Delete one of your org's records; 404 if it does not exist in your org."""
-    await service.delete(org, record_id)
+    await run_in_threadpool(service.delete, org, record_id)
     return Response(status_code=204)

@@ -17,12 +17,13 @@ from matrix_enterprise import MATRIX as ENTERPRISE_MATRIX
 from matrix_epcis_query import MATRIX as EPCIS_QUERY_MATRIX
 from matrix_investigator import MATRIX as INVESTIGATOR_MATRIX
 from matrix_journeys import MATRIX as JOURNEYS_MATRIX
+from matrix_named_queries import MATRIX as NAMED_QUERIES_MATRIX
 from matrix_records import MATRIX as RECORDS_MATRIX
 
 from api.errors import DATABASE_UNAVAILABLE
 from api.main import create_app
 from trace_engine.config import Settings
-from trace_engine.graph.driver import make_async_driver
+from trace_engine.graph.driver import make_driver
 from trace_engine.keys import hash_secret
 
 MakeClient = Callable[..., httpx.AsyncClient]
@@ -183,7 +184,12 @@ MATRIX: dict[tuple[str, str], tuple[str, Builder]] = {
 # the records, journeys and enterprise families keep their one-valid-request-per-route tables beside
 # their own tests
 MATRIX |= (
-    JOURNEYS_MATRIX | RECORDS_MATRIX | ENTERPRISE_MATRIX | EPCIS_QUERY_MATRIX | INVESTIGATOR_MATRIX
+    JOURNEYS_MATRIX
+    | RECORDS_MATRIX
+    | ENTERPRISE_MATRIX
+    | EPCIS_QUERY_MATRIX
+    | INVESTIGATOR_MATRIX
+    | NAMED_QUERIES_MATRIX
 )
 KEY_SCOPES = {"read": ["read"], "write": ["write"], "admin": ["admin"]}
 ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
@@ -384,8 +390,8 @@ async def test_the_database_going_away_is_a_503_naming_it(
             transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {secret}"}
         ) as http:
             assert (await http.options("/epcis/capture")).status_code == 204
-            await app.state.driver.close()
-            app.state.driver = make_async_driver(
+            app.state.driver.close()
+            app.state.driver = make_driver(
                 settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:1"})
             )
             response = await http.get("/api/v1/traces", params={"productId": LOT})

@@ -215,10 +215,12 @@ def test_streamed_xml_stores_what_a_whole_document_capture_stores(
     assert (report.total, report.accepted, report.error) == (250, 250, None)
     streamed = counts()
     records, _, _ = driver.execute_query(
-        "MATCH (f:Facility {id: '414/0614141007776'}) RETURN f.name AS name, f.city AS city",
+        "MATCH (f:Facility {id: '414/0614141007776'})<-[:DESCRIBES]-(d:FacilityData) "
+        "RETURN d.org AS org, d.name AS name, d.city AS city",
         database_=settings.neo4j_database,
     )
-    assert (records[0]["name"], records[0]["city"]) == ("Streaming DC", "Tracy")
+    # master data is the loading org's statement about the facility
+    assert [(r["org"], r["name"], r["city"]) for r in records] == [(ORG, "Streaming DC", "Tracy")]
     raw = _raw(driver, settings, "urn:uuid:00000000-0000-4000-8000-000000000005")
     assert raw["ex:temperature"] == "5"  # user extensions in XML are text
 

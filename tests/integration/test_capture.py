@@ -375,8 +375,10 @@ async def test_graph_shape_of_a_transformation(client: httpx.AsyncClient, driver
                                             "application/ld+json"))  # fmt: skip
     assert job["acceptedCount"] == 1
     records, _, _ = driver.execute_query(
+        # lot data is the capturing org's statement about the lot (the ownership model)
         "MATCH (a:ProductInstance)-[:TRANSFORMED_INTO]->(b:ProductInstance) "
-        "RETURN a.displayId AS a, b.displayId AS b, b.bestBeforeDate AS bb ORDER BY a"
+        "OPTIONAL MATCH (d:LotData)-[:DESCRIBES]->(b) "
+        "RETURN a.displayId AS a, b.displayId AS b, d.bestBeforeDate AS bb ORDER BY a"
     )
     assert [(r["a"], r["b"], r["bb"]) for r in records] == [
         ("urn:epc:class:lgtin:4012345.012345.A1", "urn:epc:class:lgtin:4012345.022345.C1",

@@ -104,7 +104,10 @@ def test_a_duplicate_with_other_lot_data_changes_nothing(
     again = _event(1, action="ADD", ilmd={"cbvmda:bestBeforeDate": "2031-12-31"})
     assert _capture(Ingestor(driver, settings.neo4j_database), again, _event(3)) == 1
     best_before = _one(
-        driver, settings, f"MATCH (i:ProductInstance {{id: '{LOT_KEY}'}}) RETURN i.bestBeforeDate"
+        driver,
+        settings,
+        f"MATCH (d:LotData)-[:DESCRIBES]->(:ProductInstance {{id: '{LOT_KEY}'}}) "
+        "RETURN d.bestBeforeDate",
     )
     assert best_before == "2024-04-01"
 

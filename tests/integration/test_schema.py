@@ -195,3 +195,68 @@ def test_epcis_resources_use_an_index(
         {"orgs": ["demo"], "after": "", "limit": 30},
     )
     assert index in text, text
+
+
+# the shape of an earlier version: master data and lot data as properties of shared nodes
+LEGACY = """
+CREATE (f:Facility {id: '414/1', displayId: 'urn:epc:id:sgln:1', name: 'Farm', city: 'Salinas'})
+CREATE (p:Product {id: '01/1', displayId: 'urn:p:1', name: 'Lettuce'})
+CREATE (i:ProductInstance {id: '01/1/10/L', displayId: 'urn:l', kind: 'lot',
+                           harvestStartDate: '2024-05-01'})
+CREATE (i)-[:INSTANCE_OF]->(p)
+CREATE (e:Event {eventID: 'e1', owner: 'org-a', eventTime: '2024-05-01T00:00:00.000Z',
+                 recordTime: '2024-05-01T00:00:00.000Z'})
+CREATE (e)-[:AT]->(f), (e)-[:OBSERVED]->(i)
+CREATE (b:Event {eventID: 'e1', owner: 'org-b', eventTime: '2024-05-02T00:00:00.000Z',
+                 recordTime: '2024-05-02T00:00:00.000Z'})
+CREATE (b)-[:AT]->(f)
+CREATE (:Facility {id: '414/2', displayId: 'urn:epc:id:sgln:2', name: 'Nobody says'})
+"""
+
+
+def _statements(driver: Driver, settings: Settings) -> list[tuple[str, str, str, dict]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (d)-[:DESCRIBES]->(n) RETURN labels(d)[0] AS label, d.org AS org, n.id AS id, "
+        "properties(d) AS said ORDER BY label, id",
+        database_=settings.neo4j_database,
+    )
+    return [(r["label"], r["org"], r["id"], r["said"]) for r in records]
+
+
+def _node_keys(driver: Driver, settings: Settings) -> dict[str, list[str]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (n:Facility|Product|ProductInstance) RETURN n.id AS id, keys(n) AS keys",
+        database_=settings.neo4j_database,
+    )
+    return {r["id"]: sorted(r["keys"]) for r in records}
+
+
+def test_the_migration_gives_legacy_master_data_to_the_first_event_owner_once(
+    driver: Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    driver.execute_query(LEGACY, database_=db)  # the wipe removed the Migration record
+    apply_schema(driver, db)
+    said = _statements(driver, settings)
+    assert said == [
+        ("FacilityData", "org-a", "414/1", {"id": "414/1", "org": "org-a", "name": "Farm",
+                                           "city": "Salinas"}),
+        ("LotData", "org-a", "01/1/10/L", {"id": "01/1/10/L", "org": "org-a",
+                                           "harvestStartDate": "2024-05-01"}),
+        ("ProductData", "org-a", "01/1", {"id": "01/1", "org": "org-a", "name": "Lettuce"}),
+    ]  # fmt: skip
+    keys = _node_keys(driver, settings)
+    assert keys["414/1"] == ["displayId", "id"]
+    assert keys["01/1/10/L"] == ["displayId", "id", "kind"]
+    # two orgs in the database and no event at 414/2: its name stays, shown to nobody
+    assert keys["414/2"] == ["displayId", "id", "name"]
+    records, _, _ = driver.execute_query(
+        "MATCH (m:Migration {id: 'statements-per-org'}) RETURN m.unattributed AS n", database_=db
+    )
+    assert [r["n"] for r in records] == [1]
+    # again: recorded, so nothing runs; and each statement is idempotent on its own
+    apply_schema(driver, db)
+    driver.execute_query("MATCH (m:Migration) DELETE m", database_=db)
+    apply_schema(driver, db)
+    assert _statements(driver, settings) == said
+    assert _node_keys(driver, settings) == keys

@@ -9,16 +9,14 @@ direction, must return exactly those events and product instances.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import AsyncDriver, Driver
+from neo4j import Driver
 
 from trace_engine.config import Settings
 from trace_engine.epcis import iter_json_events, normalise_event, read_json_header
-from trace_engine.graph.driver import make_async_driver
 from trace_engine.graph.trace import fetch_lineage
 from trace_engine.ingest import Ingestor
 from trace_engine.seed.generator import generate, load_truth, truth_trace
@@ -40,20 +38,12 @@ def _load(driver: Driver, settings: Settings, folder: Path) -> int:
     return accepted
 
 
-@pytest.fixture
-async def async_driver(settings: Settings) -> AsyncIterator[AsyncDriver]:
-    driver = make_async_driver(settings)
-    yield driver
-    await driver.close()
-
-
 @pytest.mark.parametrize(
     ("seed", "options"), [(7, {}), (11, {"fan_in": 4, "fan_out": 3, "depth": 5})]
 )
 async def test_traces_equal_the_ground_truth(
     tmp_path: Path,
     driver: Driver,
-    async_driver: AsyncDriver,
     settings: Settings,
     seed: int,
     options: dict[str, Any],
@@ -67,10 +57,10 @@ async def test_traces_equal_the_ground_truth(
     sample = rng.sample(sorted(truth), SAMPLES)
     directions = ("upstream", "downstream", "both")
     checked = 0
-    async with async_driver.session(database=settings.neo4j_database) as session:
+    with driver.session(database=settings.neo4j_database) as session:
 
         async def fetch(key: str) -> dict[str, Any] | None:
-            return await session.execute_read(fetch_lineage, key)
+            return session.execute_read(fetch_lineage, key)
 
         async def visible() -> frozenset[str]:
             return frozenset({ORG})

@@ -1,3 +1,4 @@
+# Long on purpose: one job (enterprise listings) sharing the readiness rules.
 """The enterprise listings: farms, collection batches and shipments of one org, from the graph.
 
 Farms are the org's farm statements about facilities (`FarmProfile`). Batch rows and

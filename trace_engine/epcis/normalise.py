@@ -1,3 +1,4 @@
+# Long on purpose: one job (event dict → Event or Rejected), a check per field.
 """One event dict in EPCIS 2.0 JSON-LD form → a validated `Event` or a `Rejected`.
 
 Both parsers (JSON and XML) end here, so validation and normalisation have one code path:

@@ -1,3 +1,4 @@
+# Long on purpose: one job (EPCIS XML 2.0/1.2 → JSON-LD dicts), per element kind.
 """EPCIS 2.0 XML (`urn:epcglobal:epcis:xsd:2`) and 1.2 XML (`…:xsd:1`) → `ParsedDocument`.
 
 Each XML event is converted into its EPCIS 2.0 JSON-LD dict (the shape the standard's JSON

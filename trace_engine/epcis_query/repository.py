@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
+from neo4j import ManagedTransaction
 
 from trace_engine.epcis_query.planner import Statement
 from trace_engine.epcis_query.schemas import StoredEvent
 from trace_engine.graph.catalog import Query, query
 
 
-async def candidate_events(tx: AsyncManagedTransaction, statement: Statement) -> list[StoredEvent]:
+def candidate_events(tx: ManagedTransaction, statement: Statement) -> list[StoredEvent]:
     """The events a planned statement returns, in its order."""
-    result = await tx.run(statement.text, statement.parameters)
+    result = tx.run(statement.text, statement.parameters)
     return [
         StoredEvent(
             raw=record["raw"],
@@ -24,7 +24,7 @@ async def candidate_events(tx: AsyncManagedTransaction, statement: Statement) ->
             namespaces=record["namespaces"],
             error_declaration=record["errorDeclaration"],
         )
-        async for record in result
+        for record in result
     ]
 
 
@@ -53,19 +53,19 @@ RESOURCES = {
 _VOCABULARIES = frozenset({"event_types", "biz_steps", "dispositions"})
 
 
-async def resource_values(
-    tx: AsyncManagedTransaction, resource: str, orgs: list[str], after: str | None, limit: int
+def resource_values(
+    tx: ManagedTransaction, resource: str, orgs: list[str], after: str | None, limit: int
 ) -> list[str]:
     """Distinct values of a top-level resource used by the orgs' events, in order, after
     `after`; `resource` is one of the allow-listed names of RESOURCES."""
     statement = query(RESOURCES[resource][0])
     if resource not in _VOCABULARIES:
-        result = await tx.run(statement, orgs=orgs, after=after or "", limit=limit)
-        return [record["value"] async for record in result]
+        result = tx.run(statement, orgs=orgs, after=after or "", limit=limit)
+        return [record["value"] for record in result]
     values: list[str] = []
     cursor = after or ""
     while len(values) < limit:
-        record = await (await tx.run(statement, orgs=orgs, after=cursor)).single()
+        record = (tx.run(statement, orgs=orgs, after=cursor)).single()
         if record is None:
             break
         cursor = record["value"]
@@ -73,18 +73,16 @@ async def resource_values(
     return values
 
 
-async def resource_exists(
-    tx: AsyncManagedTransaction, resource: str, orgs: list[str], value: Any
-) -> bool:
+def resource_exists(tx: ManagedTransaction, resource: str, orgs: list[str], value: Any) -> bool:
     """Whether one of the orgs' events uses `value` as that resource."""
-    result = await tx.run(query(RESOURCES[resource][1]), orgs=orgs, value=value)
-    record = await result.single()
+    result = tx.run(query(RESOURCES[resource][1]), orgs=orgs, value=value)
+    record = result.single()
     return bool(record and record["found"])
 
 
-async def place_children(
-    tx: AsyncManagedTransaction, keys: list[str], orgs: list[str]
+def place_children(
+    tx: ManagedTransaction, keys: list[str], orgs: list[str]
 ) -> dict[str, list[str]]:
     """Facility key → the children the master data of `orgs` names (as given)."""
-    result = await tx.run(query(Query.EPCIS_QUERY_PLACE_CHILDREN), keys=keys, orgs=orgs)
-    return {record["id"]: list(record["children"]) async for record in result}
+    result = tx.run(query(Query.EPCIS_QUERY_PLACE_CHILDREN), keys=keys, orgs=orgs)
+    return {record["id"]: list(record["children"]) for record in result}

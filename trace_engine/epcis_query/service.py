@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
-from neo4j import AsyncSession
+from neo4j import Session
 
 from trace_engine.epcis.normalise import expand_cbv
 from trace_engine.epcis_query import repository, tokens
@@ -74,9 +74,7 @@ _HIERARCHY_DEPTH = 16
 _HIERARCHY_PLACES = 10_000
 
 
-async def with_descendants(
-    session: AsyncSession, roots: tuple[str, ...], orgs: list[str]
-) -> tuple[str, ...]:
+def with_descendants(session: Session, roots: tuple[str, ...], orgs: list[str]) -> tuple[str, ...]:
     """The places and every descendant the master data of `orgs` gives them (children's
     children, …; master data is per org, docs/architecture.md "Ownership")."""
     found = dict.fromkeys(roots)
@@ -84,7 +82,7 @@ async def with_descendants(
     for _ in range(_HIERARCHY_DEPTH):
         if not frontier or len(found) >= _HIERARCHY_PLACES:
             break
-        children = await session.execute_read(repository.place_children, frontier, orgs)
+        children = session.execute_read(repository.place_children, frontier, orgs)
         frontier = []
         for names in children.values():
             for name in names:
@@ -98,13 +96,13 @@ async def with_descendants(
     return tuple(found)
 
 
-async def _expanded(session: AsyncSession, q: EventQuery, orgs: list[str]) -> EventQuery:
+def _expanded(session: Session, q: EventQuery, orgs: list[str]) -> EventQuery:
     if not (q.wd_read_points or q.wd_biz_locations):
         return q
     return replace(
         q,
-        wd_read_points=await with_descendants(session, q.wd_read_points, orgs),
-        wd_biz_locations=await with_descendants(session, q.wd_biz_locations, orgs),
+        wd_read_points=with_descendants(session, q.wd_read_points, orgs),
+        wd_biz_locations=with_descendants(session, q.wd_biz_locations, orgs),
     )
 
 
@@ -118,8 +116,8 @@ def _passes(q: EventQuery, event: StoredEvent) -> bool:
     return matches(q, document, namespaces)
 
 
-async def run_page(
-    session: AsyncSession,
+def run_page(
+    session: Session,
     q: EventQuery,
     orgs: list[str],
     after: Position | None,
@@ -137,16 +135,14 @@ async def run_page(
         want = min(want, q.event_count_limit - returned_before)
     if want <= 0:
         return Page([], None, returned_before)
-    q = await _expanded(session, q, orgs)
+    q = _expanded(session, q, orgs)
     residual = has_residual(q)
     collected: list[StoredEvent] = []
     position = after
     scanned = 0
     while True:
         batch = max(2 * (want + 1), 200) if residual else want + 1 - len(collected)
-        rows = await session.execute_read(
-            repository.candidate_events, plan(q, orgs, position, batch)
-        )
+        rows = session.execute_read(repository.candidate_events, plan(q, orgs, position, batch))
         for row in rows:
             scanned += 1
             if residual and not _passes(q, row):
@@ -166,11 +162,11 @@ async def run_page(
             return Page(collected, position, returned_before)
 
 
-async def count_up_to(session: AsyncSession, q: EventQuery, orgs: list[str], ceiling: int) -> int:
+def count_up_to(session: Session, q: EventQuery, orgs: list[str], ceiling: int) -> int:
     """How many events `q` matches, counting no further than `ceiling`."""
     total, after = 0, None
     while total < ceiling:
-        page = await run_page(session, q, orgs, after, min(1000, ceiling - total))
+        page = run_page(session, q, orgs, after, min(1000, ceiling - total))
         total += len(page.events)
         if page.next_position is None:
             break
@@ -178,8 +174,8 @@ async def count_up_to(session: AsyncSession, q: EventQuery, orgs: list[str], cei
     return total
 
 
-async def query_page(
-    session: AsyncSession,
+def query_page(
+    session: Session,
     secret: PagingSecret,
     org: str,
     orgs: list[str],
@@ -195,12 +191,12 @@ async def query_page(
         state = tokens.read(secret.key, token, org, digest)
         after, before = state.position, state.returned
     elif q.max_event_count is not None:
-        found = await count_up_to(session, q, orgs, q.max_event_count + 1)
+        found = count_up_to(session, q, orgs, q.max_event_count + 1)
         if found > q.max_event_count:
             raise QueryTooLarge(
                 f"the query matches more than maxEventCount ({q.max_event_count}) events"
             )
-    page = await run_page(session, q, orgs, after, per_page, before)
+    page = run_page(session, q, orgs, after, per_page, before)
     if page.next_position is None:
         return page, None, None
     next_token, expires = tokens.issue(
@@ -209,9 +205,9 @@ async def query_page(
     return page, next_token, expires
 
 
-async def event_by_id(session: AsyncSession, orgs: list[str], event_id: str) -> list[StoredEvent]:
+def event_by_id(session: Session, orgs: list[str], event_id: str) -> list[StoredEvent]:
     """The visible events with this eventID (its error declaration is part of it); 404 if none."""
-    page = await run_page(session, EventQuery(event_ids=(event_id,)), orgs, None, 100)
+    page = run_page(session, EventQuery(event_ids=(event_id,)), orgs, None, 100)
     if not page.events:
         raise NotFound("event", event_id)
     return page.events
@@ -242,8 +238,8 @@ def resource_key(resource: Resource, value: str) -> str:
     return value
 
 
-async def resource_page(
-    session: AsyncSession,
+def resource_page(
+    session: Session,
     secret: PagingSecret,
     org: str,
     orgs: list[str],
@@ -254,7 +250,7 @@ async def resource_page(
     """A page of a top-level resource's members (as stored), and the next token."""
     digest = "resource:" + resource.value
     after = tokens.read(secret.key, token, org, digest).position.value if token else None
-    values = await session.execute_read(
+    values = session.execute_read(
         repository.resource_values, resource.repository_name, orgs, after, per_page + 1
     )
     if len(values) <= per_page:
@@ -266,13 +262,9 @@ async def resource_page(
     return values, next_token, expires
 
 
-async def resource_exists(
-    session: AsyncSession, orgs: list[str], resource: Resource, value: str
-) -> None:
+def resource_exists(session: Session, orgs: list[str], resource: Resource, value: str) -> None:
     """Nothing if one of `orgs`' events uses the member; NotFound otherwise."""
     key = resource_key(resource, value)
-    found = await session.execute_read(
-        repository.resource_exists, resource.repository_name, orgs, key
-    )
+    found = session.execute_read(repository.resource_exists, resource.repository_name, orgs, key)
     if not found:
         raise NotFound(resource.value[:-1], value)

@@ -1,3 +1,4 @@
+# Long on purpose: one job (event + graph facts → FSMA 204 rows), a builder per event type.
 """The rows of the FSMA 204 sortable spreadsheet (pure): one event + what the graph knows → rows.
 
 One row per traceability lot code an event carries (FDA's template has one TLC per row, so

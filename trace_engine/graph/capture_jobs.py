@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import AsyncManagedTransaction, ManagedTransaction
+from neo4j import ManagedTransaction
 
 from trace_engine.graph.catalog import Query, query
 
@@ -35,11 +35,11 @@ def renew_lease(tx: ManagedTransaction, job_id: str, lease_until: int) -> None:
     tx.run(query(Query.CAPTURE_JOB_RENEW), id=job_id, leaseUntil=lease_until).consume()
 
 
-async def interrupt_job(
-    tx: AsyncManagedTransaction, job_id: str, org: str, now: int, finished_at: str, summary: str
+def interrupt_job(
+    tx: ManagedTransaction, job_id: str, org: str, now: int, finished_at: str, summary: str
 ) -> dict[str, Any] | None:
     """Mark the job failed if its lease ran out while it was running; the job after that."""
-    result = await tx.run(
+    result = tx.run(
         query(Query.CAPTURE_JOB_INTERRUPT),
         id=job_id,
         org=org,
@@ -47,7 +47,7 @@ async def interrupt_job(
         finishedAt=finished_at,
         summary=summary,
     )
-    record = await result.single()
+    record = result.single()
     return dict(record["job"]) if record else None
 
 
@@ -64,19 +64,19 @@ def finish_job(
     ).consume()
 
 
-async def get_job(tx: AsyncManagedTransaction, job_id: str, org: str) -> dict[str, Any] | None:
+def get_job(tx: ManagedTransaction, job_id: str, org: str) -> dict[str, Any] | None:
     """The job's stored properties, if it belongs to `org`."""
-    result = await tx.run(query(Query.CAPTURE_JOB_GET), id=job_id, org=org)
-    record = await result.single()
+    result = tx.run(query(Query.CAPTURE_JOB_GET), id=job_id, org=org)
+    record = result.single()
     return dict(record["job"]) if record else None
 
 
-async def list_jobs(
-    tx: AsyncManagedTransaction, org: str, after: tuple[str, str] | None, limit: int
+def list_jobs(
+    tx: ManagedTransaction, org: str, after: tuple[str, str] | None, limit: int
 ) -> list[dict[str, Any]]:
     """The org's jobs, newest first, after the (createdAt, id) position."""
     created, job_id = after or ("\uffff", "")
-    result = await tx.run(
+    result = tx.run(
         query(Query.CAPTURE_JOBS_LIST), org=org, afterCreated=created, afterId=job_id, limit=limit
     )
-    return [dict(record["job"]) async for record in result]
+    return [dict(record["job"]) for record in result]

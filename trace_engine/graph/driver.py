@@ -1,12 +1,10 @@
-"""Neo4j drivers built from the settings."""
+"""The Neo4j driver built from the settings."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from neo4j import (
-    AsyncDriver,
-    AsyncGraphDatabase,
     Driver,
     GraphDatabase,
     NotificationDisabledClassification,
@@ -33,21 +31,13 @@ def _request_path(settings: Settings) -> dict[str, Any]:
 
 
 def make_driver(settings: Settings, request_path: bool = False) -> Driver:
-    """A synchronous driver (CLI, bulk loader, tests; the API's ingest and keys with
-    `request_path`, which fails fast when the server is unreachable)."""
+    """The one driver style: the HTTP API (with `request_path`, which fails fast when the
+    server is unreachable; its handlers run Neo4j work in worker threads), the CLI, the bulk
+    loader and the tests. Sync was measured faster than async for the same reads
+    (bench/RESULTS.md, issue 14)."""
     return GraphDatabase.driver(
         settings.neo4j_uri,
         auth=_auth(settings),
         notifications_disabled_classifications=_QUIET,
         **(_request_path(settings) if request_path else {}),
-    )
-
-
-def make_async_driver(settings: Settings) -> AsyncDriver:
-    """An async driver (the HTTP API), failing fast when the server is unreachable."""
-    return AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=_auth(settings),
-        notifications_disabled_classifications=_QUIET,
-        **_request_path(settings),
     )

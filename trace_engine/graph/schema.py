@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from neo4j import AsyncDriver, Driver
+from neo4j import Driver
 
 from trace_engine.graph.catalog import Query, query, statements
 
@@ -46,37 +46,6 @@ def migrate(driver: Driver, database: str) -> list[str]:
     return ran
 
 
-async def migrate_async(driver: AsyncDriver, database: str) -> list[str]:
-    """`migrate` for the API's async driver."""
-    ran = []
-    for migration_id, name in MIGRATIONS:
-        records, _, _ = await driver.execute_query(
-            query(Query.MIGRATION_DONE), id=migration_id, database_=database, routing_="r"
-        )
-        if records[0]["done"]:
-            continue
-        records, _, _ = await driver.execute_query(
-            query(Query.MIGRATION_SOLE_ORG), database_=database
-        )
-        sole = records[0]["org"]
-        unattributed = 0
-        async with driver.session(database=database) as session:
-            for stmt in statements(name):
-                result = await session.run(stmt, soleOrg=sole)
-                record = await result.single()
-                if record is not None and "unattributed" in record.keys():
-                    unattributed = record["unattributed"]
-        await driver.execute_query(
-            query(Query.MIGRATION_RECORD),
-            id=migration_id,
-            now=_now(),
-            unattributed=unattributed,
-            database_=database,
-        )
-        ran.append(migration_id)
-    return ran
-
-
 def schema_statements() -> list[str]:
     """Every constraint and index statement of the schema file."""
     return statements(SCHEMA_FILE)
@@ -102,19 +71,7 @@ def apply_schema(driver: Driver, database: str) -> int:
     return len(stmts)
 
 
-async def apply_schema_async(driver: AsyncDriver, database: str) -> int:
-    """`apply_schema` for the API's async driver."""
-    stmts = schema_statements()
-    for stmt in stmts:
-        await driver.execute_query(stmt, database_=database)
-    await driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
-    for stmt in statements(Query.SCHEMA_MIGRATE):
-        await driver.execute_query(stmt, database_=database)
-    await migrate_async(driver, database)
-    return len(stmts)
-
-
-async def schema_applied_async(driver: AsyncDriver, database: str) -> bool:
+def schema_applied(driver: Driver, database: str) -> bool:
     """Whether every constraint of the schema file exists."""
-    records, _, _ = await driver.execute_query(query(Query.SCHEMA_CONSTRAINTS), database_=database)
+    records, _, _ = driver.execute_query(query(Query.SCHEMA_CONSTRAINTS), database_=database)
     return expected_constraint_names() <= set(records[0]["names"])

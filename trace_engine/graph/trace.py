@@ -6,31 +6,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import Driver, ManagedTransaction
 
 from trace_engine.graph.catalog import Query, query
 from trace_engine.records.repository import for_instances
 
 
-async def fetch_lineage(tx: AsyncManagedTransaction, product_id: str) -> dict[str, Any] | None:
+def fetch_lineage(tx: ManagedTransaction, product_id: str) -> dict[str, Any] | None:
     """A row of cypher/trace.cypher for `product_id` (canonical key or alias), or None."""
-    result = await tx.run(query(Query.TRACE), productId=product_id)
-    record = await result.single()
+    result = tx.run(query(Query.TRACE), productId=product_id)
+    record = result.single()
     # the row holds only maps, lists and values, so its items are the answer as they are;
     # record.data() would walk the whole row again (2.2 ms of a 100k-event trace, measured)
     return dict(record.items()) if record else None
 
 
-async def fetch_lineage_with_records(
-    tx: AsyncManagedTransaction, product_id: str, org: str
+def fetch_lineage_with_records(
+    tx: ManagedTransaction, product_id: str, org: str
 ) -> dict[str, Any] | None:
     """cypher/trace.cypher's row plus `records`: `org`'s records on the lineage's instances."""
-    lineage = await fetch_lineage(tx, product_id)
+    lineage = fetch_lineage(tx, product_id)
     if lineage is None:
         return None
     instances = {lineage["root"], *lineage["ancestors"], *lineage["descendants"]}
     instances.update(lineage["carriers"])
-    lineage["records"] = await for_instances(tx, org, sorted(instances))
+    lineage["records"] = for_instances(tx, org, sorted(instances))
     return lineage
 
 
@@ -40,11 +40,11 @@ class TraceRepository:
     `driver` gives the driver to use at each read (the app's current one: `app.state.driver`).
     """
 
-    def __init__(self, driver: Callable[[], AsyncDriver], database: str) -> None:
+    def __init__(self, driver: Callable[[], Driver], database: str) -> None:
         self.driver = driver
         self.database = database
 
-    async def lineage(self, key: str, org: str) -> dict[str, Any] | None:
+    def lineage(self, key: str, org: str) -> dict[str, Any] | None:
         """The unrestricted lineage of the instance `key` with `org`'s records, or None."""
-        async with self.driver().session(database=self.database) as session:
-            return await session.execute_read(fetch_lineage_with_records, key, org)
+        with self.driver().session(database=self.database) as session:
+            return session.execute_read(fetch_lineage_with_records, key, org)

@@ -1,3 +1,4 @@
+# Long on purpose: one job (the recall impact report), aggregated as it streams.
 """The recall impact report: from the lot under recall, where it went (lots, logistic units,
 facilities by type, stores, reference documents), where it came from, and a mass balance.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
+from neo4j import ManagedTransaction
 
 from trace_engine.graph.catalog import Query, query
 
@@ -12,25 +12,25 @@ from trace_engine.graph.catalog import Query, query
 LINK_ROLES = ("product", "instance", "supplier", "facility")
 
 
-async def create(
-    tx: AsyncManagedTransaction, props: dict[str, Any], links: dict[str, Any]
+def create(
+    tx: ManagedTransaction, props: dict[str, Any], links: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     """Store a new record and link it; return it and the instances it is linked to."""
-    result = await tx.run(query(Query.RECORDS_CREATE), props=props)
-    record = dict((await result.single(strict=True))["record"])
-    _, after = await link(tx, record["id"], links)
+    result = tx.run(query(Query.RECORDS_CREATE), props=props)
+    record = dict((result.single(strict=True))["record"])
+    _, after = link(tx, record["id"], links)
     return record, after
 
 
-async def get(tx: AsyncManagedTransaction, record_id: str, org: str) -> dict[str, Any] | None:
+def get(tx: ManagedTransaction, record_id: str, org: str) -> dict[str, Any] | None:
     """The record `record_id` of `org`, or None (absent, or another org's)."""
-    result = await tx.run(query(Query.RECORDS_GET), id=record_id, org=org)
-    row = await result.single()
+    result = tx.run(query(Query.RECORDS_GET), id=record_id, org=org)
+    row = result.single()
     return dict(row["record"]) if row else None
 
 
-async def update(
-    tx: AsyncManagedTransaction,
+def update(
+    tx: ManagedTransaction,
     record_id: str,
     org: str,
     changes: dict[str, Any],
@@ -38,37 +38,37 @@ async def update(
 ) -> tuple[dict[str, Any], list[str]] | None:
     """Apply `changes` (None removes a property) and, if given, replace the links; return the
     record and the instances it was or is linked to, or None if `org` has no such record."""
-    result = await tx.run(query(Query.RECORDS_UPDATE), id=record_id, org=org, changes=changes)
-    row = await result.single()
+    result = tx.run(query(Query.RECORDS_UPDATE), id=record_id, org=org, changes=changes)
+    row = result.single()
     if row is None:
         return None
     if links is None:
-        before, after = await link_targets(tx, record_id)
+        before, after = link_targets(tx, record_id)
     else:
-        before, after = await link(tx, record_id, links)
+        before, after = link(tx, record_id, links)
     return dict(row["record"]), sorted(set(before) | set(after))
 
 
-async def delete(tx: AsyncManagedTransaction, record_id: str, org: str) -> list[str] | None:
+def delete(tx: ManagedTransaction, record_id: str, org: str) -> list[str] | None:
     """Delete the record; return the instances it was linked to, or None if there is none."""
-    result = await tx.run(query(Query.RECORDS_DELETE), id=record_id, org=org)
-    row = await result.single()
+    result = tx.run(query(Query.RECORDS_DELETE), id=record_id, org=org)
+    row = result.single()
     return list(row["instances"]) if row else None
 
 
-async def count(
-    tx: AsyncManagedTransaction, org: str, product_key: str | None, batch_number: str | None
+def count(
+    tx: ManagedTransaction, org: str, product_key: str | None, batch_number: str | None
 ) -> int:
     """How many of `org`'s records match the filters."""
-    result = await tx.run(
+    result = tx.run(
         query(Query.RECORDS_COUNT), org=org, productKey=product_key, batchNumber=batch_number
     )
-    total: int = (await result.single(strict=True))["total"]
+    total: int = (result.single(strict=True))["total"]
     return total
 
 
-async def page(
-    tx: AsyncManagedTransaction,
+def page(
+    tx: ManagedTransaction,
     org: str,
     product_key: str | None,
     batch_number: str | None,
@@ -76,7 +76,7 @@ async def page(
     limit: int,
 ) -> list[dict[str, Any]]:
     """One page of `org`'s records matching the filters, oldest first."""
-    result = await tx.run(
+    result = tx.run(
         query(Query.RECORDS_LIST),
         org=org,
         productKey=product_key,
@@ -84,11 +84,11 @@ async def page(
         skip=skip,
         limit=limit,
     )
-    return [dict(row["record"]) async for row in result]
+    return [dict(row["record"]) for row in result]
 
 
-async def listing(
-    tx: AsyncManagedTransaction,
+def listing(
+    tx: ManagedTransaction,
     org: str,
     product_key: str | None,
     batch_number: str | None,
@@ -96,31 +96,29 @@ async def listing(
     limit: int,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The total and one page, read in one transaction so they agree."""
-    total = await count(tx, org, product_key, batch_number)
-    rows = await page(tx, org, product_key, batch_number, skip, limit) if skip < total else []
+    total = count(tx, org, product_key, batch_number)
+    rows = page(tx, org, product_key, batch_number, skip, limit) if skip < total else []
     return total, rows
 
 
-async def link(
-    tx: AsyncManagedTransaction, record_id: str, links: dict[str, Any]
+def link(
+    tx: ManagedTransaction, record_id: str, links: dict[str, Any]
 ) -> tuple[list[str], list[str]]:
     """Replace the record's links; the instances it was linked to before and after."""
     parameters = {role: links.get(role) for role in LINK_ROLES}
-    result = await tx.run(query(Query.RECORDS_LINK), id=record_id, **parameters)
-    row = await result.single(strict=True)
+    result = tx.run(query(Query.RECORDS_LINK), id=record_id, **parameters)
+    row = result.single(strict=True)
     return list(row["before"]), list(row["after"])
 
 
-async def link_targets(tx: AsyncManagedTransaction, record_id: str) -> tuple[list[str], list[str]]:
+def link_targets(tx: ManagedTransaction, record_id: str) -> tuple[list[str], list[str]]:
     """The instances the record is linked to (links unchanged): (them, them)."""
-    result = await tx.run(query(Query.RECORDS_INSTANCES), id=record_id)
-    row = await result.single(strict=True)
+    result = tx.run(query(Query.RECORDS_INSTANCES), id=record_id)
+    row = result.single(strict=True)
     return list(row["instances"]), list(row["instances"])
 
 
-async def for_instances(
-    tx: AsyncManagedTransaction, org: str, instances: list[str]
-) -> list[dict[str, Any]]:
+def for_instances(tx: ManagedTransaction, org: str, instances: list[str]) -> list[dict[str, Any]]:
     """`org`'s records linked to any of `instances`: [{instance, record}], oldest first."""
-    result = await tx.run(query(Query.RECORDS_FOR_INSTANCES), org=org, instances=instances)
-    return [{"instance": row["instance"], "record": dict(row["record"])} async for row in result]
+    result = tx.run(query(Query.RECORDS_FOR_INSTANCES), org=org, instances=instances)
+    return [{"instance": row["instance"], "record": dict(row["record"])} for row in result]

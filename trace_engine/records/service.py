@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import Driver, ManagedTransaction
 from pydantic.alias_generators import to_camel
 
 from trace_engine.errors import NotFound
@@ -41,7 +41,7 @@ class RecordService:
 
     def __init__(
         self,
-        driver: AsyncDriver,
+        driver: Driver,
         database: str,
         on_change: Callable[[Iterable[str]], object] | None = None,
     ) -> None:
@@ -54,7 +54,7 @@ class RecordService:
         if self.on_change is not None:
             self.on_change(list(instances))
 
-    async def create(
+    def create(
         self, org: str, body: TraceabilityRecordCreate, user_id: str | None = None
     ) -> TraceabilityRecordPublic:
         """Store a new record of `org` and link it into the graph."""
@@ -73,20 +73,20 @@ class RecordService:
             "updatedAt": now,
         }
         props = {k: v for k, v in props.items() if v is not None}
-        async with self.driver.session(database=self.database) as session:
-            stored, instances = await session.execute_write(repo.create, props, links_of(props))
+        with self.driver.session(database=self.database) as session:
+            stored, instances = session.execute_write(repo.create, props, links_of(props))
         self._changed(instances)
         return public_record(stored)
 
-    async def get(self, org: str, record_id: str) -> TraceabilityRecordPublic:
+    def get(self, org: str, record_id: str) -> TraceabilityRecordPublic:
         """The record, if it is `org`'s (NotFound otherwise, whether or not it exists)."""
-        async with self.driver.session(database=self.database) as session:
-            stored = await session.execute_read(repo.get, record_id, org)
+        with self.driver.session(database=self.database) as session:
+            stored = session.execute_read(repo.get, record_id, org)
         if stored is None:
             raise NotFound(self.kind, record_id)
         return public_record(stored)
 
-    async def find(
+    def find(
         self,
         org: str,
         page: int = 0,
@@ -99,27 +99,27 @@ class RecordService:
         productId matches every form of the same identifier (an EPC pattern finds records
         made with the GTIN's Digital Link); batchNumber matches exactly."""
         key = product_key(product_id) if product_id is not None else None
-        async with self.driver.session(database=self.database) as session:
-            total, rows = await session.execute_read(
+        with self.driver.session(database=self.database) as session:
+            total, rows = session.execute_read(
                 repo.listing, org, key, batch_number, page * size, size
             )
         return RecordPage([public_record(r) for r in rows], total, page, size)
 
-    async def update(
+    def update(
         self, org: str, record_id: str, body: TraceabilityRecordUpdate
     ) -> TraceabilityRecordPublic:
         """Apply the fields the body sets (null clears); relink when an identifier changed."""
         given = body.model_fields_set
         if not given:
-            return await self.get(org, record_id)
+            return self.get(org, record_id)
         changes = {to_camel(n): stored_value(n, getattr(body, n)) for n in given}
         if "productId" in changes:
             changes["productKey"] = product_key(changes["productId"])
         changes["updatedAt"] = now_utc()
         relink = bool(given & LINK_FIELDS)
 
-        async with self.driver.session(database=self.database) as session:
-            result = await session.execute_write(self._update, record_id, org, changes, relink)
+        with self.driver.session(database=self.database) as session:
+            result = session.execute_write(self._update, record_id, org, changes, relink)
         if result is None:
             raise NotFound(self.kind, record_id)
         stored, instances = result
@@ -127,23 +127,23 @@ class RecordService:
         return public_record(stored)
 
     @staticmethod
-    async def _update(
-        tx: AsyncManagedTransaction,
+    def _update(
+        tx: ManagedTransaction,
         record_id: str,
         org: str,
         changes: dict[str, Any],
         relink: bool,
     ) -> tuple[dict[str, Any], list[str]] | None:
-        current = await repo.get(tx, record_id, org)
+        current = repo.get(tx, record_id, org)
         if current is None:
             return None
         merged = current | changes
-        return await repo.update(tx, record_id, org, changes, links_of(merged) if relink else None)
+        return repo.update(tx, record_id, org, changes, links_of(merged) if relink else None)
 
-    async def delete(self, org: str, record_id: str) -> None:
+    def delete(self, org: str, record_id: str) -> None:
         """Delete `org`'s record (NotFound if it has none of that id)."""
-        async with self.driver.session(database=self.database) as session:
-            instances = await session.execute_write(repo.delete, record_id, org)
+        with self.driver.session(database=self.database) as session:
+            instances = session.execute_write(repo.delete, record_id, org)
         if instances is None:
             raise NotFound(self.kind, record_id)
         self._changed(instances)

@@ -1,3 +1,4 @@
+# Long on purpose: one job (deterministic chains + ground truth) and its writers.
 """Deterministic synthetic supply chains as EPCIS 2.0 JSON-LD documents, with their ground truth.
 
 The output is a sequence of independent supply networks (farms → packer → processor tiers →

@@ -1,3 +1,4 @@
+# Long on purpose: mostly data: the recall scenario's events one by one.
 """The recall scenario of `seed/recall-demo/`: fresh-cut salads made from three farms' greens.
 
 `build_recall_demo()` is the source of `seed/recall-demo/events.jsonld`; the story is in that

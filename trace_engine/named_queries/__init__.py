@@ -1,0 +1,1 @@
+"""Named EPCIS queries per org (the REST bindings' `/queries`): stored, listed, run."""
