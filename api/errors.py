@@ -26,6 +26,7 @@ from trace_engine.errors import (
     InvalidDocument,
     InvalidIdentifier,
     InvalidInput,
+    InvalidSubscription,
     NotAcceptable,
     NotFound,
     PayloadTooLarge,
@@ -42,6 +43,7 @@ log = logging.getLogger("trace_engine.api")
 _MAPPING: list[tuple[type[TraceEngineError], int, str]] = [
     # 401 and 403 are written by api/auth.py, which runs before any route
     (InvalidInput, 422, "ValidationException"),
+    (InvalidSubscription, 400, "ValidationException"),
     (NotFound, 404, "NoSuchResourceException"),
     (UnsupportedContentType, 415, "ValidationException"),
     (InvalidDocument, 400, "ValidationException"),

@@ -40,6 +40,7 @@ from trace_engine.graph.trace import TraceRepository
 from trace_engine.keys import KeyService
 from trace_engine.kit.shared_state import SharedState
 from trace_engine.runtime import tune_gc
+from trace_engine.subscriptions.worker import DeliveryWorker
 from trace_engine.trace import TraceCache, TraceService
 
 log = logging.getLogger("trace_engine.api")
@@ -137,8 +138,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.invalidate_traces = on_write  # records use it too
         # capture jobs run after the response: their writes keep the driver's retry budget
         job_driver = make_driver(settings)
+        # subscriptions: delivered by a background task, started once there are any
+        worker = DeliveryWorker(driver, settings, visible_orgs)
+        app.state.delivery_worker = worker
+
+        def written(instances: set[str]) -> None:
+            on_write(instances)
+            worker.wake()
+
         app.state.capture_service = CaptureService(
-            driver, settings, on_write=on_write, job_driver=job_driver
+            driver, settings, on_write=written, job_driver=job_driver
         )
         app.state.enterprise_service = EnterpriseService(
             driver, settings.neo4j_database, settings.readiness_go_threshold
@@ -146,12 +155,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await run_in_threadpool(driver.verify_connectivity)
             await run_in_threadpool(apply_schema, driver, settings.neo4j_database)
+            await worker.start_if_needed()
         except Exception as exc:  # the API still starts; /health reports the reason
             log.warning("schema not applied at start-up: %s", exc)
         tune_gc()
         try:
             yield
         finally:
+            await worker.stop()
             if shared is not None:
                 shared.stop()
             driver.close()

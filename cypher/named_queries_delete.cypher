@@ -1,6 +1,8 @@
-// Delete one org's named query (api: DELETE /epcis/queries/{name}); no row when it has none.
+// Delete one org's named query and its subscriptions (api: DELETE /epcis/queries/{name});
+// no row when it has none.
 // :param org => 'demo'
 // :param name => 'shipped'
 MATCH (q:NamedQuery {org: $org, name: $name})
-DETACH DELETE q
+OPTIONAL MATCH (s:Subscription)-[:SUBSCRIBES]->(q)
+DETACH DELETE s, q
 RETURN true AS deleted

@@ -79,6 +79,21 @@ class Settings(BaseSettings):
     epcis_per_page_default: int = Field(default=30, ge=1)
     epcis_per_page_max: int = Field(default=1000, ge=1)
 
+    # Webhook subscriptions (docs/architecture.md "Subscriptions"): loopback, link-local and
+    # private destinations are refused unless allowed (the local demo and the tests)
+    subscription_allow_private_dest: bool = False
+    subscription_poll_interval_s: float = Field(default=2.0, gt=0)
+    subscription_delivery_timeout_s: float = Field(default=10.0, gt=0)
+    subscription_retry_base_s: float = Field(default=1.0, gt=0)
+    subscription_retry_max_s: float = Field(default=60.0, gt=0)
+    # retried this long before the subscription is marked failing (it is still retried)
+    subscription_retry_window_s: float = Field(default=600.0, gt=0)
+    subscription_lease_s: float = Field(default=30.0, ge=1.0)
+    subscription_batch_size: int = Field(default=100, ge=1)
+    # events younger than this are left for the next round: a capture transaction that
+    # took its recordTime earlier may still be committing
+    subscription_settle_ms: int = Field(default=1000, ge=0)
+
     # Auth and limits
     rate_limit_storage_uri: str = "memory://"
     # Several API processes: Redis shares cache invalidation, revocations and rate limits

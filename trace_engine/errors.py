@@ -111,3 +111,12 @@ class NotAcceptable(TraceEngineError):
 
 class LocalRedisError(TraceEngineError):
     """The project's local Redis server cannot be installed, started or stopped."""
+
+
+class InvalidSubscription(TraceEngineError):
+    """A subscription's field cannot be served (a destination refused, a schedule)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

@@ -35,6 +35,8 @@ from trace_engine.epcis_query.schemas import Position
 from trace_engine.errors import QueryParameterError
 from trace_engine.named_queries.schemas import NAME_MAX, NAME_PATTERN, NamedQueryCreate
 from trace_engine.named_queries.service import NamedQueryService
+from trace_engine.subscriptions.schemas import SubscriptionCreate
+from trace_engine.subscriptions.service import SubscriptionService
 
 router = APIRouter(
     prefix="/epcis/queries", tags=["EPCIS named queries"], dependencies=[Depends(_served_versions)]
@@ -47,6 +49,22 @@ async def get_named_query_service(driver: DriverDep, settings: SettingsDep) -> N
 
 
 ServiceDep = Annotated[NamedQueryService, Depends(get_named_query_service)]
+
+
+async def get_subscription_service(
+    request: Request, driver: DriverDep, settings: SettingsDep
+) -> SubscriptionService:
+    """The subscription service; a new subscription starts this process's delivery worker."""
+    worker = request.app.state.delivery_worker
+    return SubscriptionService(
+        driver, settings.neo4j_database, settings.subscription_allow_private_dest, worker.start
+    )
+
+
+SubscriptionsDep = Annotated[SubscriptionService, Depends(get_subscription_service)]
+SubscriptionId = Annotated[
+    str, Path(alias="subscriptionID", max_length=64, description="The subscription's id")
+]
 QueryName = Annotated[
     str,
     Path(
@@ -169,3 +187,76 @@ async def query_events(
         scope=f"queries:{name}",
         query_name=name,
     )
+
+
+# -- subscriptions -----------------------------------------------------------------------------
+
+_SUBSCRIBE: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "Created; `Location` names the subscription (its token is never shown)",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    },
+    400: {"description": "ValidationException: `detail` names the field (a destination that "
+          "is not http(s) or is loopback/link-local/private, a schedule, stream not true, "
+          "initialRecordTime not a date-time)"},
+}  # fmt: skip
+_NO_SUBSCRIPTION: dict[int | str, dict[str, Any]] = {
+    404: {"description": "NoSuchResourceException: no such query or subscription in your org"}
+}
+
+
+@router.post(
+    "/{queryName}/subscriptions",
+    status_code=201,
+    summary="Subscribe a webhook to a named query",
+    responses=_PROBLEMS | _NOT_FOUND | _SUBSCRIBE,
+)
+async def subscribe(
+    name: QueryName, body: SubscriptionCreate, subscriptions: SubscriptionsDep, org: OrgDep
+) -> Response:
+    """`{dest, signatureToken?, stream: true, initialRecordTime?}`: every event the query
+    matches, as it is captured, POSTed to `dest` as an EPCISQueryDocument (signed with
+    `GS1-Signature` when a token is given); see README "Subscriptions" for the guarantees."""
+    created = await subscriptions.create(org, name, body)
+    location = f"/epcis/queries/{quote(name, safe='')}/subscriptions/{created.subscriptionID}"
+    return _json(created.model_dump(), 201, {"Location": location})
+
+
+@router.get(
+    "/{queryName}/subscriptions",
+    summary="The subscriptions of a named query",
+    responses=_PROBLEMS | _NOT_FOUND,
+)
+async def list_subscriptions(
+    name: QueryName, subscriptions: SubscriptionsDep, org: OrgDep
+) -> Response:
+    """Each with its status (`active` or `failing`), last error and last delivered event."""
+    found = await run_in_threadpool(subscriptions.list_of, org, name)
+    return _json([s.model_dump() for s in found])
+
+
+@router.get(
+    "/{queryName}/subscriptions/{subscriptionID}",
+    summary="One subscription",
+    responses=_PROBLEMS | _NO_SUBSCRIPTION,
+)
+async def get_subscription(
+    name: QueryName, sub_id: SubscriptionId, subscriptions: SubscriptionsDep, org: OrgDep
+) -> Response:
+    """The subscription, its status and delivery position; never its token."""
+    found = await run_in_threadpool(subscriptions.get, org, name, sub_id)
+    return _json(found.model_dump())
+
+
+@router.delete(
+    "/{queryName}/subscriptions/{subscriptionID}",
+    status_code=204,
+    summary="Unsubscribe",
+    responses=_PROBLEMS | _NO_SUBSCRIPTION,
+)
+async def delete_subscription(
+    name: QueryName, sub_id: SubscriptionId, subscriptions: SubscriptionsDep, org: OrgDep
+) -> Response:
+    """Stop deliveries (one in flight may still arrive)."""
+    await run_in_threadpool(subscriptions.delete, org, name, sub_id)
+    return Response(status_code=204, headers=VERSIONS)

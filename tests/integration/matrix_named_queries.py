@@ -14,15 +14,46 @@ Request = tuple[str, str, dict[str, Any]]
 Builder = Callable[[httpx.AsyncClient], Awaitable[Request]]
 
 
-def _body() -> dict[str, Any]:
-    return {"name": f"q-{uuid.uuid4().hex[:12]}", "query": {"EQ_bizStep": ["shipping"]}}
+def _body(query: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": f"q-{uuid.uuid4().hex[:12]}", "query": query or {"EQ_bizStep": ["shipping"]}}
 
 
-async def _stored(admin: httpx.AsyncClient) -> str:
-    body = _body()
+async def _stored(admin: httpx.AsyncClient, query: dict[str, Any] | None = None) -> str:
+    body = _body(query)
     response = await admin.post("/epcis/queries", json=body)
     assert response.status_code == 201, response.text
     return str(body["name"])
+
+
+# a literal global address (checked without DNS) and a query nothing matches: never contacted
+_DEST = "https://1.1.1.1/trace-engine-matrix"
+
+
+async def _subscription(admin: httpx.AsyncClient) -> str:
+    name = await _stored(admin, {"EQ_bizStep": ["urn:example:never"]})
+    created = await admin.post(
+        f"/epcis/queries/{name}/subscriptions", json={"dest": _DEST, "stream": True}
+    )
+    assert created.status_code == 201, created.text
+    return str(created.headers["Location"])
+
+
+async def _subscribe(admin: httpx.AsyncClient) -> Request:
+    name = await _stored(admin, {"EQ_bizStep": ["urn:example:never"]})
+    return "POST", f"/epcis/queries/{name}/subscriptions", {"json": {"dest": _DEST, "stream": True}}
+
+
+async def _subscriptions(admin: httpx.AsyncClient) -> Request:
+    location = await _subscription(admin)
+    return "GET", location.rsplit("/", 1)[0], {}
+
+
+async def _subscription_get(admin: httpx.AsyncClient) -> Request:
+    return "GET", await _subscription(admin), {}
+
+
+async def _subscription_delete(admin: httpx.AsyncClient) -> Request:
+    return "DELETE", await _subscription(admin), {}
 
 
 async def _create(_: httpx.AsyncClient) -> Request:
@@ -52,4 +83,14 @@ MATRIX: dict[tuple[str, str], tuple[str, Builder]] = {
     ("GET", "/epcis/queries/{queryName}"): ("read", _get),
     ("DELETE", "/epcis/queries/{queryName}"): ("write", _delete),
     ("GET", "/epcis/queries/{queryName}/events"): ("read", _events),
+    ("POST", "/epcis/queries/{queryName}/subscriptions"): ("write", _subscribe),
+    ("GET", "/epcis/queries/{queryName}/subscriptions"): ("read", _subscriptions),
+    ("GET", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}"): (
+        "read",
+        _subscription_get,
+    ),
+    ("DELETE", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}"): (
+        "write",
+        _subscription_delete,
+    ),
 }

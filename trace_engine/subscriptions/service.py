@@ -1,0 +1,126 @@
+"""Subscriptions: create (destination checked, the query must be the org's), list, get,
+delete. Delivery is `worker.DeliveryWorker`'s."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+
+from trace_engine.epcis_query.params import utc_time
+from trace_engine.errors import InvalidSubscription, NotFound, QueryParameterError
+from trace_engine.kit.timestamps import now_utc
+from trace_engine.named_queries import repository as named_repository
+from trace_engine.subscriptions import repository
+from trace_engine.subscriptions.dest import check_dest
+from trace_engine.subscriptions.schemas import Position, SubscriptionCreate, SubscriptionPublic
+
+
+def public(node: dict[str, Any]) -> SubscriptionPublic:
+    """The stored node as its org sees it (no token)."""
+    position = None
+    if node.get("lastRecordTime"):
+        position = Position(recordTime=node["lastRecordTime"], eventID=node["lastEventID"])
+    return SubscriptionPublic(
+        subscriptionID=node["id"],
+        queryName=node["queryName"],
+        dest=node["dest"],
+        stream=bool(node.get("stream")),
+        signed=bool(node.get("signatureToken")),
+        reportIfEmpty=bool(node.get("reportIfEmpty")),
+        initialRecordTime=node.get("initialRecordTime"),
+        createdAt=node["createdAt"],
+        status=node.get("status", "active"),
+        failingSince=node.get("failingSince"),
+        lastError=node.get("lastError"),
+        lastDelivered=position,
+    )
+
+
+class SubscriptionService:
+    """Subscriptions of one database; every call names the caller's org."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str,
+        allow_private: bool,
+        on_create: Callable[[], object] | None = None,
+    ) -> None:
+        self._driver = driver
+        self._database = database
+        self._allow_private = allow_private
+        self._on_create = on_create
+
+    async def create(self, org: str, name: str, body: SubscriptionCreate) -> SubscriptionPublic:
+        """Check and store; NotFound when the org has no query of that name."""
+        if body.schedule is not None:
+            raise InvalidSubscription(
+                "schedule", "scheduled subscriptions are not served yet; use stream: true"
+            )
+        if body.stream is not True:
+            raise InvalidSubscription("stream", "must be true (or give a schedule)")
+        initial = None
+        if body.initialRecordTime is not None:
+            try:
+                initial = utc_time("initialRecordTime", body.initialRecordTime)
+            except QueryParameterError as exc:
+                raise InvalidSubscription("initialRecordTime", exc.reason) from None
+        now = now_utc()
+        props: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "org": org,
+            "queryName": name,
+            "dest": body.dest,
+            "stream": True,
+            "reportIfEmpty": body.reportIfEmpty,
+            "createdAt": now,
+            "status": "active",
+            "attempts": 0,
+            "nextAttemptAt": now,
+        }
+        if body.signatureToken is not None:
+            props["signatureToken"] = body.signatureToken
+        if initial is not None:
+            props["initialRecordTime"] = initial
+        if await asyncio.to_thread(self._read, _query_exists, org, name):
+            await check_dest(body.dest, self._allow_private, must_resolve=False)
+        node = await asyncio.to_thread(self._write, repository.create, org, name, props)
+        if node is None:
+            raise NotFound("query", name)
+        if self._on_create is not None:
+            self._on_create()
+        return public(node)
+
+    def _read(self, work: Callable[..., Any], *args: Any) -> Any:
+        with self._driver.session(database=self._database) as session:
+            return session.execute_read(work, *args)
+
+    def _write(self, work: Callable[..., Any], *args: Any) -> Any:
+        with self._driver.session(database=self._database) as session:
+            return session.execute_write(work, *args)
+
+    def list_of(self, org: str, name: str) -> list[SubscriptionPublic]:
+        """The org's subscriptions on its query (NotFound when it has no such query)."""
+        if not self._read(_query_exists, org, name):
+            raise NotFound("query", name)
+        return [public(n) for n in self._read(repository.list_of, org, name)]
+
+    def get(self, org: str, name: str, sub_id: str) -> SubscriptionPublic:
+        """One of the org's subscriptions."""
+        node = self._read(repository.get, org, name, sub_id)
+        if node is None:
+            raise NotFound("subscription", sub_id)
+        return public(node)
+
+    def delete(self, org: str, name: str, sub_id: str) -> None:
+        """Delete one of the org's subscriptions."""
+        if not self._write(repository.delete, org, name, sub_id):
+            raise NotFound("subscription", sub_id)
+
+
+def _query_exists(tx: ManagedTransaction, org: str, name: str) -> bool:
+    return named_repository.get(tx, org, name) is not None

@@ -1,0 +1,268 @@
+"""The delivery worker: a background task of the API process, outside every request.
+
+It wakes when a capture commits in this process (`wake`, thread-safe) and every
+`TRACE_SUBSCRIPTION_POLL_INTERVAL_S` as a safety net (captures of other processes). Each round
+it claims due subscriptions one by one (a lease on the node, so two processes never deliver
+the same batch), runs the subscription's named query through `epcis_query.service.run_page`
+in recordTime order after the stored position, POSTs each page as an EPCISQueryDocument and
+moves the position only after a 2xx. A failure is retried with exponential backoff and full
+jitter; after `TRACE_SUBSCRIPTION_RETRY_WINDOW_S` of failures the subscription is `failing`
+(and still retried at the longest interval). A 413 halves the next deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import orjson
+from neo4j import Driver
+
+from trace_engine.config import Settings
+from trace_engine.epcis_query.output import query_document
+from trace_engine.epcis_query.schemas import Direction, EpcFormat, OrderBy, Position
+from trace_engine.epcis_query.service import run_page
+from trace_engine.errors import InvalidSubscription, TraceEngineError
+from trace_engine.kit.timestamps import utc_millis
+from trace_engine.named_queries import repository as named_repository
+from trace_engine.named_queries.query_object import validate
+from trace_engine.subscriptions import repository
+from trace_engine.subscriptions.dest import check_dest
+from trace_engine.subscriptions.signing import HEADER, sign
+
+log = logging.getLogger("trace_engine.subscriptions")
+
+VisibleOrgs = Callable[[str], Awaitable[frozenset[str]]]
+# pages delivered per subscription per claim before others get a turn
+_PAGES_PER_ROUND = 20
+
+
+def _at(seconds_from_now: float = 0.0) -> str:
+    return utc_millis(datetime.now(UTC) + timedelta(seconds=seconds_from_now))
+
+
+def backoff_s(attempts: int, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base · 2^(attempts-1))],
+    at least a tenth of the base."""
+    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
+    return max(base / 10, random.uniform(0, ceiling))
+
+
+def document_body(events: list[Any], query_name: str, subscription_id: str) -> bytes:
+    """The delivery: an EPCISQueryDocument whose queryResults name the subscription."""
+    document = query_document(events, EpcFormat.DIGITAL_LINK, query_name)
+    results = document["epcisBody"]["queryResults"]
+    document["epcisBody"]["queryResults"] = {"subscriptionID": subscription_id, **results}
+    return orjson.dumps(document)
+
+
+class DeliveryWorker:
+    """Delivers every subscription's new events; `start` once there are subscriptions."""
+
+    def __init__(self, driver: Driver, settings: Settings, visible_orgs: VisibleOrgs) -> None:
+        self._driver = driver
+        self._settings = settings
+        self._visible_orgs = visible_orgs
+        self.owner = f"worker-{uuid.uuid4()}"
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the task runs."""
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        """Start the background task (idempotent); call from the event loop."""
+        if self.running:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._http = httpx.AsyncClient(
+            follow_redirects=False, timeout=self._settings.subscription_delivery_timeout_s
+        )
+        self._task = asyncio.create_task(self._run(), name="subscription-delivery")
+
+    def _read(self, work: Callable[..., Any], *args: Any) -> Any:
+        with self._driver.session(database=self._settings.neo4j_database) as session:
+            return session.execute_read(work, *args)
+
+    def _write(self, work: Callable[..., Any], *args: Any) -> Any:
+        with self._driver.session(database=self._settings.neo4j_database) as session:
+            return session.execute_write(work, *args)
+
+    def _page(self, q: Any, orgs: list[str], after: Position | None, batch: int) -> Any:
+        with self._driver.session(database=self._settings.neo4j_database) as session:
+            return run_page(session, q, orgs, after, batch)
+
+    async def _db(self, call: Callable[..., Any], *args: Any) -> Any:
+        """A blocking database call, in a worker thread (the event loop keeps serving)."""
+        return await asyncio.to_thread(call, *args)
+
+    async def start_if_needed(self) -> None:
+        """Start when the database holds any subscription."""
+        if await self._db(self._read, repository.count):
+            self.start()
+
+    def wake(self, *_: object) -> None:
+        """Run a round now (callable from any thread, e.g. after a committed capture)."""
+        if self._loop is not None and self.running:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def stop(self) -> None:
+        """Stop the task and close the HTTP client."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        if self._http is not None:
+            await self._http.aclose()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.round()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a round's failure must not end deliveries
+                log.exception("subscription delivery round failed")
+            try:
+                await asyncio.wait_for(
+                    self._wake.wait(), self._settings.subscription_poll_interval_s
+                )
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def round(self) -> None:
+        """Claim and serve every due subscription once."""
+        due = await self._db(self._read, repository.due, _at(), 100)
+        for sub_id in due:
+            until = _at(self._settings.subscription_lease_s)
+            node = await self._db(self._write, repository.claim, sub_id, _at(), self.owner, until)
+            if node is not None:
+                await self._serve(node)
+
+    async def _serve(self, node: dict[str, Any]) -> None:
+        settings = self._settings
+        sub_id, org, name = node["id"], node["org"], node["queryName"]
+        batch = int(node.get("batchSize") or settings.subscription_batch_size)
+        stored = await self._db(self._read, named_repository.get, org, name)
+        if stored is None:  # the query went with its subscriptions
+            return
+        q = validate(orjson.loads(stored["query"]))
+        settle = utc_millis(
+            datetime.now(UTC) - timedelta(milliseconds=settings.subscription_settle_ms)
+        )
+        initial = node.get("initialRecordTime")
+        q = replace(
+            q,
+            order_by=OrderBy.RECORD_TIME,
+            order_direction=Direction.ASC,
+            event_count_limit=None,
+            max_event_count=None,
+            lt_record_time=min(filter(None, [q.lt_record_time, settle])),
+            ge_record_time=max(filter(None, [q.ge_record_time, initial]), default=None),
+        )
+        orgs = sorted(await self._visible_orgs(org))
+        after = None
+        if node.get("lastRecordTime"):
+            after = Position(node["lastRecordTime"], node["lastEventID"], node["lastOwner"])
+        for _ in range(_PAGES_PER_ROUND):
+            page = await self._db(self._page, q, orgs, after, batch)
+            if not page.events and page.next_position is None:
+                break
+            if page.events:
+                body = document_body(page.events, name, sub_id)
+                error = await self._post(node, body)
+                if error is not None:
+                    status, reason = error
+                    if status == 413 and batch > 1:
+                        batch = max(1, batch // 2)
+                    await self._failed(node, reason, batch, retry_now=status == 413)
+                    return
+                last = page.events[-1]
+                after = Position(last.record_time or "", last.event_id, last.owner)
+            else:
+                after = page.next_position  # examined, nothing matched: go on from there
+            assert after is not None
+            position = {
+                "lastRecordTime": after.value,
+                "lastEventID": after.event_id,
+                "lastOwner": after.owner,
+            }
+            moved = await self._db(
+                self._write,
+                repository.advance,
+                sub_id,
+                self.owner,
+                position,
+                _at(settings.subscription_lease_s),
+                batch,
+            )
+            if not moved:  # the lease was lost: whoever holds it goes on
+                return
+        await self._db(self._write, repository.release, sub_id, self.owner, _at(), {})
+
+    async def _post(self, node: dict[str, Any], body: bytes) -> tuple[int, str] | None:
+        """POST the body; None on 2xx, else (status or 0, reason)."""
+        assert self._http is not None
+        headers = {"Content-Type": "application/ld+json", "GS1-EPCIS-Version": "2.0.0"}
+        if node.get("signatureToken"):
+            headers[HEADER] = sign(node["signatureToken"], body)
+        try:
+            await check_dest(
+                node["dest"], self._settings.subscription_allow_private_dest, must_resolve=True
+            )
+            response = await self._http.post(node["dest"], content=body, headers=headers)
+        except InvalidSubscription as exc:
+            return 0, str(exc)
+        except httpx.HTTPError as exc:
+            return 0, f"{type(exc).__name__}: {exc}"[:500]
+        except TraceEngineError as exc:
+            return 0, str(exc)
+        if 200 <= response.status_code < 300:
+            return None
+        if 300 <= response.status_code < 400:
+            return response.status_code, f"HTTP {response.status_code} (redirects are not followed)"
+        return response.status_code, f"HTTP {response.status_code}"
+
+    async def _failed(self, node: dict[str, Any], reason: str, batch: int, retry_now: bool) -> None:
+        settings = self._settings
+        attempts = int(node.get("attempts") or 0) + 1
+        now = _at()
+        first = node.get("firstFailureAt") or now
+        started = datetime.fromisoformat(first.replace("Z", "+00:00"))
+        failing = (datetime.now(UTC) - started).total_seconds() >= (
+            settings.subscription_retry_window_s
+        )
+        failure: dict[str, Any] = {
+            "attempts": attempts,
+            "firstFailureAt": first,
+            "lastError": reason,
+            "batchSize": batch,
+            "status": "failing" if failing else node.get("status", "active"),
+        }
+        if failing and not node.get("failingSince"):
+            failure["failingSince"] = now
+        delay = (
+            0.0
+            if retry_now
+            else backoff_s(
+                attempts, settings.subscription_retry_base_s, settings.subscription_retry_max_s
+            )
+        )
+        log.info(
+            "subscription %s: delivery failed (%s); retry in %.2f s", node["id"], reason, delay
+        )
+        await self._db(self._write, repository.release, node["id"], self.owner, _at(delay), failure)
