@@ -113,9 +113,15 @@ class DeliveryWorker:
             self.start()
 
     def wake(self, *_: object) -> None:
-        """Run a round now (callable from any thread, e.g. after a committed capture)."""
+        """Run a round now and another once the settle time has passed (callable from any
+        thread, e.g. after a committed capture, whose events the first round leaves)."""
         if self._loop is not None and self.running:
-            self._loop.call_soon_threadsafe(self._wake.set)
+            self._loop.call_soon_threadsafe(self._wake_now_and_settled)
+
+    def _wake_now_and_settled(self) -> None:
+        self._wake.set()
+        assert self._loop is not None
+        self._loop.call_later(self._settings.subscription_settle_ms / 1000, self._wake.set)
 
     async def stop(self) -> None:
         """Stop the task and close the HTTP client."""
