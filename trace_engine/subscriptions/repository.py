@@ -11,7 +11,7 @@ from trace_engine.graph.catalog import Query, query
 
 
 def _one(tx: ManagedTransaction, q: Query, **params: Any) -> dict[str, Any] | None:
-    result = await tx.run(query(q), **params)
+    result = tx.run(query(q), **params)
     row = result.single()
     return dict(row["subscription"]) if row else None
 
@@ -25,7 +25,7 @@ def create(
 
 def list_of(tx: ManagedTransaction, org: str, name: str) -> list[dict[str, Any]]:
     """The org's subscriptions on one query, oldest first."""
-    result = await tx.run(query(Query.SUBSCRIPTIONS_LIST), org=org, name=name)
+    result = tx.run(query(Query.SUBSCRIPTIONS_LIST), org=org, name=name)
     return [dict(row["subscription"]) for row in result]
 
 
@@ -36,19 +36,19 @@ def get(tx: ManagedTransaction, org: str, name: str, sub_id: str) -> dict[str, A
 
 def delete(tx: ManagedTransaction, org: str, name: str, sub_id: str) -> bool:
     """Delete it; False when the org has none by that id on that query."""
-    result = await tx.run(query(Query.SUBSCRIPTIONS_DELETE), org=org, name=name, id=sub_id)
+    result = tx.run(query(Query.SUBSCRIPTIONS_DELETE), org=org, name=name, id=sub_id)
     return result.single() is not None
 
 
 def count(tx: ManagedTransaction) -> int:
     """How many subscriptions exist."""
-    result = await tx.run(query(Query.SUBSCRIPTIONS_COUNT))
+    result = tx.run(query(Query.SUBSCRIPTIONS_COUNT))
     return int(result.single(strict=True)["n"])
 
 
 def due(tx: ManagedTransaction, now: str, limit: int) -> list[str]:
     """Ids of subscriptions due now whose lease is free."""
-    result = await tx.run(query(Query.SUBSCRIPTIONS_DUE), now=now, limit=limit)
+    result = tx.run(query(Query.SUBSCRIPTIONS_DUE), now=now, limit=limit)
     return [row["id"] for row in result]
 
 
@@ -68,7 +68,7 @@ def advance(
     batch: int,
 ) -> bool:
     """Move the position after a 2xx; False when the lease was lost."""
-    result = await tx.run(
+    result = tx.run(
         query(Query.SUBSCRIPTIONS_ADVANCE),
         id=sub_id,
         owner=owner,
