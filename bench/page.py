@@ -46,7 +46,6 @@ from trace_engine.seed.generator import (  # noqa: E402
 from trace_engine.seed.recall_demo import CONTAMINATED_LOT  # noqa: E402
 
 ORG = "bench"
-SHAPE = {"fan_in": 2, "fan_out": 8, "depth": 8}
 
 
 def dataset(events: int, seed: int) -> Path:
@@ -54,7 +53,7 @@ def dataset(events: int, seed: int) -> Path:
     out = DATA / f"page-{events}-seed{seed}-in2-out8-depth8"
     if not (out / MANIFEST_NAME).exists():
         print(f"generating {events:,} events into {out} …", flush=True)
-        generate(events, seed, out, **SHAPE)
+        generate(events, seed, out, fan_in=2, fan_out=8, depth=8)
     return out
 
 
