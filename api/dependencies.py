@@ -17,7 +17,7 @@ from trace_engine.config import Settings
 from trace_engine.fsma204.repository import Fsma204Repository
 from trace_engine.fsma204.service import Fsma204Service
 from trace_engine.keys import ApiKey, KeyService
-from trace_engine.trace import TraceService
+from trace_engine.trace.service import TraceService
 
 
 def app_driver(request: Request) -> Driver:

@@ -36,12 +36,13 @@ from trace_engine.config import Settings, get_settings
 from trace_engine.enterprise.service import EnterpriseService
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.schema import apply_schema
-from trace_engine.graph.trace import TraceRepository
 from trace_engine.keys import KeyService
 from trace_engine.kit.shared_state import SharedState
 from trace_engine.runtime import tune_gc
 from trace_engine.subscriptions.worker import DeliveryWorker
-from trace_engine.trace import TraceCache, TraceService
+from trace_engine.trace.cache import TraceCache
+from trace_engine.trace.repository import TraceRepository
+from trace_engine.trace.service import TraceService
 
 log = logging.getLogger("trace_engine.api")
 

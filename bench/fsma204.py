@@ -36,11 +36,13 @@ from trace_engine.fsma204.repository import Fsma204Repository
 from trace_engine.fsma204.scope import Scope
 from trace_engine.fsma204.service import Fsma204Service
 from trace_engine.graph.driver import make_driver
-from trace_engine.graph.trace import TraceRepository
 from trace_engine.identifiers import parse_identifier
 from trace_engine.recalls.service import RecallService
 from trace_engine.seed.generator import load_truth
-from trace_engine.trace import TraceCache, TraceParams, TraceService
+from trace_engine.trace.cache import TraceCache
+from trace_engine.trace.repository import TraceRepository
+from trace_engine.trace.schemas import TraceParams
+from trace_engine.trace.service import TraceService
 
 ORG = "bench"
 

@@ -45,7 +45,8 @@ from bench.common import (  # noqa: E402
 )
 from bench.trace import ORG, load, pick_lots  # noqa: E402
 from trace_engine.config import get_settings  # noqa: E402
-from trace_engine.trace import TraceCache, TraceParams  # noqa: E402
+from trace_engine.trace.cache import TraceCache  # noqa: E402
+from trace_engine.trace.schemas import TraceParams  # noqa: E402
 
 
 @contextmanager

@@ -50,15 +50,12 @@ from bench.common import (  # noqa: E402
 from trace_engine.config import Settings, get_settings  # noqa: E402
 from trace_engine.graph.catalog import Query, query  # noqa: E402
 from trace_engine.graph.driver import make_driver  # noqa: E402
-from trace_engine.graph.trace import fetch_lineage  # noqa: E402
 from trace_engine.seed.generator import load_truth, truth_trace  # noqa: E402
-from trace_engine.trace import (  # noqa: E402
-    TraceCache,
-    TraceParams,
-    TraceService,
-    build_trace,
-    instance_key,
-)
+from trace_engine.trace.assembly import build_trace  # noqa: E402
+from trace_engine.trace.cache import TraceCache  # noqa: E402
+from trace_engine.trace.repository import fetch_lineage  # noqa: E402
+from trace_engine.trace.schemas import TraceParams  # noqa: E402
+from trace_engine.trace.service import TraceService, instance_key  # noqa: E402
 
 ORG = "bench"
 

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     # Trace
     trace_cache_ttl_s: float = 24 * 3600.0
     trace_cache_size: int = 10_000
-    # the cache's memory budget: responses plus their index (see trace.entry_bytes)
+    # the cache's memory budget: responses plus their index (see trace.cache.entry_bytes)
     trace_cache_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
     trace_max_events: int = 5_000
     trace_max_depth: int = 64

@@ -12,7 +12,7 @@ from api.dependencies import OrgDep, TraceServiceDep
 from api.openapi import errors
 from trace_engine.kit.bounds import BoundedDatetime
 from trace_engine.kit.timestamps import utc_millis
-from trace_engine.trace import TraceParams
+from trace_engine.trace.schemas import TraceParams
 from trace_engine.visibility import parse_orgs
 
 router = APIRouter(tags=["trace"])

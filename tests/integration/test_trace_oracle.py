@@ -17,10 +17,12 @@ from neo4j import Driver
 
 from trace_engine.config import Settings
 from trace_engine.epcis import iter_json_events, normalise_event, read_json_header
-from trace_engine.graph.trace import fetch_lineage
 from trace_engine.ingest import Ingestor
 from trace_engine.seed.generator import generate, load_truth, truth_trace
-from trace_engine.trace import TraceCache, TraceParams, TraceService
+from trace_engine.trace.cache import TraceCache
+from trace_engine.trace.repository import fetch_lineage
+from trace_engine.trace.schemas import TraceParams
+from trace_engine.trace.service import TraceService
 
 ORG = "oracle-org"
 SAMPLES = 200

@@ -9,15 +9,10 @@ import pytest
 
 from trace_engine.errors import TraceTooLarge
 from trace_engine.kit.timestamps import utc_millis
-from trace_engine.trace import (
-    TraceCache,
-    TraceParams,
-    assemble,
-    entry_bytes,
-    event_type,
-    is_default_event,
-    trace_instances,
-)
+from trace_engine.trace.assembly import assemble, event_type, is_default_event
+from trace_engine.trace.cache import TraceCache, entry_bytes
+from trace_engine.trace.lineage import trace_instances
+from trace_engine.trace.schemas import TraceParams
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from trace_engine.errors import InvalidInput, NotFound
-from trace_engine.trace import TraceCache, TraceParams, TraceService
+from trace_engine.trace.cache import TraceCache
+from trace_engine.trace.schemas import TraceParams
+from trace_engine.trace.service import TraceService
 
 LOT = "urn:epc:class:lgtin:4012345.012345.L1"
 

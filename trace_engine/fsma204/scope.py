@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
@@ -31,9 +31,10 @@ from trace_engine.fsma204.repository import PAGE, Fsma204Repository
 from trace_engine.fsma204.rows import Context, LotFacts, canonical, product_key_of
 from trace_engine.identifiers import parse_identifier
 from trace_engine.kit.timestamps import utc_millis
-from trace_engine.trace import TraceParams, instance_key, trace_instances, visible_carriers
+from trace_engine.trace.lineage import trace_instances, visible_carriers
+from trace_engine.trace.schemas import Direction, TraceParams
+from trace_engine.trace.service import instance_key
 
-Direction = Literal["upstream", "downstream", "both"]
 Progress = Callable[[int, int], None]  # (events done, events in all)
 
 

@@ -1,0 +1,317 @@
+"""The trace response (pure): a row of cypher/trace.cypher, as one caller may see it, in the
+Food Trust Trace API's shape: events, facilities, payloads, productInstances, products and
+sequences (`sequences.py`), plus the caller's traceability records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from trace_engine.errors import NotFound, TraceTooLarge
+from trace_engine.records.schemas import record_json
+from trace_engine.trace.lineage import trace_instances
+from trace_engine.trace.schemas import TraceParams
+from trace_engine.trace.sequences import sequences
+from trace_engine.visibility import merge_statements, precedence
+
+X_VERSION = "1.0.0"
+CBV_BIZSTEP = "urn:epcglobal:cbv:bizstep:"
+
+
+ADDRESS_FIELDS = ("street", "city", "state", "postalCode", "country")
+LOT_FIELDS = (
+    "firstFreezeDate",
+    "harvestStartDate",
+    "harvestEndDate",
+    "expirationDate",
+    "sellByDate",
+    "bestBeforeDate",
+)
+
+
+def event_type(event_type_name: str, action: str | None) -> str:
+    """The Food Trust event `type` of an EPCIS event."""
+    if event_type_name == "ObjectEvent":
+        return {"ADD": "commission", "DELETE": "decommission"}.get(action or "", "observation")
+    if event_type_name == "AggregationEvent":
+        return {"ADD": "aggregation", "DELETE": "disaggregation"}.get(action or "", "observation")
+    return {
+        "TransformationEvent": "transformation",
+        "TransactionEvent": "transaction",
+        "AssociationEvent": "association",
+    }.get(event_type_name, event_type_name)
+
+
+def is_default_event(kind: str, biz_step: str | None) -> bool:
+    """Food Trust's default events: lot creation, transformation and store scans."""
+    return kind in ("commission", "transformation") or (
+        kind == "observation" and biz_step == CBV_BIZSTEP + "stocking"
+    )
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def build_trace(
+    product_id: str,
+    key: str,
+    lineage: dict[str, Any] | None,
+    orgs: frozenset[str],
+    params: TraceParams,
+    max_events: int,
+    caller: str | None = None,
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """The response and the instance keys it depends on; NotFound if nothing is visible."""
+    if lineage is None:
+        raise NotFound("product", product_id)
+    visible = {e["owner"] for e in lineage["events"]} & orgs
+    if not visible:
+        # the product exists, but no event the caller may see mentions it
+        raise NotFound("product", product_id)
+    body = assemble(product_id, lineage, orgs, params, max_events, caller)
+    depends = frozenset(lineage["ancestors"]) | frozenset(lineage["descendants"]) | {key}
+    return body, depends | frozenset(lineage["carriers"])
+
+
+def assemble(
+    product_id: str,
+    lineage: dict[str, Any],
+    orgs: frozenset[str],
+    params: TraceParams,
+    max_events: int,
+    caller: str | None = None,
+) -> dict[str, Any]:
+    """The Food Trust Trace API response for `lineage` (a row of cypher/trace.cypher), as
+    `caller` sees it: only statements of `orgs` (the orgs it may see), its own first."""
+    members, graph = trace_instances(lineage["root"], lineage["edges"], orgs, params)
+    rank = {name: n for n, name in enumerate(precedence(caller, orgs))}
+
+    events = []
+    for event in lineage["events"]:
+        if event["owner"] not in orgs:
+            continue
+        if params.since and event["eventTime"] < params.since:
+            continue
+        if params.until and event["eventTime"] > params.until:
+            continue
+        if not any(o["id"] in members for o in event["objects"]):
+            continue
+        kind = event_type(event["eventType"], event["action"])
+        if not params.all_events and not is_default_event(kind, event["bizStep"]):
+            continue
+        events.append((event, kind))
+    if len(events) > max_events:
+        raise TraceTooLarge(
+            f"the trace of {product_id} has {len(events)} events, more than the limit of "
+            f"{max_events}: narrow it with direction, depth, since or until"
+        )
+    events = _unique_event_keys(events, rank)
+    events.sort(key=lambda pair: (pair[0]["eventTime"], pair[0]["eventID"]))
+    # whose events these are: said on every event as soon as one is not the caller's, so a
+    # trace of the caller's own events alone keeps the exact Food Trust shape
+    owners = {event["owner"] for event, _ in events}
+    show_owner = bool(owners - {caller}) if caller is not None else len(owners) > 1
+
+    facility_nodes = {f["node"]["id"]: f for f in lineage["facilities"]}
+    instance_nodes = {i["node"]["id"]: i for i in lineage["instances"]}
+    product_nodes = {p["node"]["id"]: p for p in lineage["products"]}
+
+    def facility_id(key: str) -> str:
+        node = facility_nodes.get(key)
+        return node["node"]["displayId"] if node else key
+
+    # for each facility, instance and product: the owners of the trace's events that refer to
+    # it, in event order (their statements about it come right after the caller's own)
+    referrers: dict[str, dict[str, None]] = defaultdict(dict)
+    for event, _ in events:
+        for key in (
+            event["facility"],
+            *(e["id"] for e in event["sources"]),
+            *(e["id"] for e in event["destinations"]),
+            *(o["id"] for o in event["objects"]),
+        ):
+            if key:
+                referrers[key][event["owner"]] = None
+
+    def statements(entry: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+        key = entry["node"]["id"]
+        order = precedence(caller, orgs, referrers.get(key, ()))
+        return merge_statements(entry.get("statements", ()), order, fields)
+
+    body_events: dict[str, Any] = {}
+    used_facilities: dict[str, None] = {}
+    used_products: dict[str, None] = {}
+    for event, kind in events:
+        data: dict[str, Any] = {"time": event["eventTime"], "type": kind}
+        if event["bizStep"]:
+            data["step"] = event["bizStep"]
+        facility: dict[str, Any] = {}
+        if event["facility"]:
+            facility["id"] = facility_id(event["facility"])
+            used_facilities[event["facility"]] = None
+        for name, entries in (
+            ("sources", event["sources"]),
+            ("destinations", event["destinations"]),
+        ):
+            if entries:
+                facility[name] = [{"id": facility_id(e["id"])} for e in entries]
+                used_facilities.update((e["id"], None) for e in entries)
+        if facility:
+            data["facility"] = facility
+        data["productInstances"] = _event_objects(event["objects"], used_products)
+        block: dict[str, Any] = {
+            "data": data,
+            "payloadIds": _payload_ids(event["payloadIds"], rank),
+        }
+        if show_owner:
+            block["x-owner"] = event["owner"]
+        body_events[event["eventID"]] = block
+
+    facilities = {
+        facility_id(key): _facility_block(facility_nodes[key], statements, rank)
+        for key in used_facilities
+        if key in facility_nodes
+    }
+    instances: dict[str, Any] = {}
+    for key in sorted(members, key=lambda k: instance_nodes.get(k, {"node": {"displayId": k}})
+                      ["node"]["displayId"]):  # fmt: skip
+        entry = instance_nodes.get(key)
+        if entry is None:
+            continue
+        product = product_nodes.get(entry["productId"]) if entry["productId"] else None
+        if entry["productId"]:
+            used_products[entry["productId"]] = None
+            referrers[entry["productId"]].update(referrers.get(key, {}))
+        instances[entry["node"]["displayId"]] = _instance_block(entry, product, statements, rank)
+    products = {
+        product_nodes[key]["node"]["displayId"]: _product_block(
+            product_nodes[key], statements, rank
+        )
+        for key in used_products
+        if key in product_nodes
+    }
+
+    payload_ids: dict[str, None] = {}
+    for block in (body_events, facilities, instances, products):
+        for entry in block.values():
+            payload_ids.update((pid, None) for pid in entry.get("payloadIds", ()))
+    # two visible orgs' payloads with one id: the one of the org that comes first
+    payload_nodes: dict[str, dict[str, Any]] = {}
+    for node in sorted(
+        (p for p in lineage["payloads"] if p.get("owner") in rank),
+        key=lambda p: rank[p["owner"]],
+    ):
+        payload_nodes.setdefault(node["id"], node)
+    payloads = {
+        pid: {"data": _payload_data(payload_nodes[pid])}
+        for pid in payload_ids
+        if pid in payload_nodes
+    }
+
+    display = {key: entry["node"]["displayId"] for key, entry in instance_nodes.items()}
+    edges = sequences(events, members, graph, display, facility_id)
+    blocks: dict[str, Any] = {
+        "events": body_events,
+        "facilities": facilities,
+        "payloads": payloads,
+        "productInstances": instances,
+        "products": products,
+        "sequences": edges,
+    }
+    # the caller's traceability records (fetched for its org only), beyond Food Trust's
+    # blocks: present only when there are some, so a Food Trust client sees its six blocks
+    records: dict[str, list[dict[str, Any]]] = {}
+    for row in lineage.get("records", ()):
+        if row["instance"] in members:
+            name = display.get(row["instance"], row["instance"])
+            records.setdefault(name, []).append(record_json(row["record"]))
+    if records:
+        blocks["traceabilityRecords"] = records
+    return {product_id: blocks, "x-version": X_VERSION}
+
+
+def _unique_event_keys(
+    events: list[tuple[dict[str, Any], str]], rank: dict[str, int]
+) -> list[tuple[dict[str, Any], str]]:
+    """The events with a key unique in the trace: two visible orgs may each have an event
+    with one eventID; the one of the org that comes first keeps it, the others become
+    `eventID@owner`."""
+    first: dict[str, int] = {}
+    for event, _ in events:
+        at = rank[event["owner"]]
+        first[event["eventID"]] = min(at, first.get(event["eventID"], at))
+    return [
+        (event, kind)
+        if first[event["eventID"]] == rank[event["owner"]]
+        else ({**event, "eventID": f"{event['eventID']}@{event['owner']}"}, kind)
+        for event, kind in events
+    ]
+
+
+def _payload_ids(refs: list[dict[str, Any]], rank: dict[str, int]) -> list[str]:
+    """The ids of the payloads (`{id, owner}`) of visible orgs, each once, in stored order."""
+    return list(dict.fromkeys(ref["id"] for ref in refs if ref["owner"] in rank))
+
+
+def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    role = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
+            "INPUT": "inputs", "OUTPUT": "outputs"}  # fmt: skip
+    # parent first, then the objects in the order the event lists them
+    ordered = sorted(objects, key=lambda o: (o["rel"] != "PARENT", o["seq"] or 0))
+    for obj in ordered:
+        if obj["product"]:
+            used_products[obj["id"]] = None
+        item: dict[str, Any] = {"id": obj["displayId"]}
+        if obj["quantity"] is not None:
+            item["quantity"] = _number(obj["quantity"])
+            if obj["uom"]:
+                item["unit"] = obj["uom"]
+        else:  # an individually identified object: one each
+            item["quantity"], item["unit"] = 1, "EA"
+        groups.setdefault(role[obj["rel"]], []).append(item)
+    return groups
+
+
+Statements = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
+
+
+def _facility_block(
+    entry: dict[str, Any], statements: Statements, rank: dict[str, int]
+) -> dict[str, Any]:
+    node = statements(entry, ("name", "type", *ADDRESS_FIELDS))
+    data: dict[str, Any] = {k: node[k] for k in ("name", "type") if k in node}
+    address = {k: node[k] for k in ADDRESS_FIELDS if k in node}
+    if address:
+        data["address"] = address
+    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
+
+
+def _instance_block(
+    entry: dict[str, Any],
+    product: dict[str, Any] | None,
+    statements: Statements,
+    rank: dict[str, int],
+) -> dict[str, Any]:
+    node = statements(entry, ("name", *LOT_FIELDS))
+    data: dict[str, Any] = {}
+    name = node.get("name") or (statements(product, ("name",)).get("name") if product else None)
+    if name is not None:
+        data["name"] = name
+    if product is not None:
+        data["productId"] = product["node"]["displayId"]
+    data.update((k, node[k]) for k in LOT_FIELDS if k in node)
+    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
+
+
+def _product_block(
+    entry: dict[str, Any], statements: Statements, rank: dict[str, int]
+) -> dict[str, Any]:
+    data = statements(entry, ("name", "sku"))
+    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
+
+
+def _payload_data(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: node[k] for k in ("time", "content", "contentType", "typeUri") if k in node}

@@ -1,0 +1,88 @@
+"""The `sequences` block of a trace (pure): event, facility and product-instance edges."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from trace_engine.trace.lineage import LineageGraph
+
+
+def sequences(
+    events: list[tuple[dict[str, Any], str]],
+    members: set[str],
+    graph: LineageGraph,
+    display: dict[str, str],
+    facility_id: Callable[[str], str],
+) -> dict[str, list[dict[str, str]]]:
+    """Event edges (each instance's events in time order), the facility edges they cross
+    (and each source → destination), and the product-instance edges of transformations."""
+    per_instance: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event, _ in events:  # already in time order
+        for key in dict.fromkeys(o["id"] for o in event["objects"] if not o["product"]):
+            if key in members:
+                per_instance[key].append(event)
+    event_edges: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for chain in per_instance.values():
+        for first, then in zip(chain, chain[1:], strict=False):
+            if first["eventID"] != then["eventID"]:
+                order = (first["eventTime"], then["eventTime"], first["eventID"], then["eventID"])
+                event_edges.setdefault((first["eventID"], then["eventID"]), order)
+    ordered_edges = sorted(event_edges, key=event_edges.__getitem__)
+
+    by_id = {event["eventID"]: event for event, _ in events}
+    facility_edges: dict[tuple[str, str], None] = {}
+    for a, b in ordered_edges:
+        fa, fb = by_id[a]["facility"], by_id[b]["facility"]
+        if fa and fb and fa != fb:
+            facility_edges[(facility_id(fa), facility_id(fb))] = None
+        for event in (by_id[a], by_id[b]):
+            _source_destination_edges(event, facility_id, facility_edges)
+    for event, _ in events:
+        _source_destination_edges(event, facility_id, facility_edges)
+
+    instance_edges = [
+        {"source": display.get(a, a), "target": display.get(b, b)}
+        for a, b in _transformation_order(events, graph.transformations, members)
+    ]
+    return {
+        "events": [{"source": a, "target": b} for a, b in ordered_edges],
+        "facilities": [{"source": a, "target": b} for a, b in facility_edges],
+        "productInstances": instance_edges,
+    }
+
+
+def _source_destination_edges(
+    event: dict[str, Any],
+    facility_id: Callable[[str], str],
+    edges: dict[tuple[str, str], None],
+) -> None:
+    for source in event["sources"]:
+        for destination in event["destinations"]:
+            if source["id"] != destination["id"]:
+                edges[(facility_id(source["id"]), facility_id(destination["id"]))] = None
+
+
+def _transformation_order(
+    events: list[tuple[dict[str, Any], str]],
+    pairs: list[tuple[str, str]],
+    members: set[str],
+) -> list[tuple[str, str]]:
+    """Transformation pairs within the trace, in the order the transformations happened."""
+    wanted = {(a, b) for a, b in pairs if a in members and b in members}
+    ordered: dict[tuple[str, str], None] = {}
+    for event, kind in events:
+        if kind != "transformation":
+            continue
+        objects = sorted(event["objects"], key=lambda o: o["seq"] or 0)
+        inputs = [o["id"] for o in objects if o["rel"] == "INPUT"]
+        outputs = [o["id"] for o in objects if o["rel"] == "OUTPUT"]
+        for a in inputs:
+            for b in outputs:
+                if (a, b) in wanted:
+                    ordered[(a, b)] = None
+    # edges whose transformation event is not in the response (filtered by time or owner)
+    for pair in sorted(wanted - ordered.keys()):
+        ordered[pair] = None
+    return list(ordered)
