@@ -10,7 +10,7 @@ for what is new, so memory grows with the lots and places involved, not with the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -209,25 +209,33 @@ class ScopeReader:
         for unit in new_units:
             lots.update(child for child, _q, _u in ctx.contents[unit])
         lots |= set(new_units)
-        new_lots = sorted(lots - ctx.lots.keys())
-        places: set[str] = set()
-        for row in self.repo.lots(new_lots, orgs):
-            ctx.lots[row["key"]] = facts = lot_facts(row, ctx.creations)
-            if facts.source:
-                places.add(facts.source)
-        for key in new_lots:
-            ctx.lots.setdefault(key, LotFacts())
+        new_lots = self.fill_lots(ctx, lots, orgs)
+        places = {s for key in new_lots if (s := ctx.lots[key].source)}
         products = {
-            p
-            for key in new_lots
-            for p in (ctx.lots[key].product, product_key_of(key))
-            if p is not None
+            p for key in new_lots for p in (ctx.lots[key].product, product_key_of(key)) if p
         }
         for event in events:
             for raw in (location(event), source(event), destination(event)):
                 key = canonical(raw)
                 if key is not None:
                     places.add(key)
+        self.fill_masterdata(ctx, places, products, orgs)
+
+    def fill_lots(self, ctx: Context, keys: Iterable[str], orgs: frozenset[str]) -> list[str]:
+        """Read the facts of the lots of `keys` that `ctx` does not know yet (a lot the graph
+        says nothing of gets empty facts); return their keys."""
+        new_lots = sorted(set(keys) - ctx.lots.keys())
+        for row in self.repo.lots(new_lots, orgs):
+            ctx.lots[row["key"]] = lot_facts(row, ctx.creations)
+        for key in new_lots:
+            ctx.lots.setdefault(key, LotFacts())
+        return new_lots
+
+    def fill_masterdata(
+        self, ctx: Context, places: set[str], products: set[str], orgs: frozenset[str]
+    ) -> None:
+        """Read the master data of the places and products that `ctx` does not know yet (one
+        the graph says nothing of gets an empty entry, so it is not asked for again)."""
         new_places = sorted(places - ctx.facilities.keys())
         new_products = sorted(products - ctx.products.keys())
         if not new_places and not new_products:

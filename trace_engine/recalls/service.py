@@ -30,7 +30,7 @@ from trace_engine.fsma204.rows import (
     product_key_of,
     tlc_text,
 )
-from trace_engine.fsma204.scope import Progress, Resolved, Scope, ScopeReader, lot_facts
+from trace_engine.fsma204.scope import Progress, Resolved, Scope, ScopeReader
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.recalls.mass_balance import LotFlow, common, compare, total
 
@@ -113,24 +113,10 @@ class RecallService:
         return report.json(product_id, org, ctx, down, up)
 
     def _fill_lots(self, ctx: Context, keys: list[str], orgs: frozenset[str]) -> None:
-        missing = [k for k in keys if k not in ctx.lots]
-        places: set[str] = set()
-        for row in self.repo.lots(missing, orgs):
-            ctx.lots[row["key"]] = facts = lot_facts(row, ctx.creations)
-            if facts.source:
-                places.add(facts.source)
-        for key in missing:
-            ctx.lots.setdefault(key, LotFacts())
-        for facts in ctx.lots.values():
-            if facts.source:
-                places.add(facts.source)
+        self.reader.fill_lots(ctx, keys, orgs)
+        places = {facts.source for facts in ctx.lots.values() if facts.source}
         products = {p for k in keys for p in (ctx.lots[k].product, product_key_of(k)) if p}
-        new_places = sorted(places - ctx.facilities.keys())
-        new_products = sorted(products - ctx.products.keys())
-        if new_places or new_products:
-            facilities, product_rows = self.repo.masterdata(new_places, new_products, orgs)
-            ctx.facilities.update({p["id"]: p for p in facilities})
-            ctx.products.update({p["id"]: p for p in product_rows})
+        self.reader.fill_masterdata(ctx, places, products, orgs)
 
 
 class _Impact:
