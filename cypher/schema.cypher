@@ -30,6 +30,7 @@ CREATE CONSTRAINT processing_stage_id IF NOT EXISTS FOR (n:ProcessingStage) REQU
 CREATE CONSTRAINT journey_lock_id IF NOT EXISTS FOR (n:JourneyLock) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT named_query_org_name IF NOT EXISTS FOR (n:NamedQuery) REQUIRE (n.org, n.name) IS UNIQUE;
 CREATE CONSTRAINT subscription_id IF NOT EXISTS FOR (n:Subscription) REQUIRE n.id IS UNIQUE;
+CREATE INDEX subscription_next_attempt IF NOT EXISTS FOR (n:Subscription) ON (n.nextAttemptAt);
 
 // for analysts' queries by time and by owning org (cypher/analyst/)
 CREATE INDEX event_time IF NOT EXISTS FOR (n:Event) ON (n.eventTime);

@@ -197,8 +197,9 @@ _SUBSCRIBE: dict[int | str, dict[str, Any]] = {
         "headers": {"Location": {"schema": {"type": "string"}}},
     },
     400: {"description": "ValidationException: `detail` names the field (a destination that "
-          "is not http(s) or is loopback/link-local/private, a schedule, stream not true, "
-          "initialRecordTime not a date-time)"},
+          "is not http(s) or is loopback/link-local/private; `schedule.<field>` out of range "
+          "or not a number, [low-high], a list of them or N/step; both or neither of stream "
+          "and schedule; reportIfEmpty on a stream; initialRecordTime not a date-time)"},
 }  # fmt: skip
 _NO_SUBSCRIPTION: dict[int | str, dict[str, Any]] = {
     404: {"description": "NoSuchResourceException: no such query or subscription in your org"}
@@ -214,9 +215,11 @@ _NO_SUBSCRIPTION: dict[int | str, dict[str, Any]] = {
 async def subscribe(
     name: QueryName, body: SubscriptionCreate, subscriptions: SubscriptionsDep, org: OrgDep
 ) -> Response:
-    """`{dest, signatureToken?, stream: true, initialRecordTime?}`: every event the query
-    matches, as it is captured, POSTed to `dest` as an EPCISQueryDocument (signed with
-    `GS1-Signature` when a token is given); see README "Subscriptions" for the guarantees."""
+    """`{dest, signatureToken?, stream: true | schedule, reportIfEmpty?, initialRecordTime?}`:
+    every event the query matches, as it is captured (`stream`) or at each time matching the
+    schedule (UTC; `reportIfEmpty` then sends empty documents too), POSTed to `dest` as an
+    EPCISQueryDocument (signed with `GS1-Signature` when a token is given); events recorded
+    from `initialRecordTime` (default: now). See README "Subscriptions" for the guarantees."""
     created = await subscriptions.create(org, name, body)
     location = f"/epcis/queries/{quote(name, safe='')}/subscriptions/{created.subscriptionID}"
     return _json(created.model_dump(), 201, {"Location": location})

@@ -186,7 +186,7 @@ async def test_destinations_and_bodies_refused_with_the_field_named(
     assert (await http.post("/epcis/queries", json={"name": "q", "query": {}})).status_code == 201
     refused = {
         "dest": {"dest": "ftp://example.com/x", "stream": True},
-        "schedule": {"dest": receiver.url, "schedule": {"second": "0"}},
+        "schedule.second": {"dest": receiver.url, "schedule": {"second": "60"}},
         "stream": {"dest": receiver.url, "stream": False},
         "initialRecordTime": {"dest": receiver.url, "stream": True, "initialRecordTime": "soon"},
     }

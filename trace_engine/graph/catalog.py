@@ -183,6 +183,7 @@ class Query(enum.StrEnum):
     SUBSCRIPTIONS_DUE = "subscriptions_due"
     SUBSCRIPTIONS_GET = "subscriptions_get"
     SUBSCRIPTIONS_LIST = "subscriptions_list"
+    SUBSCRIPTIONS_NEXT_DUE = "subscriptions_next_due"
     SUBSCRIPTIONS_RELEASE = "subscriptions_release"
     TRACE = "trace"
     VISIBLE_ORGS = "visible_orgs"

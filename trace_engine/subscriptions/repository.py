@@ -52,6 +52,13 @@ def due(tx: ManagedTransaction, now: str, limit: int) -> list[str]:
     return [row["id"] for row in result]
 
 
+def next_due(tx: ManagedTransaction, now: str) -> str | None:
+    """When the next subscription falls due after `now` (a scheduled run or a retry)."""
+    result = tx.run(query(Query.SUBSCRIPTIONS_NEXT_DUE), now=now)
+    found = result.single(strict=True)["next"]
+    return str(found) if found is not None else None
+
+
 def claim(
     tx: ManagedTransaction, sub_id: str, now: str, owner: str, until: str
 ) -> dict[str, Any] | None:

@@ -17,10 +17,21 @@ class SubscriptionCreate(BaseModel):
         default=None, min_length=1, max_length=1024, description="Signs each delivery"
     )
     stream: StrictBool | None = Field(default=None, description="Deliver events as captured")
-    schedule: dict[str, Any] | None = Field(default=None, description="query-schedule.json")
-    reportIfEmpty: StrictBool = False  # noqa: N815
+    schedule: dict[str, Any] | None = Field(
+        default=None,
+        description="Run at the times matching every given field (query-schedule.json; UTC): "
+        "second, minute, hour, dayOfMonth, month, dayOfWeek (1 = Monday), each a number, "
+        "[low-high], a comma-separated list of them, or N/step",
+        examples=[{"hour": "1", "minute": "5", "second": "0"}],
+    )
+    reportIfEmpty: StrictBool = Field(  # noqa: N815
+        default=False,
+        description="Scheduled only: send an empty EPCISQueryDocument when a run matched nothing",
+    )
     initialRecordTime: StrictStr | None = Field(  # noqa: N815
-        default=None, max_length=64, description="Deliver events recorded from then on"
+        default=None,
+        max_length=64,
+        description="Deliver events recorded from then on (default: the subscription's creation)",
     )
 
 
@@ -38,6 +49,7 @@ class SubscriptionPublic(BaseModel):
     queryName: str  # noqa: N815
     dest: str
     stream: bool
+    schedule: dict[str, str] | None = None
     signed: bool
     reportIfEmpty: bool  # noqa: N815
     initialRecordTime: str | None  # noqa: N815
@@ -46,3 +58,4 @@ class SubscriptionPublic(BaseModel):
     failingSince: str | None = None  # noqa: N815
     lastError: str | None = None  # noqa: N815
     lastDelivered: Position | None = None  # noqa: N815
+    lastNotifiedAt: str | None = None  # noqa: N815 (the last 2xx from the receiver)

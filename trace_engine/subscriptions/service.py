@@ -6,16 +6,20 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from neo4j import Driver, ManagedTransaction
 
 from trace_engine.epcis_query.params import utc_time
 from trace_engine.errors import InvalidSubscription, NotFound, QueryParameterError
-from trace_engine.kit.timestamps import now_utc
+from trace_engine.kit.timestamps import now_utc, utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.subscriptions import repository
 from trace_engine.subscriptions.dest import check_dest
+from trace_engine.subscriptions.schedule import Schedule
+from trace_engine.subscriptions.schedule import parse as parse_schedule
 from trace_engine.subscriptions.schemas import Position, SubscriptionCreate, SubscriptionPublic
 
 
@@ -29,6 +33,7 @@ def public(node: dict[str, Any]) -> SubscriptionPublic:
         queryName=node["queryName"],
         dest=node["dest"],
         stream=bool(node.get("stream")),
+        schedule=orjson.loads(node["schedule"]) if node.get("schedule") else None,
         signed=bool(node.get("signatureToken")),
         reportIfEmpty=bool(node.get("reportIfEmpty")),
         initialRecordTime=node.get("initialRecordTime"),
@@ -37,6 +42,7 @@ def public(node: dict[str, Any]) -> SubscriptionPublic:
         failingSince=node.get("failingSince"),
         lastError=node.get("lastError"),
         lastDelivered=position,
+        lastNotifiedAt=node.get("lastNotifiedAt"),
     )
 
 
@@ -57,35 +63,34 @@ class SubscriptionService:
 
     async def create(self, org: str, name: str, body: SubscriptionCreate) -> SubscriptionPublic:
         """Check and store; NotFound when the org has no query of that name."""
-        if body.schedule is not None:
-            raise InvalidSubscription(
-                "schedule", "scheduled subscriptions are not served yet; use stream: true"
-            )
-        if body.stream is not True:
-            raise InvalidSubscription("stream", "must be true (or give a schedule)")
-        initial = None
+        schedule = _checked_mode(body)
+        now = now_utc()
+        initial = now  # the bindings' default: events recorded from the subscription on
         if body.initialRecordTime is not None:
             try:
                 initial = utc_time("initialRecordTime", body.initialRecordTime)
             except QueryParameterError as exc:
                 raise InvalidSubscription("initialRecordTime", exc.reason) from None
-        now = now_utc()
         props: dict[str, Any] = {
             "id": str(uuid.uuid4()),
             "org": org,
             "queryName": name,
             "dest": body.dest,
-            "stream": True,
+            "stream": schedule is None,
             "reportIfEmpty": body.reportIfEmpty,
+            "initialRecordTime": initial,
             "createdAt": now,
             "status": "active",
             "attempts": 0,
             "nextAttemptAt": now,
         }
+        if schedule is not None:
+            props["schedule"] = orjson.dumps(schedule.fields).decode()
+            first = schedule.next_after(datetime.now(UTC))
+            assert first is not None  # parse refuses a schedule that never runs
+            props["nextAttemptAt"] = utc_millis(first)
         if body.signatureToken is not None:
             props["signatureToken"] = body.signatureToken
-        if initial is not None:
-            props["initialRecordTime"] = initial
         if await asyncio.to_thread(self._read, _query_exists, org, name):
             await check_dest(body.dest, self._allow_private, must_resolve=False)
         node = await asyncio.to_thread(self._write, repository.create, org, name, props)
@@ -120,6 +125,21 @@ class SubscriptionService:
         """Delete one of the org's subscriptions."""
         if not self._write(repository.delete, org, name, sub_id):
             raise NotFound("subscription", sub_id)
+
+
+def _checked_mode(body: SubscriptionCreate) -> Schedule | None:
+    """Exactly one of `stream: true` and `schedule`; the schedule parsed (400 naming a field)."""
+    if body.schedule is not None:
+        if body.stream is not None:
+            raise InvalidSubscription("stream", "give either stream: true or a schedule, not both")
+        return parse_schedule(body.schedule)
+    if body.stream is not True:
+        raise InvalidSubscription("stream", "must be true (or give a schedule)")
+    if body.reportIfEmpty:
+        raise InvalidSubscription(
+            "reportIfEmpty", "applies to scheduled subscriptions (a stream reports events only)"
+        )
+    return None
 
 
 def _query_exists(tx: ManagedTransaction, org: str, name: str) -> bool:

@@ -35,6 +35,7 @@ from trace_engine.named_queries import repository as named_repository
 from trace_engine.named_queries.query_object import validate
 from trace_engine.subscriptions import repository
 from trace_engine.subscriptions.dest import check_dest
+from trace_engine.subscriptions.schedule import parse as parse_schedule
 from trace_engine.subscriptions.signing import HEADER, sign
 
 log = logging.getLogger("trace_engine.subscriptions")
@@ -42,6 +43,7 @@ log = logging.getLogger("trace_engine.subscriptions")
 VisibleOrgs = Callable[[str], Awaitable[frozenset[str]]]
 # pages delivered per subscription per claim before others get a turn
 _PAGES_PER_ROUND = 20
+_DUE_PER_ROUND = 100
 
 
 def _at(seconds_from_now: float = 0.0) -> str:
@@ -142,17 +144,30 @@ class DeliveryWorker:
                 raise
             except Exception:  # a round's failure must not end deliveries
                 log.exception("subscription delivery round failed")
+            idle = await self._idle_s()
             try:
-                await asyncio.wait_for(
-                    self._wake.wait(), self._settings.subscription_poll_interval_s
-                )
+                await asyncio.wait_for(self._wake.wait(), idle)
             except TimeoutError:
                 pass
             self._wake.clear()
 
+    async def _idle_s(self) -> float:
+        """Until the next poll, or sooner when a scheduled run or a retry falls due first."""
+        poll = self._settings.subscription_poll_interval_s
+        try:
+            upcoming = await self._db(self._read, repository.next_due, _at())
+        except Exception:  # the poll still comes; the round logs database trouble
+            return poll
+        if upcoming is None:
+            return poll
+        moment = datetime.fromisoformat(upcoming.replace("Z", "+00:00"))
+        return min(poll, max(0.0, (moment - datetime.now(UTC)).total_seconds()))
+
     async def round(self) -> None:
         """Claim and serve every due subscription once."""
-        due = await self._db(self._read, repository.due, _at(), 100)
+        due = await self._db(self._read, repository.due, _at(), _DUE_PER_ROUND)
+        if len(due) == _DUE_PER_ROUND:  # more are due: another round straight after this one
+            self._wake.set()
         for sub_id in due:
             until = _at(self._settings.subscription_lease_s)
             node = await self._db(self._write, repository.claim, sub_id, _at(), self.owner, until)
@@ -184,41 +199,67 @@ class DeliveryWorker:
         after = None
         if node.get("lastRecordTime"):
             after = Position(node["lastRecordTime"], node["lastEventID"], node["lastOwner"])
+        schedule = parse_schedule(orjson.loads(node["schedule"])) if node.get("schedule") else None
+        delivered = bool(node.get("continuing"))  # this run began in an earlier claim
         for _ in range(_PAGES_PER_ROUND):
             page = await self._db(self._page, q, orgs, after, batch)
             if not page.events and page.next_position is None:
                 break
             if page.events:
-                body = document_body(page.events, name, sub_id)
-                error = await self._post(node, body)
+                error = await self._post(node, document_body(page.events, name, sub_id))
                 if error is not None:
-                    status, reason = error
-                    if status == 413 and batch > 1:
-                        batch = max(1, batch // 2)
-                    await self._failed(node, reason, batch, retry_now=status == 413)
+                    await self._failed(node, error, batch)
                     return
+                delivered = True
                 last = page.events[-1]
                 after = Position(last.record_time or "", last.event_id, last.owner)
             else:
                 after = page.next_position  # examined, nothing matched: go on from there
             assert after is not None
+            if not await self._advance(sub_id, after, batch, notified=bool(page.events)):
+                return  # the lease was lost: whoever holds it goes on
+        else:  # more to deliver: another turn once the others had theirs
+            more = {"continuing": delivered or None}
+            await self._db(self._write, repository.release, sub_id, self.owner, _at(), more)
+            return
+        if schedule is not None and not delivered and node.get("reportIfEmpty"):
+            error = await self._post(node, document_body([], name, sub_id))
+            if error is not None:
+                await self._failed(node, error, batch)
+                return
+            if not await self._advance(sub_id, after, batch, notified=True):
+                return
+        next_at = _at()
+        if schedule is not None:  # the next run time (None: never again, parse refuses that)
+            upcoming = schedule.next_after(datetime.now(UTC))
+            next_at = utc_millis(upcoming) if upcoming else "9999-12-31T23:59:59.999Z"
+        done = {"continuing": None}
+        await self._db(self._write, repository.release, sub_id, self.owner, next_at, done)
+
+    async def _advance(
+        self, sub_id: str, after: Position | None, batch: int, notified: bool
+    ) -> bool:
+        """Store the position (and the notification time after a 2xx); False if the lease
+        was lost."""
+        position: dict[str, Any] = {}
+        if after is not None:
             position = {
                 "lastRecordTime": after.value,
                 "lastEventID": after.event_id,
                 "lastOwner": after.owner,
             }
-            moved = await self._db(
-                self._write,
-                repository.advance,
-                sub_id,
-                self.owner,
-                position,
-                _at(settings.subscription_lease_s),
-                batch,
-            )
-            if not moved:  # the lease was lost: whoever holds it goes on
-                return
-        await self._db(self._write, repository.release, sub_id, self.owner, _at(), {})
+        if notified:
+            position["lastNotifiedAt"] = _at()
+        moved: bool = await self._db(
+            self._write,
+            repository.advance,
+            sub_id,
+            self.owner,
+            position,
+            _at(self._settings.subscription_lease_s),
+            batch,
+        )
+        return moved
 
     async def _post(self, node: dict[str, Any], body: bytes) -> tuple[int, str] | None:
         """POST the body; None on 2xx, else (status or 0, reason)."""
@@ -243,8 +284,12 @@ class DeliveryWorker:
             return response.status_code, f"HTTP {response.status_code} (redirects are not followed)"
         return response.status_code, f"HTTP {response.status_code}"
 
-    async def _failed(self, node: dict[str, Any], reason: str, batch: int, retry_now: bool) -> None:
+    async def _failed(self, node: dict[str, Any], error: tuple[int, str], batch: int) -> None:
         settings = self._settings
+        status, reason = error
+        retry_now = status == 413 and batch > 1
+        if retry_now:
+            batch = max(1, batch // 2)
         attempts = int(node.get("attempts") or 0) + 1
         now = _at()
         first = node.get("firstFailureAt") or now
