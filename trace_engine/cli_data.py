@@ -46,7 +46,8 @@ def register(app: typer.Typer) -> None:
 LOAD_HELP = (
     "Bulk-load large EPCIS files, streamed with bounded memory, one transaction per batch."
     "\n\n"
-    "Invalid events are reported and skipped (proceed); events already in the graph are "
+    "Invalid events, and events Neo4j refuses to store (a value too large for an index), "
+    "are reported and skipped, each alone (proceed); events already in the graph are "
     "reported as duplicates, so a load that was interrupted can simply be run again. "
     "Prints accepted / duplicate / rejected per file and in total, and the rejected events "
     "(index, eventID, field, reason). Exits 1 if a file could not be read to the end."

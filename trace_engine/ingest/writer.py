@@ -5,6 +5,12 @@ its CBV 2.0 hash as eventID), so an org capturing the same event again stores no
 gets it reported as a duplicate, while another org's event with the same id is another event.
 Each batch is one managed transaction that first asks which events exist, then writes only
 the new ones: re-running a batch, or a whole file after a crash, never stores anything twice.
+
+An event that passes validation can still fail in Neo4j (a value too large for an index, a
+constraint). Such a failure is the event's, not the document's: under `proceed` (and in bulk
+loading) the batch is split in halves until the failing events stand alone, the others are
+stored and each failing one is rejected with Neo4j's reason; under `rollback` the halves are
+tried in transactions that are rolled back, to name the failing events, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from neo4j import Driver, ManagedTransaction
-from neo4j.exceptions import ConstraintError
+from neo4j import Driver, ManagedTransaction, Session
+from neo4j.exceptions import ConstraintError, Neo4jError
 
 from trace_engine.enterprise.service import farm_statements, refresh_after_ingest
 from trace_engine.epcis.model import (
@@ -31,6 +37,7 @@ from trace_engine.graph.events import (
 )
 from trace_engine.ingest.outcome import CaptureOutcome, ErrorBehaviour, EventResult, Status
 from trace_engine.ingest.rows import build_rows
+from trace_engine.ingest.write_failure import fails_per_event, write_failure
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.pipeline import read_ahead
 
@@ -202,7 +209,7 @@ class Ingestor:
                     result.status = Status.NOT_STORED
             outcome.results = batch.results
             return outcome
-        self._write(batch, outcome)
+        self._write(batch, outcome, behaviour)
         return outcome
 
     def load(
@@ -237,42 +244,120 @@ class Ingestor:
         if pending is not None:  # master data and no events
             yield prepare([], org, None, pending)
 
-    def _write(self, batch: Batch, outcome: CaptureOutcome) -> None:
-        """Write one prepared batch and add its results to `outcome`."""
+    def _write(
+        self,
+        batch: Batch,
+        outcome: CaptureOutcome,
+        behaviour: ErrorBehaviour = ErrorBehaviour.PROCEED,
+    ) -> None:
+        """Write one prepared batch and add its results to `outcome`.
+
+        If Neo4j refuses the batch for something one of its events holds, the failing events
+        are found and rejected with the reason (module docstring); the others are stored
+        under `proceed`, and reported not stored under `rollback`.
+        """
         first = len(outcome.results)
         outcome.results.extend(batch.results)
         # farm statements in the document's master data, checked before anything is written
         farms = farm_statements(batch.master.facilities) if batch.master is not None else []
         with self.driver.session(database=self.database) as session:
-            for attempt in range(3):
-                try:
-                    duplicates, written = session.execute_write(_write_batch, batch, self.known)
-                    break
-                except ConstraintError:
-                    # another writer stored one of these events between our check and our
-                    # write; the retry sees it and reports it as a duplicate
-                    if attempt == 2:
-                        raise
-                except MissingNodes:
-                    # a node we had written is gone: write every row this time
-                    if attempt == 2:
-                        raise
-                    self.known.forget()
-            if batch.accepted or farms:
+            try:
+                parts = [(batch, self._commit(session, batch))]
+            except Neo4jError as exc:
+                if not fails_per_event(exc) or not batch.accepted:
+                    raise
+                if behaviour is ErrorBehaviour.ROLLBACK:
+                    self._name_failures(session, batch, exc, outcome.results[first:])
+                    return
+                parts = self._commit_apart(session, batch, exc, outcome.results[first:])
+            stored = [event for part, _ in parts for event in part.events]
+            if stored or farms:
                 # farms, batches and shipments (trace_engine/enterprise/): in a transaction of
                 # their own, on committed data (inside the events' transaction the lineage
                 # walks were 50x slower). Duplicates too: re-sending events (or re-running the
                 # bulk loader after a crash) re-derives what they touch.
                 session.execute_write(
-                    refresh_after_ingest, batch.org, batch.events, farms, batch.record_time
+                    refresh_after_ingest, batch.org, stored, farms, batch.record_time
                 )
-        self.known.remember(written)
-        if self.on_write is not None and batch.accepted:
-            self.on_write(touched_instances(batch.events))
-        for position in duplicates:
-            result = outcome.results[first + batch.accepted[position][0]]
-            result.status = Status.DUPLICATE
-            result.reason = "already captured"
+        for part, (duplicates, written) in parts:
+            self.known.remember(written)
+            for position in duplicates:
+                result = outcome.results[first + part.accepted[position][0]]
+                result.status = Status.DUPLICATE
+                result.reason = "already captured"
+        if self.on_write is not None and stored:
+            self.on_write(touched_instances(stored))
+
+    def _commit(self, session: Session, batch: Batch) -> tuple[set[int], GraphRows]:
+        """Write a batch in one managed transaction; return `_write_batch`'s answer."""
+        for attempt in range(3):
+            try:
+                return session.execute_write(_write_batch, batch, self.known)
+            except ConstraintError:
+                # another writer stored one of these events between our check and our
+                # write; the retry sees it and reports it as a duplicate
+                if attempt == 2:
+                    raise
+            except MissingNodes:
+                # a node we had written is gone: write every row this time
+                if attempt == 2:
+                    raise
+                self.known.forget()
+        raise AssertionError("unreachable")
+
+    def _commit_apart(
+        self, session: Session, batch: Batch, failure: Neo4jError, results: list[EventResult]
+    ) -> list[tuple[Batch, tuple[set[int], GraphRows]]]:
+        """`proceed` after the batch failed: store its master data, then halves of its events
+        until each failing event stands alone; reject those. Return the parts committed."""
+        committed = []
+        if batch.master is not None:  # not an event's failure if it fails alone: raise
+            master = _part(batch, [], batch.master)
+            committed.append((master, self._commit(session, master)))
+
+        def store(subset: list[tuple[int, Event]]) -> Neo4jError | None:
+            part = _part(batch, subset, None)
+            try:
+                committed.append((part, self._commit(session, part)))
+            except Neo4jError as exc:
+                if not fails_per_event(exc):
+                    raise
+                return exc
+            return None
+
+        for subset, exc in _bisect(batch.accepted, failure, store):
+            if exc is not None:
+                _reject(results[subset[0][0]], exc)
+        return committed
+
+    def _name_failures(
+        self, session: Session, batch: Batch, failure: Neo4jError, results: list[EventResult]
+    ) -> None:
+        """`rollback` after the batch failed: try halves in transactions that are rolled back
+        until each failing event stands alone; reject those, report the others not stored.
+        Raise the first failure if no event fails alone (the events fail only together)."""
+
+        def probe(subset: list[tuple[int, Event]]) -> Neo4jError | None:
+            try:
+                session.execute_write(_rolled_back, _part(batch, subset, batch.master))
+            except _RolledBack:
+                return None
+            except Neo4jError as exc:
+                if not fails_per_event(exc):
+                    raise
+                return exc
+            raise AssertionError("unreachable")
+
+        if batch.master is not None and (exc := probe([])) is not None:
+            raise exc  # the master data fails alone: not an event's failure
+        failing = [(subset, exc) for subset, exc in _bisect(batch.accepted, failure, probe) if exc]
+        if not failing:
+            raise failure
+        for result in results:
+            if result.status is not Status.REJECTED:
+                result.status = Status.NOT_STORED
+        for subset, exc in failing:
+            _reject(results[subset[0][0]], exc)
 
 
 def touched_instances(events: Iterable[Event]) -> set[str]:
@@ -290,6 +375,54 @@ def touched_instances(events: Iterable[Event]) -> set[str]:
 
 def _declares_error(event: Event) -> bool:
     return "errorDeclaration" in event.raw
+
+
+def _part(batch: Batch, subset: list[tuple[int, Event]], master: ParsedDocument | None) -> Batch:
+    """The batch restricted to some of its events (positions kept), with or without the
+    document's master data."""
+    events = [event for _, event in subset]
+    rows = build_rows(events, master, batch.org, batch.capture_id, batch.record_time)
+    return Batch(
+        batch.results, subset, master, batch.org, batch.capture_id, batch.record_time, rows
+    )
+
+
+Subset = list[tuple[int, Event]]
+
+
+def _bisect(
+    accepted: Subset, failure: Neo4jError, attempt: Callable[[Subset], Neo4jError | None]
+) -> Iterator[tuple[Subset, Neo4jError | None]]:
+    """Halve `accepted` (which failed with `failure`) until every part succeeds under
+    `attempt` or is one event that fails; yield each part tried last with its failure (None
+    if it succeeded). A batch with one failing event costs about 2·log2(n) attempts."""
+    pending: list[tuple[Subset, Neo4jError | None]] = [(accepted, failure)]
+    while pending:
+        subset, exc = pending.pop()
+        if exc is None:
+            exc = attempt(subset)
+        if exc is None or len(subset) == 1:
+            yield subset, exc
+            continue
+        middle = len(subset) // 2
+        # the first half is tried first, so events are written in document order
+        pending.append((subset[middle:], None))
+        pending.append((subset[:middle], None))
+
+
+def _reject(result: EventResult, exc: Neo4jError) -> None:
+    result.status = Status.REJECTED
+    result.field, result.reason = write_failure(exc)
+
+
+class _RolledBack(Exception):
+    """Raised at the end of a probe's transaction function, so that Neo4j rolls it back."""
+
+
+def _rolled_back(tx: ManagedTransaction, batch: Batch) -> None:
+    """Write the batch in full (nothing left out as known), then roll it back."""
+    _write_batch(tx, batch, KnownNodes())
+    raise _RolledBack
 
 
 def _write_batch(
