@@ -1,5 +1,6 @@
-// GET /api/v1/batches: how many of $org's collection batches have status $status (meta.total), counted on
-// the index of `statusRank`.
+// GET /api/v1/batches: how many of $org's collection batches have status $status counted row by
+// row on the index of `statusRank`: what the listing's tallies must equal (meta.total is read from the
+// tallies, enterprise_tallies_total.cypher; this full count checks them in tests and bench/).
 // :param orgKey => '"cocoa-coop"'
 // :param status => 'shipped'
 MATCH (b:Batch)

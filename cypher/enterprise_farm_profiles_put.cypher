@@ -1,7 +1,8 @@
 // The farm fields one org states about facilities (PUT /api/v1/facilities/{id}, or EPCIS
 // master data captured by that org). A FarmProfile is that org's statement; the Facility is the
 // one shared place. `props` holds every farm field (a null removes it).
-// `rank` / `statusRank` order the listing ($orgKey: the org as JSON text).
+// `rank` / `statusRank` order the listing ($orgKey: the org as JSON text). Each profile's node
+// is returned for its tally (enterprise_tallies_move.cypher).
 // rows: [{key, facilityId, props: {farmerName, farmerId, phone, community, areaHectares,
 //         commodity, complianceStatus}}]
 // :param rows => [{key: '["cocoa-coop","414/0614141000074"]', facilityId: '414/0614141000074', props: {farmerName: 'Ibrahim Ouattara', farmerId: null, phone: null, community: null, areaHectares: null, commodity: null, complianceStatus: 'approved'}}]
@@ -16,4 +17,4 @@ SET p += row.props, p.updatedAt = $now
 SET p.rank = $orgKey + ' ' + p.createdAt + ' ' + p.facilityId,
     p.statusRank = $orgKey + ' ' + p.complianceStatus + ' ' + p.createdAt + ' ' + p.facilityId
 MERGE (p)-[:PROFILE_OF]->(f)
-RETURN p {.*} AS profile
+RETURN p {.*} AS profile, elementId(p) AS node

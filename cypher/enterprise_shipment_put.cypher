@@ -2,7 +2,8 @@
 // what it carries (replacing the list; items are MERGEd by canonical key so a later capture of
 // them lands on the same node); a shipment made from a shipping event of one of the items is
 // absorbed (deleted: this declaration is that shipment). Its status is `shipped` once a shipping event of $org names an
-// item or a container holding one, else the declared status.
+// item or a container holding one, else the declared status. Its node is returned for its tally
+// (enterprise_tallies_move.cypher); an absorbed shipment leaves its tally as it is deleted.
 // :param key => '["cocoa-coop","S1"]'
 // :param org => 'cocoa-coop'
 // :param id => 'S1'
@@ -42,4 +43,4 @@ SET s.status = CASE WHEN e IS NULL THEN s.declaredStatus ELSE 'shipped' END,
 SET s.rank = $orgKey + ' ' + s.createdAt + ' ' + s.id,
     s.statusRank = $orgKey + ' ' + s.status + ' ' + s.createdAt + ' ' + s.id
 RETURN s {.*, carried: [(s)-[c:CARRIES]->(p:ProductInstance) | [p.id, c.quantity, c.uom, c.seq]]}
-  AS shipment
+  AS shipment, elementId(s) AS node

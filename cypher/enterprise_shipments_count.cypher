@@ -1,5 +1,6 @@
-// GET /api/v1/shipments: how many of $org's shipments there are (meta.total), counted on
-// the index of `rank`.
+// GET /api/v1/shipments: how many of $org's shipments there are counted row by
+// row on the index of `rank`: what the listing's tallies must equal (meta.total is read from the
+// tallies, enterprise_tallies_total.cypher; this full count checks them in tests and bench/).
 // :param orgKey => '"cocoa-coop"'
 MATCH (s:Shipment)
 WHERE s.rank STARTS WITH $orgKey + ' '

@@ -10,7 +10,10 @@ from trace_engine.graph.catalog import Query, query, statements
 
 SCHEMA_FILE = Query.SCHEMA
 # data migrations, in order: (id, file); each runs once per database and is idempotent
-MIGRATIONS = (("statements-per-org", Query.MIGRATE_STATEMENTS),)
+MIGRATIONS = (
+    ("statements-per-org", Query.MIGRATE_STATEMENTS),
+    ("enterprise-tallies", Query.MIGRATE_TALLIES),
+)
 
 
 def _now() -> str:

@@ -1,0 +1,21 @@
+// Keep each listing row counted in exactly one tally: the (:Tally {key}) of its listing, status
+// and org, whose number of incoming COUNTED_IN relationships is the listing's `meta.total` for
+// that status (a node's degree, which Neo4j keeps with the node: reading it is one database
+// access, however many rows the org has). Run in the transaction that wrote the rows, after
+// the write (which holds each row's write lock, so no other transaction moves it meanwhile); a
+// deleted row leaves its tally with its relationships. Rows come sorted by key, so concurrent
+// writers take the tallies' locks in one order. Key: `<listing> <status> <org>` (listing and
+// status have no spaces), built by trace_engine/enterprise/repository.py `tally_key`.
+// :param rows => [{node: '4:00000000-0000-0000-0000-000000000000:0', key: 'batches collecting cocoa-coop', listing: 'batches', status: 'collecting', org: 'cocoa-coop'}]
+UNWIND $rows AS row
+MATCH (n)
+WHERE elementId(n) = row.node
+CALL (n, row) {
+  OPTIONAL MATCH (n)-[old:COUNTED_IN]->(was:Tally)
+  WITH n, row, collect(old) AS olds, collect(was.key) AS counted
+  WHERE counted <> [row.key]
+  FOREACH (r IN olds | DELETE r)
+  MERGE (t:Tally {key: row.key})
+    ON CREATE SET t.listing = row.listing, t.status = row.status, t.org = row.org
+  CREATE (n)-[:COUNTED_IN]->(t)
+}
