@@ -365,8 +365,10 @@ def fsma204(
 
 def _add_data_commands() -> None:
     from trace_engine.cli_data import register
+    from trace_engine.cli_subscriptions import register as register_subscriptions
 
     register(app)
+    register_subscriptions(app)
 
 
 _add_data_commands()

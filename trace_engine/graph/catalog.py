@@ -179,6 +179,8 @@ class Query(enum.StrEnum):
     STAGES_OF_JOURNEY = "stages_of_journey"
     STAGES_WRITE = "stages_write"
     SUBSCRIPTIONS_ADVANCE = "subscriptions_advance"
+    SUBSCRIPTIONS_ALL = "subscriptions_all"
+    SUBSCRIPTIONS_BY_ID = "subscriptions_by_id"
     SUBSCRIPTIONS_CLAIM = "subscriptions_claim"
     SUBSCRIPTIONS_COUNT = "subscriptions_count"
     SUBSCRIPTIONS_CREATE = "subscriptions_create"

@@ -34,6 +34,17 @@ def get(tx: ManagedTransaction, org: str, name: str, sub_id: str) -> dict[str, A
     return _one(tx, Query.SUBSCRIPTIONS_GET, org=org, name=name, id=sub_id)
 
 
+def all_of(tx: ManagedTransaction, org: str | None) -> list[dict[str, Any]]:
+    """Every subscription (one org's when given), by org, query and creation."""
+    result = tx.run(query(Query.SUBSCRIPTIONS_ALL), org=org)
+    return [dict(row["subscription"]) for row in result]
+
+
+def by_id(tx: ManagedTransaction, sub_id: str, org: str | None) -> dict[str, Any] | None:
+    """A subscription by its id (within one org when given), or None."""
+    return _one(tx, Query.SUBSCRIPTIONS_BY_ID, id=sub_id, org=org)
+
+
 def delete(tx: ManagedTransaction, org: str, name: str, sub_id: str) -> bool:
     """Delete it; False when the org has none by that id on that query."""
     result = tx.run(query(Query.SUBSCRIPTIONS_DELETE), org=org, name=name, id=sub_id)

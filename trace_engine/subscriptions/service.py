@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import orjson
 from neo4j import Driver, ManagedTransaction
 
@@ -17,6 +19,7 @@ from trace_engine.errors import InvalidSubscription, NotFound, QueryParameterErr
 from trace_engine.kit.timestamps import now_utc, utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.subscriptions import repository
+from trace_engine.subscriptions.delivery import document_body, post
 from trace_engine.subscriptions.dest import check_dest
 from trace_engine.subscriptions.schedule import Schedule
 from trace_engine.subscriptions.schedule import parse as parse_schedule
@@ -46,6 +49,14 @@ def public(node: dict[str, Any]) -> SubscriptionPublic:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryTrial:
+    """What a test delivery found: the subscription, and (status or 0, reason) unless 2xx."""
+
+    subscription: SubscriptionPublic
+    error: tuple[int, str] | None
+
+
 class SubscriptionService:
     """Subscriptions of one database; every call names the caller's org."""
 
@@ -55,7 +66,9 @@ class SubscriptionService:
         database: str,
         allow_private: bool,
         on_create: Callable[[], object] | None = None,
+        timeout_s: float = 10.0,
     ) -> None:
+        self._timeout_s = timeout_s
         self._driver = driver
         self._database = database
         self._allow_private = allow_private
@@ -120,6 +133,22 @@ class SubscriptionService:
         if node is None:
             raise NotFound("subscription", sub_id)
         return public(node)
+
+    def all_of(self, org: str | None = None) -> list[tuple[str, SubscriptionPublic]]:
+        """(org, subscription) of every subscription, or one org's (the operator's view: the
+        CLI, no HTTP)."""
+        return [(n["org"], public(n)) for n in self._read(repository.all_of, org)]
+
+    async def send_test(self, sub_id: str, org: str | None = None) -> DeliveryTrial:
+        """POST an empty EPCISQueryDocument to the subscription's destination, signed as its
+        deliveries are; the position and the failure state are left as they are."""
+        node = await asyncio.to_thread(self._read, repository.by_id, sub_id, org)
+        if node is None:
+            raise NotFound("subscription", sub_id)
+        body = document_body([], node["queryName"], node["id"])
+        async with httpx.AsyncClient(timeout=self._timeout_s) as http:
+            error = await post(http, node, body, self._allow_private)
+        return DeliveryTrial(public(node), error)
 
     def delete(self, org: str, name: str, sub_id: str) -> None:
         """Delete one of the org's subscriptions."""

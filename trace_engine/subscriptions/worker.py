@@ -26,17 +26,14 @@ import orjson
 from neo4j import Driver
 
 from trace_engine.config import Settings
-from trace_engine.epcis_query.output import query_document
-from trace_engine.epcis_query.schemas import Direction, EpcFormat, OrderBy, Position
+from trace_engine.epcis_query.schemas import Direction, OrderBy, Position
 from trace_engine.epcis_query.service import run_page
-from trace_engine.errors import InvalidSubscription, TraceEngineError
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.named_queries.query_object import validate
 from trace_engine.subscriptions import repository
-from trace_engine.subscriptions.dest import check_dest
+from trace_engine.subscriptions.delivery import document_body, post
 from trace_engine.subscriptions.schedule import parse as parse_schedule
-from trace_engine.subscriptions.signing import HEADER, sign
 
 log = logging.getLogger("trace_engine.subscriptions")
 
@@ -55,14 +52,6 @@ def backoff_s(attempts: int, base: float, cap: float) -> float:
     at least a tenth of the base."""
     ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
     return max(base / 10, random.uniform(0, ceiling))
-
-
-def document_body(events: list[Any], query_name: str, subscription_id: str) -> bytes:
-    """The delivery: an EPCISQueryDocument whose queryResults name the subscription."""
-    document = query_document(events, EpcFormat.DIGITAL_LINK, query_name)
-    results = document["epcisBody"]["queryResults"]
-    document["epcisBody"]["queryResults"] = {"subscriptionID": subscription_id, **results}
-    return orjson.dumps(document)
 
 
 class DeliveryWorker:
@@ -264,25 +253,7 @@ class DeliveryWorker:
     async def _post(self, node: dict[str, Any], body: bytes) -> tuple[int, str] | None:
         """POST the body; None on 2xx, else (status or 0, reason)."""
         assert self._http is not None
-        headers = {"Content-Type": "application/ld+json", "GS1-EPCIS-Version": "2.0.0"}
-        if node.get("signatureToken"):
-            headers[HEADER] = sign(node["signatureToken"], body)
-        try:
-            await check_dest(
-                node["dest"], self._settings.subscription_allow_private_dest, must_resolve=True
-            )
-            response = await self._http.post(node["dest"], content=body, headers=headers)
-        except InvalidSubscription as exc:
-            return 0, str(exc)
-        except httpx.HTTPError as exc:
-            return 0, f"{type(exc).__name__}: {exc}"[:500]
-        except TraceEngineError as exc:
-            return 0, str(exc)
-        if 200 <= response.status_code < 300:
-            return None
-        if 300 <= response.status_code < 400:
-            return response.status_code, f"HTTP {response.status_code} (redirects are not followed)"
-        return response.status_code, f"HTTP {response.status_code}"
+        return await post(self._http, node, body, self._settings.subscription_allow_private_dest)
 
     async def _failed(self, node: dict[str, Any], error: tuple[int, str], batch: int) -> None:
         settings = self._settings
