@@ -29,6 +29,7 @@ from trace_engine.errors import (
     PayloadTooLarge,
 )
 from trace_engine.graph import capture_jobs
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.ingest import (
     CaptureOutcome,
     ErrorBehaviour,
@@ -96,7 +97,8 @@ class CaptureService:
         """Record a running capture job; return its id."""
         job_id = uuid.uuid4().hex
         with self.driver.session(database=self.database) as session:
-            session.execute_write(
+            write_tx(
+                session,
                 capture_jobs.create_job,
                 job_id,
                 org,
@@ -116,8 +118,8 @@ class CaptureService:
             while not stop.wait(self.lease_ms / 3000):
                 try:
                     with self.job_ingestor.driver.session(database=self.database) as session:
-                        session.execute_write(
-                            capture_jobs.renew_lease, job_id, epoch_ms() + self.lease_ms
+                        write_tx(
+                            session, capture_jobs.renew_lease, job_id, epoch_ms() + self.lease_ms
                         )
                 except Exception:  # the job itself will fail or finish; keep beating
                     log.warning("capture job %s: lease not renewed", job_id, exc_info=True)
@@ -170,7 +172,8 @@ class CaptureService:
         success, finished_at = outcome.rejected == 0, now_utc()
         summary = {"success": success, "finishedAt": finished_at, **outcome.summary()}
         with self.job_ingestor.driver.session(database=self.database) as session:
-            session.execute_write(
+            write_tx(
+                session,
                 capture_jobs.finish_job,
                 job_id,
                 success,
@@ -210,11 +213,17 @@ def _result_for(index: int, item: Event | Rejected, reason: str) -> EventResult:
 def read_job(session: Session, job_id: str, org: str) -> dict[str, Any]:
     """The CaptureJob resource of `job_id` for `org` (NotFound for anyone else's). A job still
     running past its lease is marked interrupted first (once, in the graph): its process died."""
-    job = session.execute_read(capture_jobs.get_job, job_id, org)
+    job = read_tx(session, capture_jobs.get_job, job_id, org)
     if job is not None and lease_expired(job, epoch_ms()):
-        job = session.execute_write(
-            capture_jobs.interrupt_job, job_id, org, epoch_ms(), now_utc(), interrupted_summary()
-        ) or session.execute_read(capture_jobs.get_job, job_id, org)
+        job = write_tx(
+            session,
+            capture_jobs.interrupt_job,
+            job_id,
+            org,
+            epoch_ms(),
+            now_utc(),
+            interrupted_summary(),
+        ) or read_tx(session, capture_jobs.get_job, job_id, org)
     return job_document(job, job_id)
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from trace_engine.errors import InvalidInput, NotFound, Unauthenticated
 from trace_engine.graph import keys as repo
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import utc_millis
 
 Scope = Literal["read", "write", "admin"]
@@ -157,18 +158,18 @@ class KeyService:
             "rateLimitPerHour": request.rate_limit_per_hour or self.default_rate_limit,
         }
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_write(repo.create_key, org, key)
+            stored = write_tx(session, repo.create_key, org, key)
         return public_key(stored, now), secret
 
     def list_keys(self, org: str) -> list[dict[str, Any]]:
         """The org's keys (no hash, no secret)."""
         with self.driver.session(database=self.database) as session:
-            return [public_key(k) for k in session.execute_read(repo.list_keys, org)]
+            return [public_key(k) for k in read_tx(session, repo.list_keys, org)]
 
     def revoke_key(self, org: str, key_id: str) -> None:
         """Revoke one of the org's keys at once; NotFound for anyone else's."""
         with self.driver.session(database=self.database) as session:
-            found = session.execute_write(repo.revoke_key, org, key_id, utc_millis(_now()))
+            found = write_tx(session, repo.revoke_key, org, key_id, utc_millis(_now()))
         if not found:
             raise NotFound("API key", key_id)
         self.forget(key_id)
@@ -211,7 +212,7 @@ class KeyService:
                 if prefix in self._unknown:
                     raise Unauthenticated()
             with self.driver.session(database=self.database) as session:
-                stored = session.execute_read(repo.key_by_prefix, prefix)
+                stored = read_tx(session, repo.key_by_prefix, prefix)
             if stored is None:
                 with self._lock:
                     self._unknown[prefix] = True
@@ -243,7 +244,7 @@ class KeyService:
                 return
             self._touched[key_id] = clock
         with self.driver.session(database=self.database) as session:
-            session.execute_write(repo.touch_key, key_id, utc_millis(now))
+            write_tx(session, repo.touch_key, key_id, utc_millis(now))
 
     # -- sharing ---------------------------------------------------------------------------
 
@@ -252,14 +253,14 @@ class KeyService:
         accepts (`accept_share`), so no org can push statements into another's traces."""
         with_org = _other_org(org, with_org, "share with")
         with self.driver.session(database=self.database) as session:
-            offered = session.execute_write(repo.share, org, with_org, utc_millis(_now()))
+            offered = write_tx(session, repo.share, org, with_org, utc_millis(_now()))
         return _share_json(offered, org)
 
     def accept_share(self, org: str, from_org: str) -> dict[str, Any]:
         """`org` accepts the share `from_org` offered it; NotFound if there is none."""
         from_org = _other_org(org, from_org, "accept from")
         with self.driver.session(database=self.database) as session:
-            accepted = session.execute_write(repo.accept_share, from_org, org, utc_millis(_now()))
+            accepted = write_tx(session, repo.accept_share, from_org, org, utc_millis(_now()))
         if accepted is None:
             raise NotFound("share offered by", from_org)
         self._sharing_changed()
@@ -268,13 +269,13 @@ class KeyService:
     def shares(self, org: str) -> list[dict[str, Any]]:
         """What `org` offers and is offered, each with its status."""
         with self.driver.session(database=self.database) as session:
-            rows = session.execute_read(repo.shares_of, org)
+            rows = read_tx(session, repo.shares_of, org)
         return [_share_json(row, org) for row in rows]
 
     def unshare(self, org: str, with_org: str) -> None:
         """Stop sharing `org`'s statements with `with_org`; NotFound if it did not."""
         with self.driver.session(database=self.database) as session:
-            found = session.execute_write(repo.unshare, org, with_org)
+            found = write_tx(session, repo.unshare, org, with_org)
         if not found:
             raise NotFound("share with", with_org)
         self._sharing_changed()
@@ -282,7 +283,7 @@ class KeyService:
     def end_incoming(self, org: str, from_org: str) -> None:
         """`org` refuses or ends the share `from_org` offered it; NotFound if there is none."""
         with self.driver.session(database=self.database) as session:
-            found = session.execute_write(repo.unshare, from_org, org)
+            found = write_tx(session, repo.unshare, from_org, org)
         if not found:
             raise NotFound("share offered by", from_org)
         self._sharing_changed()
@@ -291,7 +292,7 @@ class KeyService:
         """The orgs whose statements `org` may see: itself and those whose share it accepted
         (`trace_engine.visibility` says how a read uses them)."""
         with self.driver.session(database=self.database) as session:
-            return frozenset(session.execute_read(repo.visible_orgs, org))
+            return frozenset(read_tx(session, repo.visible_orgs, org))
 
     def _sharing_changed(self) -> None:
         if self.on_sharing_change is not None:

@@ -19,6 +19,7 @@ from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
 from trace_engine.enterprise.service import FARM_ATTRIBUTES, EnterpriseService, is_farm_type
 from trace_engine.errors import InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
+from trace_engine.graph.access import write_tx
 from trace_engine.identifiers import Identifier, parse_identifier
 from trace_engine.kit.bounds import MAX_ID_LENGTH, BoundedDatetime
 from trace_engine.kit.inputs import CamelInput, CamelOutput
@@ -220,7 +221,7 @@ class MasterDataService:
             return stored, self.enterprise.state_farm(tx, org, ident.key, farm)
 
         with self.driver.session(database=self.database) as session:
-            stored, profile = session.execute_write(write)
+            stored, profile = write_tx(session, write)
         self._changed()
         # the identifier as the caller gave it: never a form another org used (an oracle)
         return FacilityPublic(
@@ -244,8 +245,8 @@ class MasterDataService:
             raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a product class")
         props = {"name": update.name, "sku": update.sku}
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_write(
-                repo.put_product, ident.key, ident.raw, _aliases(ident), org, props
+            stored = write_tx(
+                session, repo.put_product, ident.key, ident.raw, _aliases(ident), org, props
             )
         self._changed()
         return ProductPublic(
@@ -281,7 +282,7 @@ class MasterDataService:
             "owner": org,
         }
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_write(_attach, node, sorted({org, *visible}), targets)
+            stored = write_tx(session, _attach, node, sorted({org, *visible}), targets)
         self._changed()
         return PayloadPublic(
             id=stored["id"],

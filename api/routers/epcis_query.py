@@ -23,6 +23,7 @@ from trace_engine.epcis_query.service import RESOURCE_PARAMETER, PagingSecret, R
 from trace_engine.epcis_query.xml_writer import query_document_xml
 from trace_engine.errors import NotAcceptable, QueryParameterError
 from trace_engine.graph import capture_jobs
+from trace_engine.graph.access import read_tx
 
 
 async def _served_versions(
@@ -324,7 +325,7 @@ async def list_capture_jobs(
         position = tokens.read(secret.key, token, org, "capture-jobs").position
         after = (position.value, position.event_id)
     jobs = await run_in_threadpool(
-        session.execute_read, capture_jobs.list_jobs, org, after, per_page + 1
+        read_tx, session, capture_jobs.list_jobs, org, after, per_page + 1
     )
     headers: dict[str, str] = {}
     if len(jobs) > per_page:

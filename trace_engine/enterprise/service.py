@@ -47,6 +47,7 @@ from trace_engine.enterprise.status import (
 )
 from trace_engine.epcis.model import Event, FacilityData
 from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.identifiers import parse_identifier
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.visibility import precedence
@@ -339,7 +340,7 @@ class EnterpriseService:
     def list_farms(self, org: str, status: str | None, limit: int, offset: int) -> FarmPage:
         """A page of the org's farms."""
         with self.driver.session(database=self.database) as session:
-            rows, total = session.execute_read(repo.list_page, "farms", org, status, offset, limit)
+            rows, total = read_tx(session, repo.list_page, "farms", org, status, offset, limit)
         return FarmPage(
             data=[_farm(r) for r in rows], meta=Meta(total=total, limit=limit, offset=offset)
         )
@@ -347,9 +348,7 @@ class EnterpriseService:
     def list_batches(self, org: str, status: str | None, limit: int, offset: int) -> BatchPage:
         """A page of the org's collection batches."""
         with self.driver.session(database=self.database) as session:
-            rows, total = session.execute_read(
-                repo.list_page, "batches", org, status, offset, limit
-            )
+            rows, total = read_tx(session, repo.list_page, "batches", org, status, offset, limit)
         return BatchPage(
             data=[_batch(r) for r in rows], meta=Meta(total=total, limit=limit, offset=offset)
         )
@@ -357,8 +356,8 @@ class EnterpriseService:
     def list_shipments(self, org: str, status: str | None, limit: int, offset: int) -> ShipmentPage:
         """A page of the org's shipments, each with its readiness computed now."""
         with self.driver.session(database=self.database) as session:
-            rows, total, readiness = session.execute_read(
-                self._shipments_page, org, status, offset, limit
+            rows, total, readiness = read_tx(
+                session, self._shipments_page, org, status, offset, limit
             )
         return ShipmentPage(
             data=[self._shipment(r, readiness[r["key"]]) for r in rows],
@@ -443,7 +442,8 @@ class EnterpriseService:
         }
         key = org_key(org, shipment_id)
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_write(
+            stored = write_tx(
+                session,
                 repo.put_shipment,
                 key=key,
                 id=shipment_id,
@@ -453,14 +453,14 @@ class EnterpriseService:
                 items=items,
             )
             stored["key"] = key
-            readiness = session.execute_read(self._readiness, org, [stored])
+            readiness = read_tx(session, self._readiness, org, [stored])
         return self._shipment(stored, readiness[key])
 
     def readiness(self, org: str, shipment_id: str) -> ReadinessEvidence:
         """A shipment's readiness with the farms reached and the weight through each."""
         key = org_key(org, shipment_id)
         with self.driver.session(database=self.database) as session:
-            found = session.execute_read(self._one_readiness, org, key)
+            found = read_tx(session, self._one_readiness, org, key)
         if found is None:
             raise NotFound("shipment", shipment_id)
         shipment, result = found

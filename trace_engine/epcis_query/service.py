@@ -20,6 +20,7 @@ from trace_engine.epcis_query.planner import has_residual, plan
 from trace_engine.epcis_query.residual import matches
 from trace_engine.epcis_query.schemas import EventQuery, Page, Position, StoredEvent
 from trace_engine.errors import InvalidIdentifier, NotFound, QueryParameterError, QueryTooLarge
+from trace_engine.graph.access import read_tx
 from trace_engine.identifiers import DIGITAL_LINK_BASE, parse_identifier, to_digital_link
 
 # events a request may examine for filters checked in Python before it answers with a
@@ -82,7 +83,7 @@ def with_descendants(session: Session, roots: tuple[str, ...], orgs: list[str]) 
     for _ in range(_HIERARCHY_DEPTH):
         if not frontier or len(found) >= _HIERARCHY_PLACES:
             break
-        children = session.execute_read(repository.place_children, frontier, orgs)
+        children = read_tx(session, repository.place_children, frontier, orgs)
         frontier = []
         for names in children.values():
             for name in names:
@@ -142,7 +143,7 @@ def run_page(
     scanned = 0
     while True:
         batch = max(2 * (want + 1), 200) if residual else want + 1 - len(collected)
-        rows = session.execute_read(repository.candidate_events, plan(q, orgs, position, batch))
+        rows = read_tx(session, repository.candidate_events, plan(q, orgs, position, batch))
         for row in rows:
             scanned += 1
             if residual and not _passes(q, row):
@@ -250,8 +251,8 @@ def resource_page(
     """A page of a top-level resource's members (as stored), and the next token."""
     digest = "resource:" + resource.value
     after = tokens.read(secret.key, token, org, digest).position.value if token else None
-    values = session.execute_read(
-        repository.resource_values, resource.repository_name, orgs, after, per_page + 1
+    values = read_tx(
+        session, repository.resource_values, resource.repository_name, orgs, after, per_page + 1
     )
     if len(values) <= per_page:
         return values, None, None
@@ -265,6 +266,6 @@ def resource_page(
 def resource_exists(session: Session, orgs: list[str], resource: Resource, value: str) -> None:
     """Nothing if one of `orgs`' events uses the member; NotFound otherwise."""
     key = resource_key(resource, value)
-    found = session.execute_read(repository.resource_exists, resource.repository_name, orgs, key)
+    found = read_tx(session, repository.resource_exists, resource.repository_name, orgs, key)
     if not found:
         raise NotFound(resource.value[:-1], value)

@@ -8,6 +8,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from trace_engine.fsma204.cte import CTE_BIZSTEPS
+from trace_engine.graph.access import read_tx
 from trace_engine.graph.catalog import Query, query
 from trace_engine.visibility import merge_statements, precedence
 
@@ -32,7 +33,7 @@ class Fsma204Repository:
             return [record.data() for record in tx.run(query(name), **params)]
 
         with self.driver.session(database=self.database) as session:
-            return session.execute_read(work)
+            return read_tx(session, work)
 
     def lineage(self, product_id: str) -> dict[str, Any] | None:
         """The root's canonical key and the unrestricted lineage edges, or None."""

@@ -8,11 +8,21 @@ A new statement is a file `cypher/<domain>_<verb>.cypher` and a member here, the
 capitals: `cypher/records_list.cypher` is `Query.RECORDS_LIST`, run as
 `tx.run(query(Query.RECORDS_LIST), ...)`. A misspelt member fails mypy and import; a file
 without a member, or a member without a file or a use, fails tests/unit/test_catalog.py.
+
+Each statement has an access mode: a statement that writes is listed in `WRITES`, every other
+one reads. Reads run in read transactions (`trace_engine.graph.access.read_tx`), which a Neo4j
+cluster may route to any member; writes run in write transactions (`write_tx`), sent to the
+leader. tests/unit/test_access_modes.py checks the list against what each file does and each
+transaction against the statements it runs; `query()` refuses a writing statement inside a
+read transaction at run time (`MisroutedQuery`), before it reaches the server.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib.resources import files
 
@@ -196,11 +206,109 @@ class Query(enum.StrEnum):
     WIPE_RELATIONSHIPS_BATCH = "wipe_relationships_batch"
 
 
-@cache
+class Access(enum.StrEnum):
+    """Which kind of transaction a statement needs."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+WRITES: frozenset[Query] = frozenset(
+    {
+        Query.CAPTURE_JOB_CREATE,
+        Query.CAPTURE_JOB_FINISH,
+        Query.CAPTURE_JOB_INTERRUPT,
+        Query.CAPTURE_JOB_RENEW,
+        Query.ENTERPRISE_BATCHES_WRITE,
+        Query.ENTERPRISE_FARM_PROFILE_DELETE,
+        Query.ENTERPRISE_FARM_PROFILES_PUT,
+        Query.ENTERPRISE_SHIPMENT_PUT,
+        Query.ENTERPRISE_SHIPPING_WRITE,
+        Query.ENTERPRISE_TALLIES_MOVE,
+        Query.INGEST_ERROR_DECLARATIONS,
+        Query.INGEST_EVENTS,
+        Query.INGEST_FACILITIES,
+        Query.INGEST_INSTANCES,
+        Query.INGEST_LINEAGE,
+        Query.INGEST_PARTIES,
+        Query.INGEST_PRODUCTS,
+        Query.JOURNEYS_CREATE,
+        Query.JOURNEYS_DELETE,
+        Query.JOURNEYS_LOCK,
+        Query.JOURNEYS_TOTALS,
+        Query.JOURNEYS_UPDATE,
+        Query.KEYS_CREATE,
+        Query.KEYS_REVOKE,
+        Query.KEYS_TOUCH,
+        Query.MASTERDATA_FACILITY_PUT,
+        Query.MASTERDATA_PRODUCT_PUT,
+        Query.MIGRATE_STATEMENTS,
+        Query.MIGRATE_TALLIES,
+        Query.MIGRATION_RECORD,
+        Query.NAMED_QUERIES_CREATE,
+        Query.NAMED_QUERIES_DELETE,
+        Query.PAYLOAD_ATTACH,
+        Query.RECORDS_CREATE,
+        Query.RECORDS_DELETE,
+        Query.RECORDS_LINK,
+        Query.RECORDS_UPDATE,
+        Query.SCHEMA,
+        Query.SCHEMA_MIGRATE,
+        Query.SHARING_ACCEPT,
+        Query.SHARING_CREATE,
+        Query.SHARING_DELETE,
+        Query.STAGES_DELETE,
+        Query.STAGES_WRITE,
+        Query.SUBSCRIPTIONS_ADVANCE,
+        Query.SUBSCRIPTIONS_CLAIM,
+        Query.SUBSCRIPTIONS_CREATE,
+        Query.SUBSCRIPTIONS_DELETE,
+        Query.SUBSCRIPTIONS_RELEASE,
+        Query.WIPE_NODES_BATCH,
+        Query.WIPE_RELATIONSHIPS_BATCH,
+    }
+)
+"""The statements that write (create, merge, set, delete, remove, change the schema); the
+others only read."""
+
+
+def access(name: Query) -> Access:
+    """The access mode `name` needs."""
+    return Access.WRITE if name in WRITES else Access.READ
+
+
+class MisroutedQuery(RuntimeError):
+    """A writing statement asked for inside a read transaction: a bug in the caller, which a
+    cluster's secondary (and the server itself) would refuse."""
+
+
+_IN_READ: ContextVar[bool] = ContextVar("in_read_transaction", default=False)
+
+
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """Mark the block as the body of a read transaction (`access.read_tx` does)."""
+    token = _IN_READ.set(True)
+    try:
+        yield
+    finally:
+        _IN_READ.reset(token)
+
+
 def query(name: Query) -> str:
-    """The text of the statement `name` (`cypher/<name>.cypher`)."""
+    """The text of the statement `name` (`cypher/<name>.cypher`); a writing statement asked
+    for inside a read transaction raises `MisroutedQuery`."""
     if not isinstance(name, Query):
         raise TypeError(f"query() takes a Query member, not {name!r}")
+    if name in WRITES and _IN_READ.get():
+        raise MisroutedQuery(
+            f"{name.value}.cypher writes, but runs in a read transaction: run it with write_tx"
+        )
+    return _text(name)
+
+
+@cache
+def _text(name: Query) -> str:
     return (files(QUERIES_PACKAGE) / f"{name.value}.cypher").read_text(encoding="utf-8")
 
 

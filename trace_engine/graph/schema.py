@@ -29,7 +29,9 @@ def migrate(driver: Driver, database: str) -> list[str]:
         )
         if records[0]["done"]:
             continue
-        records, _, _ = driver.execute_query(query(Query.MIGRATION_SOLE_ORG), database_=database)
+        records, _, _ = driver.execute_query(
+            query(Query.MIGRATION_SOLE_ORG), database_=database, routing_="r"
+        )
         sole = records[0]["org"]
         unattributed = 0
         # auto-commit sessions: the statements commit in batches (CALL … IN TRANSACTIONS)
@@ -67,7 +69,8 @@ def apply_schema(driver: Driver, database: str) -> int:
     stmts = schema_statements()
     for stmt in stmts:
         driver.execute_query(stmt, database_=database)
-    driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database)
+    # a read, but on the leader, where the indexes were just created and the writes will go
+    driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database, routing_="w")
     for stmt in statements(Query.SCHEMA_MIGRATE):
         driver.execute_query(stmt, database_=database)
     migrate(driver, database)
@@ -76,5 +79,7 @@ def apply_schema(driver: Driver, database: str) -> int:
 
 def schema_applied(driver: Driver, database: str) -> bool:
     """Whether every constraint of the schema file exists."""
-    records, _, _ = driver.execute_query(query(Query.SCHEMA_CONSTRAINTS), database_=database)
+    records, _, _ = driver.execute_query(
+        query(Query.SCHEMA_CONSTRAINTS), database_=database, routing_="r"
+    )
     return expected_constraint_names() <= set(records[0]["names"])

@@ -29,6 +29,7 @@ from trace_engine.epcis.model import (
     ParsedDocument,
     Rejected,
 )
+from trace_engine.graph.access import write_tx
 from trace_engine.graph.events import (
     GraphRows,
     apply_error_declarations,
@@ -276,9 +277,7 @@ class Ingestor:
                 # their own, on committed data (inside the events' transaction the lineage
                 # walks were 50x slower). Duplicates too: re-sending events (or re-running the
                 # bulk loader after a crash) re-derives what they touch.
-                session.execute_write(
-                    refresh_after_ingest, batch.org, stored, farms, batch.record_time
-                )
+                write_tx(session, refresh_after_ingest, batch.org, stored, farms, batch.record_time)
         for part, (duplicates, written) in parts:
             self.known.remember(written)
             for position in duplicates:
@@ -292,7 +291,7 @@ class Ingestor:
         """Write a batch in one managed transaction; return `_write_batch`'s answer."""
         for attempt in range(3):
             try:
-                return session.execute_write(_write_batch, batch, self.known)
+                return write_tx(session, _write_batch, batch, self.known)
             except ConstraintError:
                 # another writer stored one of these events between our check and our
                 # write; the retry sees it and reports it as a duplicate
@@ -339,7 +338,7 @@ class Ingestor:
 
         def probe(subset: list[tuple[int, Event]]) -> Neo4jError | None:
             try:
-                session.execute_write(_rolled_back, _part(batch, subset, batch.master))
+                write_tx(session, _rolled_back, _part(batch, subset, batch.master))
             except _RolledBack:
                 return None
             except Neo4jError as exc:

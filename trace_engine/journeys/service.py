@@ -20,6 +20,7 @@ from neo4j import Driver, ManagedTransaction
 from pydantic import BaseModel
 
 from trace_engine.errors import Conflict, InvalidInput, NotFound
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.identifiers import resolve_key
 from trace_engine.journeys import repository as repo
 from trace_engine.journeys.planner import (
@@ -89,11 +90,11 @@ class JourneyService:
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            return write_tx(session, work)
 
     def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self.driver.session(database=self.database) as session:
-            return session.execute_read(work)
+            return read_tx(session, work)
 
     # -- journeys --------------------------------------------------------------------------
 

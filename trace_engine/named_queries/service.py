@@ -10,6 +10,7 @@ from neo4j import Driver
 
 from trace_engine.epcis_query.schemas import EventQuery
 from trace_engine.errors import Conflict, NotFound
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.named_queries import repository
 from trace_engine.named_queries.query_object import pairs_of, validate
@@ -48,7 +49,7 @@ class NamedQueryService:
             "createdAt": now_utc(),
         }
         with self._driver.session(database=self._database) as session:
-            created = session.execute_write(repository.create, props)
+            created = write_tx(session, repository.create, props)
         if not created:
             raise Conflict(f"a query named {body.name!r} already exists in your org")
         return _public(props)
@@ -56,7 +57,7 @@ class NamedQueryService:
     def get(self, org: str, name: str) -> StoredQuery:
         """The org's query of that name (NotFound for another org's or none)."""
         with self._driver.session(database=self._database) as session:
-            node = session.execute_read(repository.get, org, name)
+            node = read_tx(session, repository.get, org, name)
         if node is None:
             raise NotFound("query", name)
         public = _public(node)
@@ -65,12 +66,12 @@ class NamedQueryService:
     def list_page(self, org: str, after: str | None, limit: int) -> list[NamedQueryPublic]:
         """The org's queries by name after `after`."""
         with self._driver.session(database=self._database) as session:
-            nodes = session.execute_read(repository.list_page, org, after, limit)
+            nodes = read_tx(session, repository.list_page, org, after, limit)
         return [_public(n) for n in nodes]
 
     def delete(self, org: str, name: str) -> None:
         """Delete the org's query; NotFound when it has none by that name."""
         with self._driver.session(database=self._database) as session:
-            deleted = session.execute_write(repository.delete, org, name)
+            deleted = write_tx(session, repository.delete, org, name)
         if not deleted:
             raise NotFound("query", name)

@@ -20,6 +20,7 @@ from neo4j import Driver, ManagedTransaction
 from pydantic.alias_generators import to_camel
 
 from trace_engine.errors import NotFound
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.records import repository as repo
 from trace_engine.records.links import links_of, product_key
@@ -74,14 +75,14 @@ class RecordService:
         }
         props = {k: v for k, v in props.items() if v is not None}
         with self.driver.session(database=self.database) as session:
-            stored, instances = session.execute_write(repo.create, props, links_of(props))
+            stored, instances = write_tx(session, repo.create, props, links_of(props))
         self._changed(instances)
         return public_record(stored)
 
     def get(self, org: str, record_id: str) -> TraceabilityRecordPublic:
         """The record, if it is `org`'s (NotFound otherwise, whether or not it exists)."""
         with self.driver.session(database=self.database) as session:
-            stored = session.execute_read(repo.get, record_id, org)
+            stored = read_tx(session, repo.get, record_id, org)
         if stored is None:
             raise NotFound(self.kind, record_id)
         return public_record(stored)
@@ -100,9 +101,7 @@ class RecordService:
         made with the GTIN's Digital Link); batchNumber matches exactly."""
         key = product_key(product_id) if product_id is not None else None
         with self.driver.session(database=self.database) as session:
-            total, rows = session.execute_read(
-                repo.listing, org, key, batch_number, page * size, size
-            )
+            total, rows = read_tx(session, repo.listing, org, key, batch_number, page * size, size)
         return RecordPage([public_record(r) for r in rows], total, page, size)
 
     def update(
@@ -119,7 +118,7 @@ class RecordService:
         relink = bool(given & LINK_FIELDS)
 
         with self.driver.session(database=self.database) as session:
-            result = session.execute_write(self._update, record_id, org, changes, relink)
+            result = write_tx(session, self._update, record_id, org, changes, relink)
         if result is None:
             raise NotFound(self.kind, record_id)
         stored, instances = result
@@ -143,7 +142,7 @@ class RecordService:
     def delete(self, org: str, record_id: str) -> None:
         """Delete `org`'s record (NotFound if it has none of that id)."""
         with self.driver.session(database=self.database) as session:
-            instances = session.execute_write(repo.delete, record_id, org)
+            instances = write_tx(session, repo.delete, record_id, org)
         if instances is None:
             raise NotFound(self.kind, record_id)
         self._changed(instances)

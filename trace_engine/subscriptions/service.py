@@ -16,6 +16,7 @@ from neo4j import Driver, ManagedTransaction
 
 from trace_engine.epcis_query.params import utc_time
 from trace_engine.errors import InvalidSubscription, NotFound, QueryParameterError
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import now_utc, utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.subscriptions import repository
@@ -115,11 +116,11 @@ class SubscriptionService:
 
     def _read(self, work: Callable[..., Any], *args: Any) -> Any:
         with self._driver.session(database=self._database) as session:
-            return session.execute_read(work, *args)
+            return read_tx(session, work, *args)
 
     def _write(self, work: Callable[..., Any], *args: Any) -> Any:
         with self._driver.session(database=self._database) as session:
-            return session.execute_write(work, *args)
+            return write_tx(session, work, *args)
 
     def list_of(self, org: str, name: str) -> list[SubscriptionPublic]:
         """The org's subscriptions on its query (NotFound when it has no such query)."""

@@ -28,6 +28,7 @@ from neo4j import Driver
 from trace_engine.config import Settings
 from trace_engine.epcis_query.schemas import Direction, OrderBy, Position
 from trace_engine.epcis_query.service import run_page
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.named_queries.query_object import validate
@@ -84,11 +85,11 @@ class DeliveryWorker:
 
     def _read(self, work: Callable[..., Any], *args: Any) -> Any:
         with self._driver.session(database=self._settings.neo4j_database) as session:
-            return session.execute_read(work, *args)
+            return read_tx(session, work, *args)
 
     def _write(self, work: Callable[..., Any], *args: Any) -> Any:
         with self._driver.session(database=self._settings.neo4j_database) as session:
-            return session.execute_write(work, *args)
+            return write_tx(session, work, *args)
 
     def _page(self, q: Any, orgs: list[str], after: Position | None, batch: int) -> Any:
         with self._driver.session(database=self._settings.neo4j_database) as session:

@@ -8,6 +8,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
+from trace_engine.graph.access import read_tx
 from trace_engine.graph.catalog import Query, query
 from trace_engine.records.repository import for_instances
 
@@ -47,4 +48,4 @@ class TraceRepository:
     def lineage(self, key: str, org: str) -> dict[str, Any] | None:
         """The unrestricted lineage of the instance `key` with `org`'s records, or None."""
         with self.driver().session(database=self.database) as session:
-            return session.execute_read(fetch_lineage_with_records, key, org)
+            return read_tx(session, fetch_lineage_with_records, key, org)
