@@ -55,6 +55,17 @@ def backoff_s(attempts: int, base: float, cap: float) -> float:
     return max(base / 10, random.uniform(0, ceiling))
 
 
+async def _uninterrupted(call: Awaitable[Any]) -> Any:
+    """Await a call that runs in a thread; cancelled (the app stopping), let the thread finish
+    first: it cannot be stopped, and the driver must not be closed under its query."""
+    future = asyncio.ensure_future(call)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        await asyncio.wait([future])
+        raise
+
+
 class DeliveryWorker:
     """Delivers every subscription's new events; `start` once there are subscriptions."""
 
@@ -97,7 +108,7 @@ class DeliveryWorker:
 
     async def _db(self, call: Callable[..., Any], *args: Any) -> Any:
         """A blocking database call, in a worker thread (the event loop keeps serving)."""
-        return await asyncio.to_thread(call, *args)
+        return await _uninterrupted(asyncio.to_thread(call, *args))
 
     async def start_if_needed(self) -> None:
         """Start when the database holds any subscription."""
@@ -185,7 +196,7 @@ class DeliveryWorker:
             lt_record_time=min(filter(None, [q.lt_record_time, settle])),
             ge_record_time=max(filter(None, [q.ge_record_time, initial]), default=None),
         )
-        orgs = sorted(await self._visible_orgs(org))
+        orgs = sorted(await _uninterrupted(self._visible_orgs(org)))
         after = None
         if node.get("lastRecordTime"):
             after = Position(node["lastRecordTime"], node["lastEventID"], node["lastOwner"])
