@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from neo4j import Driver
 from rich.console import Console
+from rich.table import Table
 
 from trace_engine.config import Settings, get_settings
 from trace_engine.errors import LocalNeo4jError
@@ -82,20 +83,55 @@ def neo4j_logs(
 
 
 @db_app.command("migrate")
-def db_migrate() -> None:
-    """Apply cypher/schema.cypher (constraints and indexes); safe to run any number of times."""
+def db_migrate(
+    recheck_values: Annotated[
+        bool,
+        typer.Option(
+            "--recheck-values",
+            help="Look for values stored before the input bounds again, even if this "
+            "database has been checked (the check runs once per database by itself).",
+        ),
+    ] = False,
+) -> None:
+    """Apply cypher/schema.cypher (constraints and indexes) and the data migrations, then print
+    what the stored-values check repaired and reported; safe to run any number of times."""
     from neo4j.exceptions import ServiceUnavailable
 
     from trace_engine.graph.driver import make_driver
     from trace_engine.graph.schema import apply_schema
+    from trace_engine.graph.stored_values import stored_values_report
 
     settings = get_settings()
     try:
         with make_driver(settings) as driver:
-            count = apply_schema(driver, settings.neo4j_database)
+            count = apply_schema(driver, settings.neo4j_database, recheck_values)
+            report = stored_values_report(driver, settings.neo4j_database)
     except ServiceUnavailable as exc:
         raise _fail(f"Neo4j is not reachable at {settings.neo4j_uri}: {exc}") from None
     console.print(f"Schema applied: {count} statements")
+    if report is not None:
+        _print_stored_values(report)
+
+
+def _print_stored_values(report: dict[str, Any]) -> None:
+    """The stored-values check's last report: what it repaired and what it only reports."""
+    rows = [
+        (what, kind, entry["count"], ", ".join(entry["examples"]))
+        for what in ("repaired", "reported")
+        for kind, entry in sorted(report.get(what, {}).items())
+    ]
+    if not rows:
+        console.print(
+            f"Stored values (checked {report['at']}): nothing stored before the input bounds "
+            "needs repair or a report"
+        )
+        return
+    table = Table(title=f"Stored values (checked {report['at']})", title_justify="left")
+    for column in ("action", "kind", "count", "examples"):
+        table.add_column(column, overflow="fold")
+    for what, kind, count, examples in rows:
+        table.add_row(what, kind, f"{count:,}", examples)
+    console.print(table)
 
 
 def _key_service() -> tuple[Driver, KeyService]:

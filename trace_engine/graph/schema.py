@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from neo4j import Driver
 
 from trace_engine.graph.catalog import Query, query, statements
+from trace_engine.graph.stored_values import MIGRATION_ID as STORED_VALUES
+from trace_engine.graph.stored_values import check_stored_values
 
 SCHEMA_FILE = Query.SCHEMA
 # data migrations, in order: (id, file); each runs once per database and is idempotent
@@ -20,14 +22,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def migrate(driver: Driver, database: str) -> list[str]:
-    """Run the data migrations this database has not had; return their ids."""
+def migrate(driver: Driver, database: str, recheck_values: bool = False) -> list[str]:
+    """Run the data migrations this database has not had; return their ids. The last one,
+    `stored-values` (trace_engine/graph/stored_values.py), repairs or reports values stored
+    before the input bounds; it runs once per database, or again with `recheck_values`."""
     ran = []
     for migration_id, name in MIGRATIONS:
-        records, _, _ = driver.execute_query(
-            query(Query.MIGRATION_DONE), id=migration_id, database_=database, routing_="r"
-        )
-        if records[0]["done"]:
+        if _done(driver, database, migration_id):
             continue
         records, _, _ = driver.execute_query(
             query(Query.MIGRATION_SOLE_ORG), database_=database, routing_="r"
@@ -48,7 +49,17 @@ def migrate(driver: Driver, database: str) -> list[str]:
             database_=database,
         )
         ran.append(migration_id)
+    if recheck_values or not _done(driver, database, STORED_VALUES):
+        check_stored_values(driver, database)
+        ran.append(STORED_VALUES)
     return ran
+
+
+def _done(driver: Driver, database: str, migration_id: str) -> bool:
+    records, _, _ = driver.execute_query(
+        query(Query.MIGRATION_DONE), id=migration_id, database_=database, routing_="r"
+    )
+    return bool(records[0]["done"])
 
 
 def schema_statements() -> list[str]:
@@ -61,7 +72,7 @@ def expected_constraint_names() -> set[str]:
     return {s.split()[2] for s in schema_statements() if s.upper().startswith("CREATE CONSTRAINT")}
 
 
-def apply_schema(driver: Driver, database: str) -> int:
+def apply_schema(driver: Driver, database: str, recheck_values: bool = False) -> int:
     """Create every constraint and index that does not exist yet, then bring data in an old
     shape into the current one (`cypher/schema_migrate.cypher`, idempotent) and run the data
     migrations the database has not had (`MIGRATIONS`); return how many schema statements
@@ -73,7 +84,7 @@ def apply_schema(driver: Driver, database: str) -> int:
     driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database, routing_="w")
     for stmt in statements(Query.SCHEMA_MIGRATE):
         driver.execute_query(stmt, database_=database)
-    migrate(driver, database)
+    migrate(driver, database, recheck_values)
     return len(stmts)
 
 

@@ -47,7 +47,7 @@ from trace_engine.journeys.schemas import (
     StagePublic,
     StageUpdate,
 )
-from trace_engine.kit.metadata import metadata_text, metadata_value
+from trace_engine.kit.metadata import METADATA_REPLACED, metadata_text, metadata_value
 from trace_engine.kit.paging import page_count, skip
 from trace_engine.kit.timestamps import now_utc
 
@@ -75,6 +75,7 @@ def _journey_changes(model: BaseModel) -> tuple[dict[str, Any], bool]:
     data = model.model_dump(by_alias=True, exclude_unset=True, mode="json")
     if "metadata" in data:
         data["metadata"] = metadata_text(data["metadata"]) if data["metadata"] else None
+        data |= METADATA_REPLACED
     relink = "productId" in data
     if relink:
         data["productKey"] = resolve_key(data["productId"], "product", instances_as_products=True)

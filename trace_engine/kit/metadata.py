@@ -4,6 +4,7 @@ with one size limit for every kind of node."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
@@ -90,3 +91,53 @@ Metadata = Annotated[
     Field(description=f"Any JSON object, at most {METADATA_MAX_BYTES} bytes as JSON"),
 ]
 """The type of a body's `metadata` field: any JSON object within the size limit."""
+
+
+# -- metadata stored before the bounds (the stored-values migration) -------------------------
+
+_DEEP_TEXT = f"levels below {METADATA_MAX_DEPTH} kept as JSON text"
+_BIG_INTEGERS = "integers beyond 64 bits kept as strings"
+_NOT_JSON_NUMBERS = "NaN and Infinity kept as strings"
+
+
+def mend_metadata(text: str) -> tuple[str, list[str]] | None:
+    """Stored metadata text that the bounds would refuse made encodable without losing
+    anything: integers beyond 64 bits and NaN/Infinity become their text, and a non-empty
+    object or array at the depth limit becomes its JSON text. Returns the mended text and
+    what was done, or None if the text needs nothing (or cannot be read as JSON at all)."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    done: set[str] = set()
+    mended = _mend(value, 1, done)
+    if not done:
+        return None
+    return json.dumps(mended, ensure_ascii=False, separators=(",", ":")), sorted(done)
+
+
+def _mend(value: Any, depth: int, done: set[str]) -> Any:
+    if isinstance(value, dict | list) and value and depth >= METADATA_MAX_DEPTH:
+        done.add(_DEEP_TEXT)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, dict):
+        return {key: _mend(item, depth + 1, done) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mend(item, depth + 1, done) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not INT64_MIN <= value <= INT64_MAX:
+            done.add(_BIG_INTEGERS)
+            return str(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        done.add(_NOT_JSON_NUMBERS)
+        return json.dumps(value)  # NaN, Infinity, -Infinity: the spelling it was stored in
+    return value
+
+
+METADATA_REPLACED: dict[str, None] = {
+    "metadataOriginal": None,
+    "metadataQuarantine": None,
+    "quarantinedAt": None,
+}
+"""Set with new metadata (`SET n += …`): the stored-values migration's quarantine of the old
+metadata no longer applies once the client has replaced it."""

@@ -21,6 +21,7 @@ from pydantic.alias_generators import to_camel
 
 from trace_engine.errors import NotFound
 from trace_engine.graph.access import read_tx, write_tx
+from trace_engine.kit.metadata import METADATA_REPLACED
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.records import repository as repo
 from trace_engine.records.links import links_of, product_key
@@ -114,6 +115,8 @@ class RecordService:
         changes = {to_camel(n): stored_value(n, getattr(body, n)) for n in given}
         if "productId" in changes:
             changes["productKey"] = product_key(changes["productId"])
+        if "metadata" in changes:
+            changes |= METADATA_REPLACED
         changes["updatedAt"] = now_utc()
         relink = bool(given & LINK_FIELDS)
 
