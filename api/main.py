@@ -34,6 +34,7 @@ from api.routers import (
 from trace_engine.capture import CaptureService
 from trace_engine.config import Settings, get_settings
 from trace_engine.enterprise.service import EnterpriseService
+from trace_engine.graph.bookmarks import ProcessBookmarks
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.schema import apply_schema
 from trace_engine.keys import KeyService
@@ -47,10 +48,13 @@ from trace_engine.trace.service import TraceService
 log = logging.getLogger("trace_engine.api")
 
 
-def share_state(settings: Settings, cache: TraceCache, keys: KeyService) -> SharedState:
+def share_state(
+    settings: Settings, cache: TraceCache, keys: KeyService, bookmarks: ProcessBookmarks
+) -> SharedState:
     """Several API processes (TRACE_REDIS_URL): captures, record writes, sharing changes and
-    revocations are announced to the others, and applied from them; caches are off while
-    Redis is down (docs/architecture.md, "Several API processes")."""
+    revocations are announced to the others, with the bookmarks of the writes, and applied
+    from them; caches are off while Redis is down (docs/architecture.md, "Several API
+    processes")."""
 
     def apply(kind: str, payload: Any) -> None:
         if kind == "instances":
@@ -65,7 +69,13 @@ def share_state(settings: Settings, cache: TraceCache, keys: KeyService) -> Shar
         cache.clear()
         keys.forget_all()
 
-    shared = SharedState(settings.redis_url or "", apply, reset)
+    shared = SharedState(
+        settings.redis_url or "",
+        apply,
+        reset,
+        own_bookmarks=bookmarks.own,
+        on_bookmarks=bookmarks.add,
+    )
     cache.active = lambda: shared.up
     keys.trust_active = lambda: shared.up
     keys.on_revoke = lambda key_id: shared.announce("revoke", key_id)
@@ -93,8 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # one synchronous driver for request handling; handlers run its work in worker threads
-        driver = make_driver(settings, request_path=True)
+        # one synchronous driver for request handling; handlers run its work in worker threads.
+        # Every session of the process's drivers reads after the process's own writes and
+        # those other processes announced (graph/bookmarks.py; a cluster's members may lag)
+        bookmarks = ProcessBookmarks()
+        app.state.bookmarks = bookmarks
+        driver = make_driver(settings, request_path=True, bookmarks=bookmarks.manager)
         app.state.driver = driver
         app.state.settings = settings
         cache = TraceCache(
@@ -123,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             lineage=lineage,
             visible_orgs=visible_orgs,
         )
-        shared = share_state(settings, cache, keys) if settings.redis_url else None
+        shared = share_state(settings, cache, keys, bookmarks) if settings.redis_url else None
         app.state.shared_state = shared
         on_write: Callable[[Iterable[str]], object] = cache.invalidate
         storage = settings.rate_limit_storage_uri
@@ -138,7 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.invalidate_traces = on_write  # records use it too
         # capture jobs run after the response: their writes keep the driver's retry budget
-        job_driver = make_driver(settings)
+        job_driver = make_driver(settings, bookmarks=bookmarks.manager)
         # subscriptions: delivered by a background task, started once there are any
         worker = DeliveryWorker(driver, settings, visible_orgs)
         app.state.delivery_worker = worker
@@ -148,7 +162,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             worker.wake()
 
         app.state.capture_service = CaptureService(
-            driver, settings, on_write=written, job_driver=job_driver
+            driver,
+            settings,
+            on_write=written,
+            job_driver=job_driver,
+            keep_job_bookmarks=shared.store_job if shared is not None else None,
+            job_bookmarks=shared.job_bookmarks if shared is not None else None,
         )
         app.state.enterprise_service = EnterpriseService(
             driver, settings.neo4j_database, settings.readiness_go_threshold

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from neo4j import Driver, Session
+from neo4j import Bookmarks, Driver, Session
 
 from trace_engine.config import Settings
 from trace_engine.epcis import parse_document
@@ -51,10 +51,17 @@ class CaptureService:
         settings: Settings,
         on_write: Callable[[set[str]], object] | None = None,
         job_driver: Driver | None = None,
+        keep_job_bookmarks: Callable[[str, list[str]], object] | None = None,
+        job_bookmarks: Callable[[str], list[str]] | None = None,
     ) -> None:
         """`driver` serves requests (it fails fast); `job_driver` (default: `driver`) stores
-        the documents of capture jobs, which run after the response and may retry longer."""
+        the documents of capture jobs, which run after the response and may retry longer.
+        Several API processes (Redis): `keep_job_bookmarks(job_id, bookmarks)` is told the
+        bookmarks of a job's creation and of its result, and `job_bookmarks(job_id)` gives
+        them back in any process, so the job's readers wait for its writes on any member."""
         self.driver = driver
+        self.keep_job_bookmarks = keep_job_bookmarks
+        self.job_bookmarks = job_bookmarks
         self.settings = settings
         self.database = settings.neo4j_database
         self.ingestor = Ingestor(
@@ -107,7 +114,21 @@ class CaptureService:
                 total,
                 epoch_ms() + self.lease_ms,
             )
+            self._keep_bookmarks(job_id, session)
         return job_id
+
+    def _keep_bookmarks(self, job_id: str, session: Session) -> None:
+        if self.keep_job_bookmarks is not None:
+            self.keep_job_bookmarks(job_id, list(session.last_bookmarks().raw_values))
+
+    def job(self, job_id: str, org: str) -> dict[str, Any]:
+        """The CaptureJob resource (`read_job`), read after the job's latest write: on a
+        cluster, a member that has not applied it yet waits until it has."""
+        after = self.job_bookmarks(job_id) if self.job_bookmarks is not None else []
+        with self.driver.session(
+            database=self.database, bookmarks=Bookmarks.from_raw_values(after)
+        ) as session:
+            return read_job(session, job_id, org)
 
     @contextmanager
     def _heartbeat(self, job_id: str) -> Iterator[None]:
@@ -180,6 +201,7 @@ class CaptureService:
                 finished_at,
                 orjson.dumps(summary).decode(),
             )
+            self._keep_bookmarks(job_id, session)
 
 
 def epoch_ms() -> int:

@@ -9,10 +9,9 @@ from fastapi import APIRouter, BackgroundTasks, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CaptureServiceDep, OrgDep, SessionDep, SettingsDep
+from api.dependencies import CaptureServiceDep, OrgDep, SettingsDep
 from api.errors import allowed_methods
 from api.openapi import errors
-from trace_engine.capture import read_job
 from trace_engine.epcis.model import EVENT_TYPES
 from trace_engine.errors import PayloadTooLarge
 from trace_engine.ingest import ErrorBehaviour
@@ -170,11 +169,9 @@ async def capture(
 
 
 @router.get("/capture/{capture_id}", summary="A capture job", responses=errors(404))
-async def capture_job(capture_id: str, session: SessionDep, org: OrgDep) -> JSONResponse:
+async def capture_job(capture_id: str, service: CaptureServiceDep, org: OrgDep) -> JSONResponse:
     """The job: running, success, errors, and the per-event account with its counts."""
-    return JSONResponse(
-        await run_in_threadpool(read_job, session, capture_id, org), headers=VERSIONS
-    )
+    return JSONResponse(await run_in_threadpool(service.job, capture_id, org), headers=VERSIONS)
 
 
 @router.post(

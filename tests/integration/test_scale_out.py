@@ -16,9 +16,14 @@ import httpx
 import orjson
 import pytest
 import redis
+from neo4j import Bookmarks, Driver, ManagedTransaction
+from neo4j.exceptions import ClientError
 
 from trace_engine.config import Settings
-from trace_engine.kit.shared_state import SharedState
+from trace_engine.graph.access import read_tx, write_tx
+from trace_engine.graph.bookmarks import ProcessBookmarks
+from trace_engine.graph.driver import make_driver
+from trace_engine.kit.shared_state import JOB, SharedState
 from trace_engine.local_redis import LocalRedis
 
 LOTS = iter(f"urn:epc:class:lgtin:4012345.012345.SCALE{n}" for n in range(1, 100))
@@ -113,7 +118,8 @@ def _event(lot: str, eid: int, when: str, **body: Any) -> dict[str, Any]:
     }
 
 
-def _capture(client: httpx.Client, events: list[dict[str, Any]]) -> None:
+def _capture(client: httpx.Client, events: list[dict[str, Any]]) -> str:
+    """Capture through `client`, wait for the job's success; the job's id."""
     document = {
         "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
         "type": "EPCISDocument",
@@ -132,7 +138,7 @@ def _capture(client: httpx.Client, events: list[dict[str, Any]]) -> None:
         job = client.get(response.headers["Location"]).json()
         if not job["running"]:
             assert job["rejectedCount"] == 0, job
-            return
+            return str(job["captureID"])
         time.sleep(0.05)
     raise AssertionError(f"capture job still running: {job}")
 
@@ -260,3 +266,97 @@ def test_a_lost_message_still_drops_the_cache_before_the_next_request(
     finally:
         a.stop()
         b.stop()
+
+
+# -- bookmarks: a read on any member waits for the writes it must see ------------------------
+# A single Community server has applied every committed transaction, so what can be shown
+# here is that the bookmarks are the real ones, travel as described, and reach the server.
+
+
+def _count_probes(tx: ManagedTransaction, marker: str) -> int:
+    record = tx.run("MATCH (p:BookmarkProbe {marker: $m}) RETURN count(p) AS n", m=marker).single()
+    return int(record["n"]) if record else 0
+
+
+def _add_probe(tx: ManagedTransaction, marker: str) -> None:
+    tx.run("CREATE (:BookmarkProbe {marker: $m})", m=marker).consume()
+
+
+def test_bookmarks_of_a_write_in_a_reach_b_by_message_and_by_the_epoch_check(
+    settings: Settings, redis_server: LocalRedis, lot: str
+) -> None:
+    mine, theirs, late = ProcessBookmarks(), ProcessBookmarks(), ProcessBookmarks()
+    quiet = lambda *_: None  # noqa: E731
+    a = SharedState(redis_server.url, quiet, quiet, own_bookmarks=mine.own)
+    b = SharedState(redis_server.url, quiet, quiet, on_bookmarks=theirs.add)
+    c = SharedState(redis_server.url, quiet, quiet, on_bookmarks=late.add)  # never listens
+    drivers = [make_driver(settings, bookmarks=m.manager) for m in (mine, theirs)]
+    try:
+        a.start()
+        b.start()
+        assert c.fresh()
+        with drivers[0].session(database=settings.neo4j_database) as session:
+            write_tx(session, _add_probe, lot)
+            written = list(session.last_bookmarks().raw_values)
+        assert written and mine.own() == written  # the process's manager has the write's
+        a.announce("instances", [lot])
+
+        deadline = time.monotonic() + 10
+        while not set(written) <= set(theirs.others()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert set(written) <= set(theirs.others())  # heard with the message
+        listed = redis.Redis.from_url(redis_server.url).lrange("trace-engine:bookmarks", 0, -1)
+        assert set(written) <= {v.decode() for v in listed}  # kept in Redis too
+        assert c.fresh() and set(written) <= set(late.others())  # missed it: read from Redis
+
+        with drivers[1].session(database=settings.neo4j_database) as session:
+            assert read_tx(session, _count_probes, lot) == 1  # B's read, with A's bookmarks
+    finally:
+        for state in (a, b, c):
+            state.stop()
+        for drv in drivers:
+            drv.close()
+
+
+def test_the_bookmarks_a_process_holds_reach_the_server(settings: Settings) -> None:
+    """A bookmark the server cannot parse is refused by it: what ProcessBookmarks supplies is
+    sent with every transaction of the driver's sessions."""
+    held = ProcessBookmarks()
+    with make_driver(settings, bookmarks=held.manager) as drv:
+        with drv.session(database=settings.neo4j_database) as session:
+            assert read_tx(session, _count_probes, "x") == 0
+        held.add(["not-a-bookmark"])
+        with drv.session(database=settings.neo4j_database) as session:
+            with pytest.raises(ClientError, match="(?i)bookmark"):
+                read_tx(session, _count_probes, "x")
+
+
+def test_a_capture_jobs_bookmarks_are_kept_for_its_readers_in_any_process(
+    two_apis: tuple[str, str],
+    new_key: Callable[..., str],
+    lot: str,
+    redis_server: LocalRedis,
+    driver: Driver,
+    settings: Settings,
+) -> None:
+    secret = new_key(scopes=("write",))
+    a, b = (_client(base, secret) for base in two_apis)
+    job_id = _capture(a, [_event(lot, 1, "2024-05-01T08:00:00.000Z", action="ADD")])
+    raw = redis.Redis.from_url(redis_server.url).get(JOB + job_id)
+    assert raw is not None
+    kept = orjson.loads(raw)
+    assert kept and all(isinstance(v, str) for v in kept)
+    # B answers the job (its read began with those bookmarks); so does any driver given them
+    answered = b.get(f"/epcis/capture/{job_id}")
+    assert answered.status_code == 200 and answered.json()["success"] is True
+    with driver.session(
+        database=settings.neo4j_database, bookmarks=Bookmarks.from_raw_values(kept)
+    ) as session:
+        job = session.execute_read(
+            lambda tx: tx.run(
+                "MATCH (j:CaptureJob {id: $id}) RETURN j.summary AS s", id=job_id
+            ).single()
+        )
+    assert job is not None and orjson.loads(job["s"])["success"] is True
+    # the trace right after the capture, through B, has the event
+    assert len(_events(b.get(TRACE, params={"productId": lot}), lot)) == 1

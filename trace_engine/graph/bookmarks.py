@@ -19,7 +19,8 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 
-from neo4j import BookmarkManager, Bookmarks, GraphDatabase
+from neo4j import Bookmarks, GraphDatabase
+from neo4j.api import BookmarkManager
 
 KEPT = 32
 """How many bookmarks of other processes' writes a process keeps (the newest)."""

@@ -16,6 +16,14 @@ epoch is in Redis, and no process can answer a later request from a cache entry 
 it, whether or not the message reached it. An `era` (a random value held beside the epoch)
 tells a process that Redis was restarted or emptied: it then drops everything too.
 
+Bookmarks (a Neo4j cluster, `graph/bookmarks.py`): an announcement also carries the
+announcing process's latest bookmarks, kept in Redis too (`trace-engine:bookmarks`, the
+newest few) in the same round trip as the `INCR`. Every process hands the bookmarks it hears,
+or reads there when it missed a message, to its driver's bookmark manager, so its next reads
+wait for those writes on whatever member serves them. A capture job's own bookmarks (its
+creation, then its result) are kept under `trace-engine:job:<id>` for a day, so the job's
+result read waits for them in any process.
+
 Redis down: `up` is False; the caller turns its caches off (every trace from Neo4j, every key
 checked in Neo4j) and rate limits fall back to per-process counts. When Redis answers again,
 the process drops everything it cached and carries on; a process that could not announce a
@@ -28,7 +36,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -40,6 +48,12 @@ log = logging.getLogger("trace_engine.shared_state")
 CHANNEL = "trace-engine:invalidate"
 EPOCH = "trace-engine:epoch"
 ERA = "trace-engine:era"
+BOOKMARKS = "trace-engine:bookmarks"
+"""The bookmarks of the newest announced writes (a list, newest first)."""
+JOB = "trace-engine:job:"
+"""+ a capture job's id: the bookmarks of the job's latest write (JSON list)."""
+KEPT_BOOKMARKS = 32
+JOB_TTL_S = 86_400
 TIMEOUT_S = 0.5
 """Connect and read timeout of every Redis call: a hung Redis costs a request at most this."""
 RETRY_S = 1.0
@@ -52,8 +66,19 @@ OnMessage = Callable[[str, Any], object]
 class SharedState:
     """Announces this process's changes and applies the others' (see the module doc)."""
 
-    def __init__(self, url: str, on_message: OnMessage, on_reset: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        url: str,
+        on_message: OnMessage,
+        on_reset: Callable[[], object],
+        own_bookmarks: Callable[[], Iterable[str]] = lambda: (),
+        on_bookmarks: Callable[[list[str]], object] = lambda _: None,
+    ) -> None:
+        """`own_bookmarks` gives this process's latest bookmarks (sent with each
+        announcement); `on_bookmarks` takes those other processes announced."""
         self.url = url
+        self._own_bookmarks = own_bookmarks
+        self._on_bookmarks = on_bookmarks
         self._redis = redis.Redis.from_url(
             url, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S
         )
@@ -100,12 +125,21 @@ class SharedState:
 
     def announce(self, kind: str, payload: Any) -> None:
         """Tell every process about a change this one made (and has applied itself)."""
+        bookmarks = sorted(self._own_bookmarks())
         try:
-            epoch = int(self._redis.incr(EPOCH))  # type: ignore[arg-type]
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.incr(EPOCH)
+            if bookmarks:
+                pipe.lpush(BOOKMARKS, *bookmarks)
+                pipe.ltrim(BOOKMARKS, 0, KEPT_BOOKMARKS - 1)
+            epoch = int(pipe.execute()[0])
             with self._lock:
                 era = self._era
                 self._mark(epoch)
-            message = orjson.dumps({"era": era, "epoch": epoch, "kind": kind, "payload": payload})
+            message = orjson.dumps(
+                {"era": era, "epoch": epoch, "kind": kind, "payload": payload}
+                | {"bookmarks": bookmarks}
+            )
             self._redis.publish(CHANNEL, message)
         except (RedisError, OSError) as exc:
             log.warning("Redis down: a %s change was not announced (%s)", kind, exc)
@@ -150,7 +184,33 @@ class SharedState:
             self._up = True
         if missed:
             self._on_reset()
+            try:  # the writes behind the messages it missed: its next reads follow them
+                self._on_bookmarks([b.decode() for b in self._redis.lrange(BOOKMARKS, 0, -1)])  # type: ignore[union-attr]
+            except (RedisError, OSError) as exc:
+                log.warning("Redis down (%s): trace cache and key memory off", exc)
+                self._down()
+                return False
         return True
+
+    def store_job(self, job_id: str, bookmarks: Iterable[str]) -> None:
+        """Keep a capture job's bookmarks for a day (any process reading the job waits for
+        them); Redis down: not kept, and this process stops trusting its caches."""
+        try:
+            self._redis.set(JOB + job_id, orjson.dumps(sorted(bookmarks)), ex=JOB_TTL_S)
+        except (RedisError, OSError) as exc:
+            log.warning("Redis down: the bookmarks of capture job %s not kept (%s)", job_id, exc)
+            self._down()
+
+    def job_bookmarks(self, job_id: str) -> list[str]:
+        """The bookmarks of a capture job's latest write, if Redis has them."""
+        if not self._up and time.monotonic() < self._next_try:
+            return []
+        try:
+            raw = self._redis.get(JOB + job_id)
+        except (RedisError, OSError):
+            self._down()
+            return []
+        return [str(b) for b in orjson.loads(raw)] if isinstance(raw, bytes) else []
 
     # -- inside ------------------------------------------------------------------------------
 
@@ -197,6 +257,8 @@ class SharedState:
             return
         # applied even from another era: dropping a cache entry is always safe
         self._on_message(kind, payload)
+        if isinstance(message.get("bookmarks"), list):
+            self._on_bookmarks([str(b) for b in message["bookmarks"]])
         with self._lock:
             if message.get("era") == self._era:
                 self._mark(epoch)
