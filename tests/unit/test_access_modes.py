@@ -7,7 +7,7 @@ Three checks without a server:
 - every `read_tx` runs a transaction function whose statements (followed through the
   functions it calls) only read, and every `write_tx` one that runs at least one writing
   statement (a read-only transaction sent to the leader is a read a cluster could not spread).
-tests/integration/test_access_modes.py asks the server's planner the same question as the
+tests/integration/test_planner_access_modes.py asks the server's planner the same question as the
 first check.
 """
 
