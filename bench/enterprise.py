@@ -10,7 +10,14 @@ real ingest path (`trace-engine load`, which derives the batch rows and shipment
 write transaction), declares the unshipped half of the shipments through
 `EnterpriseService.put_shipment`, then starts `trace-engine serve` and times, warm, each
 listing's page of 100 (first page, a deep page, a status filter) and a shipment's readiness.
-Appends the figures and `uptime` to bench/RESULTS.md. Wipes the graph of TRACE_NEO4J_URI first.
+
+`meta.total` before and after the tallies, side by side in one run: each listing's page read
+with its total counted row by row on the index (what the listings did before) and with its
+total read from the tallies (what they do now), alternating in one process on the same graph,
+through the repository the service uses. Then the migration that builds the tallies of an
+older graph is timed (tallies deleted, `migrate` run, every total checked against the full
+count). Appends the figures and `uptime` to bench/RESULTS.md. Wipes the graph of
+TRACE_NEO4J_URI first (unless --skip-load).
 """
 
 from __future__ import annotations
@@ -41,9 +48,11 @@ from bench.common import (  # noqa: E402
     wipe,
 )
 from trace_engine.config import get_settings  # noqa: E402
+from trace_engine.enterprise import repository as repo  # noqa: E402
 from trace_engine.enterprise.schemas import ShipmentDeclare  # noqa: E402
 from trace_engine.enterprise.service import EnterpriseService  # noqa: E402
 from trace_engine.graph.driver import make_driver  # noqa: E402
+from trace_engine.graph.schema import MIGRATIONS, migrate  # noqa: E402
 
 ORG = "bench-enterprise"
 FARMS = 1000
@@ -190,6 +199,82 @@ def declare(shipments: int) -> float:
     return time.perf_counter() - started
 
 
+# (label, listing, status, offset) of the before/after comparison
+COMPARED = (
+    ("farms, first page", "farms", None, 0),
+    ("batches, first page", "batches", None, 0),
+    ("batches, status=shipped", "batches", "shipped", 0),
+    ("batches, offset 50,000", "batches", None, 50_000),
+    ("shipments, first page", "shipments", None, 0),
+)
+
+
+def _page_and_total(tx: Any, listing: str, status: str | None, offset: int, tallies: bool) -> int:
+    rows, _ = repo.list_page(tx, listing, ORG, status, offset, 100)
+    assert len(rows) > 0 or offset > 0
+    if tallies:
+        return repo.tallied(tx, listing, ORG, status)
+    return repo.full_count(tx, listing, ORG, status)
+
+
+def _total_only(tx: Any, listing: str, status: str | None, tallies: bool) -> int:
+    if tallies:
+        return repo.tallied(tx, listing, ORG, status)
+    return repo.full_count(tx, listing, ORG, status)
+
+
+def before_after(runs: int) -> list[tuple[str, int, dict[str, float]]]:
+    """Per compared listing: p50 ms of (page + full count), (page + tally total), (full count
+    alone), (tally total alone), alternating in one process; the two totals must agree."""
+    settings = get_settings()
+    out = []
+    with make_driver(settings) as driver, driver.session(database=settings.neo4j_database) as s:
+        for label, listing, status, offset in COMPARED:
+            samples: dict[str, list[float]] = {"before": [], "after": [], "count": [], "tally": []}
+            full = s.execute_read(_total_only, listing, status, False)
+            tallied = s.execute_read(_total_only, listing, status, True)
+            assert full == tallied, (label, full, tallied)
+            for _ in range(runs):
+                for key, tallies in (("before", False), ("after", True)):
+                    started = time.perf_counter()
+                    s.execute_read(_page_and_total, listing, status, offset, tallies)
+                    samples[key].append((time.perf_counter() - started) * 1000)
+                for key, tallies in (("count", False), ("tally", True)):
+                    started = time.perf_counter()
+                    s.execute_read(_total_only, listing, status, tallies)
+                    samples[key].append((time.perf_counter() - started) * 1000)
+            medians = {k: statistics.median(v) for k, v in samples.items()}
+            print(
+                f"{label}: {full} rows, before/after p50 {medians['before']:.1f}/"
+                f"{medians['after']:.1f} ms"
+            )
+            out.append((label, full, medians))
+    return out
+
+
+def time_migration() -> tuple[float, int]:
+    """Delete every tally, run the tallies migration as the schema step does, check every
+    total against the full count; (seconds, rows counted)."""
+    settings = get_settings()
+    db = settings.neo4j_database
+    with make_driver(settings) as driver:
+        with driver.session(database=db) as s:
+            s.execute_write(repo.forget_tallies)
+        assert "enterprise-tallies" in dict(MIGRATIONS)
+        started = time.perf_counter()
+        ran = migrate(driver, db)
+        seconds = time.perf_counter() - started
+        assert ran == ["enterprise-tallies"], ran
+        with driver.session(database=db) as s:
+            rows = 0
+            for listing, statuses in repo.STATUSES.items():
+                for status in (None, *statuses):
+                    full = s.execute_read(_total_only, listing, status, False)
+                    assert s.execute_read(_total_only, listing, status, True) == full
+                    rows += full if status is None else 0
+    return seconds, rows
+
+
 def timed(http: httpx.Client, path: str, runs: int, **params: Any) -> dict[str, float]:
     """Warm p50/p95 of GET path (one untimed call first); checks the answer is a page."""
     first = http.get(path, params=params)
@@ -214,6 +299,11 @@ def main() -> None:
     parser.add_argument("--shipments", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--note", default="")
+    parser.add_argument(
+        "--migration",
+        action="store_true",
+        help="also time the migration that builds the tallies (deletes them first)",
+    )
     parser.add_argument(
         "--skip-load",
         type=float,
@@ -244,6 +334,8 @@ def main() -> None:
     declare_s = declare(args.shipments)
     print(f"declared {args.shipments // 2:,} shipments in {declare_s:.1f} s")
     nodes, rels = counts()
+    uptime_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    compared = before_after(args.runs)
     secret = api_key(ORG, ["read"], "bench enterprise")
     rows: list[tuple[str, dict[str, float]]] = []
     with (
@@ -269,10 +361,12 @@ def main() -> None:
             print(f"{label}: p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms")
             rows.append((label, result))
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    migration_s, migrated = time_migration() if args.migration else (None, 0)
     command = (
         f".venv/bin/python bench/enterprise.py --batches {args.batches} "
         f"--shipments {args.shipments} --runs {args.runs}"
         + (f" --skip-load {args.skip_load}" if args.skip_load is not None else "")
+        + (" --migration" if args.migration else "")
     )
     lines = section_header(
         f"enterprise listings, {args.batches:,} batches and {args.shipments:,} shipments", command
@@ -285,8 +379,8 @@ def main() -> None:
         f"- graph: {nodes:,} nodes, {rels:,} relationships",
         f"- load: {load_s:.1f} s ({n_events / load_s:,.0f} events/s); declaring: {declare_s:.1f} s "
         f"({args.shipments // 2 / declare_s:,.0f} shipments/s)",
-        f"- load during the run (`uptime`): {uptime}; the machine is shared with seven other "
-        "helpers' work, so these figures were taken under contention",
+        f"- load (`uptime`) before the requests: {uptime_before}; after: {uptime}; the machine "
+        "is shared with seven other helpers' work, so these figures were taken under contention",
         f"- each row: {args.runs} warm requests over HTTP (one untimed first), one client, "
         "read key, `trace-engine serve` on loopback",
         "",
@@ -298,6 +392,28 @@ def main() -> None:
         f"{r['p95']:.1f} | {r['mean']:.1f} |"
         for label, r in rows
     ]
+    lines += [
+        "",
+        f"`meta.total` before (counted row by row on the index) and after (the tallies), side by "
+        f"side in this run: {args.runs} alternating reads each, in one process through the "
+        "repository the service uses (no HTTP), p50 ms; both totals agreed on every row.",
+        "",
+        "| page of 100 | total | page + full count (before) | page + tallies (after) | "
+        "full count alone | tallies alone |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {label} | {total:,} | {m['before']:.1f} | {m['after']:.1f} | {m['count']:.1f} | "
+        f"{m['tally']:.1f} |"
+        for label, total, m in compared
+    ]
+    if migration_s is not None:
+        lines += [
+            "",
+            f"Migration `enterprise-tallies` on this graph (every tally deleted first): "
+            f"{migration_s:.1f} s for {migrated:,} rows; every total equal to the full count "
+            "after it.",
+        ]
     if args.note:
         lines += ["", args.note]
     append_results(lines)

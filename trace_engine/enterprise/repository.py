@@ -58,6 +58,11 @@ def count_rows(tx: ManagedTransaction, listing: str, org: str, rows: list[tuple[
         tx.run(query(Query.ENTERPRISE_TALLIES_MOVE), rows=moves).consume()
 
 
+def forget_tallies(tx: ManagedTransaction) -> None:
+    """Delete every tally and the record of the migration that builds them (bench, tests)."""
+    tx.run(query(Query.ENTERPRISE_TALLIES_FORGET)).consume()
+
+
 def org_active(tx: ManagedTransaction, org: str) -> bool:
     """True if the org has registered a farm or declared a shipment."""
     return bool(tx.run(query(Query.ENTERPRISE_ORG_ACTIVE), org=org).single(strict=True)["active"])

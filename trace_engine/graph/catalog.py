@@ -75,6 +75,7 @@ class Query(enum.StrEnum):
     ENTERPRISE_SHIPMENT_GET = "enterprise_shipment_get"
     ENTERPRISE_SHIPMENT_PUT = "enterprise_shipment_put"
     ENTERPRISE_SHIPPING_WRITE = "enterprise_shipping_write"
+    ENTERPRISE_TALLIES_FORGET = "enterprise_tallies_forget"
     ENTERPRISE_TALLIES_MOVE = "enterprise_tallies_move"
     ENTERPRISE_TALLIES_TOTAL = "enterprise_tallies_total"
     EPCIS_QUERY_AFTER_EVENT_TIME_ASC = "epcis_query/after_event_time_asc"
