@@ -67,9 +67,12 @@ class FarmFields(BaseModel):
 class Meta(BaseModel):
     """Paging of a listing."""
 
-    total: int
-    limit: int
-    offset: int
+    total: int = Field(
+        description="how many rows of your org match the filter, over all pages (read from "
+        "per-status tallies kept with every write: exact, and as cheap at any size)"
+    )
+    limit: int = Field(description="the page size asked for")
+    offset: int = Field(description="rows skipped before this page")
 
 
 class Farm(BaseModel):
