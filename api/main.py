@@ -126,16 +126,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return await run_in_threadpool(keys.visible_orgs, org)
 
         repository = TraceRepository(lambda: app.state.driver, settings.neo4j_database)
-
-        async def lineage(key: str, org: str) -> dict[str, Any] | None:
-            return await run_in_threadpool(repository.lineage, key, org)
-
         app.state.trace_service = TraceService(
             cache,
             settings.trace_max_events,
             settings.trace_max_depth,
-            lineage=lineage,
-            visible_orgs=visible_orgs,
+            lineage=repository.lineage,
+            visible_orgs=keys.visible_orgs,
+            in_thread=run_in_threadpool,
         )
         shared = share_state(settings, cache, keys, bookmarks) if settings.redis_url else None
         app.state.shared_state = shared

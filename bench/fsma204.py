@@ -73,19 +73,12 @@ def trace_seconds(runs: int) -> dict[str, Any]:
     async def main() -> list[float]:
         driver = make_driver(settings)
         repository = TraceRepository(lambda: driver, settings.neo4j_database)
-
-        async def lineage(key: str, org: str) -> dict[str, Any] | None:
-            return repository.lineage(key, org)
-
-        async def visible(org: str) -> frozenset[str]:
-            return frozenset({org})
-
         service = TraceService(
             TraceCache(3600, 1000),
             settings.trace_max_events,
             settings.trace_max_depth,
-            lineage=lineage,
-            visible_orgs=visible,
+            lineage=repository.lineage,
+            visible_orgs=lambda org: frozenset({org}),
         )
         params = TraceParams(all_events=True)
         out = []

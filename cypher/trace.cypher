@@ -8,8 +8,8 @@
 // :param productId => 'urn:epc:class:lgtin:0860002.010001.PVG240502R'
 // productId is any form the product was captured in (an Alias) or its canonical key.
 // Trace Engine then keeps what the caller's org may see (edge `orgs`, event `owner`, payload
-// `owner`, the `org` of master data and lot data) and applies direction, depth and time
-// window in trace_engine/trace.py.
+// `owner`, the `org` of master data, lot data and records) and applies direction, depth and
+// time window in trace_engine/trace/assembly.py.
 
 OPTIONAL MATCH (:Alias {id: $productId})-[:ALIAS_OF]->(viaAlias:ProductInstance)
 OPTIONAL MATCH (viaKey:ProductInstance {id: $productId})
@@ -92,14 +92,16 @@ CALL (events) {
          AS facilities
 }
 
-// instances and their products, with payloads
+// instances and their products, with payloads and the traceability records linked to them
+// (every org's, as the statements: the caller's are picked in Python)
 CALL (instances) {
   UNWIND instances AS i
   OPTIONAL MATCH (i)-[:INSTANCE_OF]->(p:Product)
   OPTIONAL MATCH (i)-[:HAS_PAYLOAD]->(pl:Payload)
   WITH i, p, [x IN collect(pl {.id, .owner}) WHERE x IS NOT NULL] AS payloadIds
   RETURN collect({node: i {.id, .displayId, .kind}, productId: p.id, payloadIds: payloadIds,
-                  statements: [(d:LotData)-[:DESCRIBES]->(i) | properties(d)]})
+                  statements: [(d:LotData)-[:DESCRIBES]->(i) | properties(d)],
+                  records: [(r:TraceabilityRecord)-[:FOR_INSTANCE]->(i) | properties(r)]})
          AS instanceData
 }
 CALL (instances) {

@@ -35,6 +35,9 @@ STORE_MESSAGE = "Store this key securely. It will not be shown again."
 AUTH_CACHE_S = 5.0
 # a prefix no key has is remembered this long, so guessing does not load the database
 UNKNOWN_PREFIX_S = 5.0
+# the orgs an org may see are remembered this long at most: any sharing change through this
+# process drops them at once, and one through another process too (announced, TRACE_REDIS_URL)
+VISIBLE_ORGS_S = 5.0
 # last_used_at is written at most this often per key (a write on every call would cost more
 # than the call)
 TOUCH_EVERY_S = 60.0
@@ -129,6 +132,8 @@ class KeyService:
         self._trusted: TTLCache[str, ApiKey] = TTLCache(maxsize=10_000, ttl=AUTH_CACHE_S)
         self._touched: dict[str, float] = {}
         self._unknown: TTLCache[str, bool] = TTLCache(maxsize=100_000, ttl=UNKNOWN_PREFIX_S)
+        self._visible: TTLCache[str, frozenset[str]] = TTLCache(maxsize=10_000, ttl=VISIBLE_ORGS_S)
+        self._sharing_generation = 0  # bumped by every sharing change and forget_all
         self._lock = threading.Lock()
 
     # -- keys ------------------------------------------------------------------------------
@@ -184,9 +189,15 @@ class KeyService:
                     del self._trusted[prefix]
 
     def forget_all(self) -> None:
-        """Check every key in Neo4j again on its next call."""
+        """Check every key in Neo4j again on its next call, and read sharing again."""
         with self._lock:
             self._trusted.clear()
+            self._forget_sharing()
+
+    def _forget_sharing(self) -> None:
+        # with the lock held
+        self._sharing_generation += 1
+        self._visible.clear()
 
     def trusted(self, secret: str | None) -> ApiKey | None:
         """The key for `secret` if it was checked moments ago and is still valid (no I/O)."""
@@ -290,11 +301,25 @@ class KeyService:
 
     def visible_orgs(self, org: str) -> frozenset[str]:
         """The orgs whose statements `org` may see: itself and those whose share it accepted
-        (`trace_engine.visibility` says how a read uses them)."""
+        (`trace_engine.visibility` says how a read uses them). Remembered until sharing
+        changes (at most `VISIBLE_ORGS_S`), so a trace does not ask for them every time."""
+        trusted = self.trust_active()
+        with self._lock:
+            known = self._visible.get(org) if trusted else None
+            generation = self._sharing_generation
+        if known is not None:
+            return known
         with self.driver.session(database=self.database) as session:
-            return frozenset(read_tx(session, repo.visible_orgs, org))
+            orgs = frozenset(read_tx(session, repo.visible_orgs, org))
+        with self._lock:
+            # not remembered if sharing changed meanwhile: the answer may predate the change
+            if trusted and generation == self._sharing_generation:
+                self._visible[org] = orgs
+        return orgs
 
     def _sharing_changed(self) -> None:
+        with self._lock:
+            self._forget_sharing()
         if self.on_sharing_change is not None:
             self.on_sharing_change()
 

@@ -172,7 +172,6 @@ class Query(enum.StrEnum):
     RECORDS_COUNT = "records_count"
     RECORDS_CREATE = "records_create"
     RECORDS_DELETE = "records_delete"
-    RECORDS_FOR_INSTANCES = "records_for_instances"
     RECORDS_GET = "records_get"
     RECORDS_INSTANCES = "records_instances"
     RECORDS_LINK = "records_link"

@@ -116,9 +116,3 @@ def link_targets(tx: ManagedTransaction, record_id: str) -> tuple[list[str], lis
     result = tx.run(query(Query.RECORDS_INSTANCES), id=record_id)
     row = result.single(strict=True)
     return list(row["instances"]), list(row["instances"])
-
-
-def for_instances(tx: ManagedTransaction, org: str, instances: list[str]) -> list[dict[str, Any]]:
-    """`org`'s records linked to any of `instances`: [{instance, record}], oldest first."""
-    result = tx.run(query(Query.RECORDS_FOR_INSTANCES), org=org, instances=instances)
-    return [{"instance": row["instance"], "record": dict(row["record"])} for row in result]

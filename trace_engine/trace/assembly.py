@@ -5,7 +5,7 @@ sequences (`sequences.py`), plus the caller's traceability records."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from trace_engine.errors import NotFound, TraceTooLarge
@@ -30,17 +30,23 @@ LOT_FIELDS = (
 )
 
 
+_BY_ACTION = {
+    "ObjectEvent": {"ADD": "commission", "DELETE": "decommission"},
+    "AggregationEvent": {"ADD": "aggregation", "DELETE": "disaggregation"},
+}
+_BY_TYPE = {
+    "TransformationEvent": "transformation",
+    "TransactionEvent": "transaction",
+    "AssociationEvent": "association",
+}
+
+
 def event_type(event_type_name: str, action: str | None) -> str:
     """The Food Trust event `type` of an EPCIS event."""
-    if event_type_name == "ObjectEvent":
-        return {"ADD": "commission", "DELETE": "decommission"}.get(action or "", "observation")
-    if event_type_name == "AggregationEvent":
-        return {"ADD": "aggregation", "DELETE": "disaggregation"}.get(action or "", "observation")
-    return {
-        "TransformationEvent": "transformation",
-        "TransactionEvent": "transaction",
-        "AssociationEvent": "association",
-    }.get(event_type_name, event_type_name)
+    by_action = _BY_ACTION.get(event_type_name)
+    if by_action is not None:
+        return by_action.get(action or "", "observation")
+    return _BY_TYPE.get(event_type_name, event_type_name)
 
 
 def is_default_event(kind: str, biz_step: str | None) -> bool:
@@ -118,27 +124,24 @@ def assemble(
     instance_nodes = {i["node"]["id"]: i for i in lineage["instances"]}
     product_nodes = {p["node"]["id"]: p for p in lineage["products"]}
 
-    def facility_id(key: str) -> str:
-        node = facility_nodes.get(key)
-        return node["node"]["displayId"] if node else key
+    facility_display = {key: entry["node"]["displayId"] for key, entry in facility_nodes.items()}
 
-    # for each facility, instance and product: the owners of the trace's events that refer to
-    # it, in event order (their statements about it come right after the caller's own)
-    referrers: dict[str, dict[str, None]] = defaultdict(dict)
-    for event, _ in events:
-        for key in (
-            event["facility"],
-            *(e["id"] for e in event["sources"]),
-            *(e["id"] for e in event["destinations"]),
-            *(o["id"] for o in event["objects"]),
-        ):
-            if key:
-                referrers[key][event["owner"]] = None
+    def facility_id(key: str) -> str:
+        return facility_display.get(key, key)
+
+    referrers = _Referrers(events)
 
     def statements(entry: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-        key = entry["node"]["id"]
-        order = precedence(caller, orgs, referrers.get(key, ()))
-        return merge_statements(entry.get("statements", ()), order, fields)
+        said: list[dict[str, Any]] = entry.get("statements") or []
+        if len(said) == 1:  # one org's statements (the usual case): nothing to merge
+            only = said[0]
+            if only.get("org") not in orgs:
+                return {}
+            return {name: only[name] for name in fields if only.get(name) is not None}
+        if not said:
+            return {}
+        order = precedence(caller, orgs, referrers.of(entry["node"]["id"]))
+        return merge_statements(said, order, fields)
 
     body_events: dict[str, Any] = {}
     used_facilities: dict[str, None] = {}
@@ -183,7 +186,7 @@ def assemble(
         product = product_nodes.get(entry["productId"]) if entry["productId"] else None
         if entry["productId"]:
             used_products[entry["productId"]] = None
-            referrers[entry["productId"]].update(referrers.get(key, {}))
+            referrers.inherit(entry["productId"], key)
         instances[entry["node"]["displayId"]] = _instance_block(entry, product, statements, rank)
     products = {
         product_nodes[key]["node"]["displayId"]: _product_block(
@@ -220,16 +223,59 @@ def assemble(
         "products": products,
         "sequences": edges,
     }
-    # the caller's traceability records (fetched for its org only), beyond Food Trust's
-    # blocks: present only when there are some, so a Food Trust client sees its six blocks
+    # the caller's traceability records, beyond Food Trust's blocks: present only when there
+    # are some, so a Food Trust client sees its six blocks
+    mine = sorted(
+        (
+            (record["createdAt"], record["id"], key, record)
+            for key in members
+            for record in instance_nodes.get(key, {}).get("records", ())
+            if record["org"] == caller
+        ),
+        key=lambda row: row[:2],
+    )
     records: dict[str, list[dict[str, Any]]] = {}
-    for row in lineage.get("records", ()):
-        if row["instance"] in members:
-            name = display.get(row["instance"], row["instance"])
-            records.setdefault(name, []).append(record_json(row["record"]))
+    for _created, _id, key, record in mine:
+        records.setdefault(display.get(key, key), []).append(record_json(record))
     if records:
         blocks["traceabilityRecords"] = records
     return {product_id: blocks, "x-version": X_VERSION}
+
+
+class _Referrers:
+    """For each facility, instance and product: the owners of the trace's events that refer to
+    it, in event order (their statements about it come right after the caller's own); a
+    product also inherits those of the instances met so far. Only needed where several orgs
+    make statements about one thing, so built on first use."""
+
+    def __init__(self, events: list[tuple[dict[str, Any], str]]) -> None:
+        self._events = events
+        self._by_key: dict[str, dict[str, None]] | None = None
+        self._inherits: list[tuple[str, str]] = []  # (product, instance), in the order met
+        self._applied = 0
+
+    def inherit(self, product: str, instance: str) -> None:
+        """`product` gets the referrers of `instance` (one of its instances in the trace)."""
+        self._inherits.append((product, instance))
+
+    def of(self, key: str) -> Iterable[str]:
+        """The orgs whose events refer to `key`, in event order."""
+        by_key = self._by_key
+        if by_key is None:
+            by_key = self._by_key = defaultdict(dict)
+            for event, _ in self._events:
+                for ref in (
+                    event["facility"],
+                    *(e["id"] for e in event["sources"]),
+                    *(e["id"] for e in event["destinations"]),
+                    *(o["id"] for o in event["objects"]),
+                ):
+                    if ref:
+                        by_key[ref][event["owner"]] = None
+        for product, instance in self._inherits[self._applied :]:
+            by_key[product].update(by_key.get(instance, {}))
+        self._applied = len(self._inherits)
+        return by_key.get(key, ())
 
 
 def _unique_event_keys(
@@ -252,15 +298,23 @@ def _unique_event_keys(
 
 def _payload_ids(refs: list[dict[str, Any]], rank: dict[str, int]) -> list[str]:
     """The ids of the payloads (`{id, owner}`) of visible orgs, each once, in stored order."""
+    if not refs:
+        return []
     return list(dict.fromkeys(ref["id"] for ref in refs if ref["owner"] in rank))
+
+
+_ROLE = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
+         "INPUT": "inputs", "OUTPUT": "outputs"}  # fmt: skip
 
 
 def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {}
-    role = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
-            "INPUT": "inputs", "OUTPUT": "outputs"}  # fmt: skip
     # parent first, then the objects in the order the event lists them
-    ordered = sorted(objects, key=lambda o: (o["rel"] != "PARENT", o["seq"] or 0))
+    ordered = (
+        sorted(objects, key=lambda o: (o["rel"] != "PARENT", o["seq"] or 0))
+        if len(objects) > 1
+        else objects
+    )
     for obj in ordered:
         if obj["product"]:
             used_products[obj["id"]] = None
@@ -271,7 +325,7 @@ def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]
                 item["unit"] = obj["uom"]
         else:  # an individually identified object: one each
             item["quantity"], item["unit"] = 1, "EA"
-        groups.setdefault(role[obj["rel"]], []).append(item)
+        groups.setdefault(_ROLE[obj["rel"]], []).append(item)
     return groups
 
 

@@ -33,14 +33,20 @@ def sequences(
 
     by_id = {event["eventID"]: event for event, _ in events}
     facility_edges: dict[tuple[str, str], None] = {}
+    # an event's source → destination edges go in after the first event edge it is on (or at
+    # the end); adding them again would change nothing, so each event's are added once
+    added: set[int] = set()
     for a, b in ordered_edges:
         fa, fb = by_id[a]["facility"], by_id[b]["facility"]
         if fa and fb and fa != fb:
             facility_edges[(facility_id(fa), facility_id(fb))] = None
         for event in (by_id[a], by_id[b]):
-            _source_destination_edges(event, facility_id, facility_edges)
+            if id(event) not in added:
+                added.add(id(event))
+                _source_destination_edges(event, facility_id, facility_edges)
     for event, _ in events:
-        _source_destination_edges(event, facility_id, facility_edges)
+        if id(event) not in added:
+            _source_destination_edges(event, facility_id, facility_edges)
 
     instance_edges = [
         {"source": display.get(a, a), "target": display.get(b, b)}

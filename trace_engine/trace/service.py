@@ -3,6 +3,7 @@ the lineage through the repository and has it assembled for the caller."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,14 +33,19 @@ Lineage = Callable[[str], Awaitable[dict[str, Any] | None]]
 """Reads the unrestricted lineage of a canonical instance key (None if there is none)."""
 Orgs = Callable[[], Awaitable[frozenset[str]]]
 """The orgs whose events the caller may see."""
+InThread = Callable[..., Awaitable[Any]]
+"""Runs a blocking call in a worker thread (`run_in_threadpool`, `asyncio.to_thread`)."""
 
 
 class TraceService:
     """Traces with a cache that a capture touching the trace invalidates.
 
-    The API builds it with the trace repository (`lineage(key, org)`) and the sharing read
-    (`visible_orgs(org)`), and calls `trace`; `trace_with` takes both reads as arguments (the
-    benchmarks and the oracle test drive it with their own session).
+    The API builds it with the trace repository's read (`lineage(key)`) and the sharing read
+    (`visible_orgs(org)`, remembered by the key service until sharing changes), both blocking,
+    and calls `trace`: a cached trace is answered on the event loop; an uncached one is read,
+    assembled and encoded in one hop to a worker thread (`in_thread`). `trace_with` takes
+    the two reads as awaitables (the oracle test and the benchmarks drive it with their own
+    session).
     """
 
     def __init__(
@@ -48,14 +54,16 @@ class TraceService:
         max_events: int,
         max_depth: int = 64,
         *,
-        lineage: Callable[[str, str], Awaitable[dict[str, Any] | None]] | None = None,
-        visible_orgs: Callable[[str], Awaitable[frozenset[str]]] | None = None,
+        lineage: Callable[[str], dict[str, Any] | None] | None = None,
+        visible_orgs: Callable[[str], frozenset[str]] | None = None,
+        in_thread: InThread = asyncio.to_thread,
     ) -> None:
         self.cache = cache
         self.max_events = max_events
         self.max_depth = max_depth
         self._lineage = lineage
         self._visible_orgs = visible_orgs
+        self._in_thread = in_thread
 
     async def trace(
         self, product_id: str, org: str, params: TraceParams, bypass_cache: bool = False
@@ -63,15 +71,24 @@ class TraceService:
         """The trace of `product_id` as `org` may see it, read through the repository."""
         if self._lineage is None or self._visible_orgs is None:
             raise RuntimeError("TraceService was built without its reads")
-        lineage, visible_orgs = self._lineage, self._visible_orgs
+        key, entry = self._check(product_id, org, params)
+        if not bypass_cache:
+            cached = self.cache.get(entry)
+            if cached is not None:
+                return TraceResult(cached, cached=True)
+        generation = self.cache.generation
+        result: TraceResult = await self._in_thread(
+            self._read_and_build, product_id, key, org, params, generation
+        )
+        return result
 
-        async def fetch(key: str) -> dict[str, Any] | None:
-            return await lineage(key, org)
-
-        async def visible() -> frozenset[str]:
-            return await visible_orgs(org)
-
-        return await self.trace_with(fetch, visible, product_id, org, params, bypass_cache)
+    def _read_and_build(
+        self, product_id: str, key: str, org: str, params: TraceParams, generation: int
+    ) -> TraceResult:
+        assert self._lineage is not None and self._visible_orgs is not None
+        lineage = self._lineage(key)
+        visible = self._visible_orgs(org)
+        return self._build(product_id, key, org, params, lineage, visible, generation)
 
     async def trace_with(
         self,
@@ -85,22 +102,41 @@ class TraceService:
         """The trace of `product_id` as `org` may see it (its statements and those of the orgs
         sharing with it, narrowed by `params.orgs`; `visible_orgs` is only asked on a cache
         miss)."""
-        if params.depth is not None and params.depth > self.max_depth:
-            raise InvalidInput(
-                "depth", f"at most {self.max_depth} lineage hops each way (TRACE_TRACE_MAX_DEPTH)"
-            )
-        key = instance_key(product_id)
-        entry = cache_key(org, product_id, params)
+        key, entry = self._check(product_id, org, params)
         if not bypass_cache:
             cached = self.cache.get(entry)
             if cached is not None:
                 return TraceResult(cached, cached=True)
         generation = self.cache.generation
         lineage = await fetch(key)
-        orgs = narrow(await visible_orgs(), params.orgs)
+        visible = await visible_orgs()
+        return self._build(product_id, key, org, params, lineage, visible, generation)
+
+    def _check(self, product_id: str, org: str, params: TraceParams) -> tuple[str, Any]:
+        """The canonical key of the start and the cache key (400 and 422 before any read)."""
+        if params.depth is not None and params.depth > self.max_depth:
+            raise InvalidInput(
+                "depth", f"at most {self.max_depth} lineage hops each way (TRACE_TRACE_MAX_DEPTH)"
+            )
+        return instance_key(product_id), cache_key(org, product_id, params)
+
+    def _build(
+        self,
+        product_id: str,
+        key: str,
+        org: str,
+        params: TraceParams,
+        lineage: dict[str, Any] | None,
+        visible: frozenset[str],
+        generation: int,
+    ) -> TraceResult:
+        """Assemble and encode the response, and cache it (unless an invalidation happened
+        since `generation`: it may predate a write)."""
+        orgs = narrow(visible, params.orgs)
         body, depends = build_trace(
             product_id, key, lineage, orgs, params, self.max_events, caller=org
         )
         encoded = orjson.dumps(body)
+        entry = cache_key(org, product_id, params)
         self.cache.put(entry, encoded, depends, generation)
         return TraceResult(encoded, cached=False)
