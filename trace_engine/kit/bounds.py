@@ -13,9 +13,11 @@ stored, summed and encoded back as JSON:
   `MAX_ITEMS` of them cannot overflow;
 - dates: from `DATE_MIN` to `DATE_MAX` in UTC (years 0001-9999, what Python and Neo4j
   hold), with an offset; `BoundedDatetime` for a model field, `check_moment` otherwise;
-- free-form content (metadata, payload content): a size and a depth limit, one setting each
-  (`TRACE_CONTENT_MAX_BYTES`, `TRACE_CONTENT_MAX_DEPTH`), the same for records, journeys and
-  payloads.
+- free-form content (metadata, payload content): a size and a depth limit, one constant each
+  (`METADATA_MAX_BYTES`, 64 KiB, and `METADATA_MAX_DEPTH`, 32, in `kit/metadata.py`), the same
+  for records, journeys and payloads. They are constants, not settings: values stored under a
+  larger limit would break the clients of a server started with a smaller one, and the
+  OpenAPI document states them.
 """
 
 from __future__ import annotations
