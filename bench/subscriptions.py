@@ -1,15 +1,17 @@
 """Stream subscriptions: capture throughput with 0, 10 and 100 subscriptions, and the delay
 from a capture's commit (its recordTime) to the delivery's arrival at a receiver.
 
-    .venv/bin/python bench/subscriptions.py --documents 20 --doc-events 50 --rounds 2 --delays 50
+    .venv/bin/python bench/subscriptions.py --documents 100 --doc-events 50 --rounds 3 --delays 50
 
 In one process (the app with its lifespan, requests through ASGI): every subscription is on a
 named query all captured events match, delivering to one local threaded receiver that answers
 200. Throughput runs alternate 0 / 10 / 100 subscriptions per round (graph wiped each time)
 so machine load hits them alike; each captures `--documents` documents of `--doc-events`
-events and counts events per second of capture requests. The delay run has one subscription
-and captures one-event documents one at a time, the next when the previous has arrived;
-delay = arrival − the event's recordTime as delivered (both this machine's clock), with the
+events and counts events per second of capture requests, and how many events the receiver
+got meanwhile (the worker's deliveries competing with capture; a run shorter than the settle
+time would measure nothing of them, hence 100 documents by default). The delay run has one
+subscription and captures one-event documents one at a time, the next when the previous has
+arrived; delay = arrival − the event's recordTime as delivered (both this machine's clock), with the
 default settle time and poll interval. Appends a section to bench/RESULTS.md. It wipes the
 graph of TRACE_NEO4J_URI: never point it at a database you care about.
 """
@@ -115,7 +117,7 @@ async def _setup(http: httpx.AsyncClient, subscriptions: int, dest: str) -> None
         assert response.status_code == 201, response.text
 
 
-async def _throughput(subscriptions: int, documents: int, doc_events: int) -> float:
+async def _throughput(subscriptions: int, documents: int, doc_events: int) -> tuple[float, int]:
     wipe()
     secret = api_key("bench-subs", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
@@ -134,8 +136,9 @@ async def _throughput(subscriptions: int, documents: int, doc_events: int) -> fl
                 response = await http.post("/epcis/capture", content=body, headers=JSONLD)
                 assert response.status_code == 202, response.text
             elapsed = time.perf_counter() - started
+            delivered = sum(len(pairs) for _, pairs in receiver.arrivals)
     receiver.server.shutdown()
-    return documents * doc_events / elapsed
+    return documents * doc_events / elapsed, delivered
 
 
 async def _delays(count: int) -> list[float]:
@@ -169,17 +172,25 @@ async def _delays(count: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, default=20)
+    parser.add_argument("--documents", type=int, default=100)
     parser.add_argument("--doc-events", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--delays", type=int, default=50)
     args = parser.parse_args()
     rates: dict[int, list[float]] = {0: [], 10: [], 100: []}
+    sent: dict[int, list[int]] = {n: [] for n in rates}
     for _ in range(args.rounds):
         for subscriptions in rates:
-            rate = asyncio.run(_throughput(subscriptions, args.documents, args.doc_events))
+            rate, delivered = asyncio.run(
+                _throughput(subscriptions, args.documents, args.doc_events)
+            )
             rates[subscriptions].append(rate)
-            print(f"{subscriptions:>3} subscriptions: {rate:,.0f} events/s", flush=True)
+            sent[subscriptions].append(delivered)
+            print(
+                f"{subscriptions:>3} subscriptions: {rate:,.0f} events/s, "
+                f"{delivered:,} events delivered meanwhile",
+                flush=True,
+            )
     delays = asyncio.run(_delays(args.delays))
     p = percentiles(delays)
     print(f"delay commit → delivery: p50 {p['p50']:.0f} ms, p99 {p['p99']:.0f} ms")
@@ -192,13 +203,17 @@ def main() -> None:
         f"- capture: {args.documents} documents × {args.doc_events} events per run, "
         f"{args.rounds} alternating rounds, in one process (ASGI), receiver answering 200",
         "",
-        "| stream subscriptions | events/s (median of rounds) | runs | vs none |",
-        "|---|---|---|---|",
+        "| stream subscriptions | events/s (median of rounds) | runs | vs none "
+        "| events delivered during the capture (runs) |",
+        "|---|---|---|---|---|",
     ]
     for subscriptions, values in rates.items():
         median = statistics.median(values)
         shown = ", ".join(f"{v:,.0f}" for v in values)
-        lines.append(f"| {subscriptions} | {median:,.0f} | {shown} | {median / base:.2f} |")
+        during = ", ".join(f"{v:,}" for v in sent[subscriptions])
+        lines.append(
+            f"| {subscriptions} | {median:,.0f} | {shown} | {median / base:.2f} | {during} |"
+        )
     lines += [
         "",
         f"- delay from capture commit (recordTime) to delivery received, one subscription, "

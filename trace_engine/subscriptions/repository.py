@@ -57,9 +57,12 @@ def count(tx: ManagedTransaction) -> int:
     return int(result.single(strict=True)["n"])
 
 
-def due(tx: ManagedTransaction, now: str, limit: int) -> list[str]:
-    """Ids of subscriptions due now whose lease is free."""
-    result = tx.run(query(Query.SUBSCRIPTIONS_DUE), now=now, limit=limit)
+def due(tx: ManagedTransaction, now: str, settled: str, stale: str, limit: int) -> list[str]:
+    """Ids of subscriptions due now whose lease is free (a caught-up stream only when an event
+    recorded before `settled` is new to it, or its last round ended before `stale`)."""
+    result = tx.run(
+        query(Query.SUBSCRIPTIONS_DUE), now=now, settled=settled, stale=stale, limit=limit
+    )
     return [row["id"] for row in result]
 
 

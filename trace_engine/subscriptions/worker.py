@@ -17,7 +17,7 @@ import logging
 import random
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +26,7 @@ import orjson
 from neo4j import Driver
 
 from trace_engine.config import Settings
-from trace_engine.epcis_query.schemas import Direction, OrderBy, Position
+from trace_engine.epcis_query.schemas import Direction, EventQuery, OrderBy, Position
 from trace_engine.epcis_query.service import run_page
 from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import utc_millis
@@ -42,6 +42,9 @@ VisibleOrgs = Callable[[str], Awaitable[frozenset[str]]]
 # pages delivered per subscription per claim before others get a turn
 _PAGES_PER_ROUND = 20
 _DUE_PER_ROUND = 100
+# a caught-up stream is claimed at least this often even with nothing newer recorded: an event
+# whose capture committed later than the settle time allows is then still delivered
+_STALE_S = 30.0
 
 
 def _at(seconds_from_now: float = 0.0) -> str:
@@ -66,6 +69,37 @@ async def _uninterrupted(call: Awaitable[Any]) -> Any:
         raise
 
 
+@dataclass(slots=True)
+class _Round:
+    """One round's settle bound and what it read once for all its subscriptions."""
+
+    settle: str
+    queries: dict[tuple[str, str], EventQuery | None] = field(default_factory=dict)
+    visible: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _position(after: Position) -> dict[str, Any]:
+    return {
+        "lastRecordTime": after.value,
+        "lastEventID": after.event_id,
+        "lastOwner": after.owner,
+    }
+
+
+def _cleared(pending: dict[str, Any], batch: int) -> dict[str, Any]:
+    """A release's properties: the position reached, and after a 2xx no failure state."""
+    if not pending:
+        return {}
+    return pending | {
+        "attempts": 0,
+        "status": "active",
+        "failingSince": None,
+        "firstFailureAt": None,
+        "lastError": None,
+        "batchSize": batch,
+    }
+
+
 class DeliveryWorker:
     """Delivers every subscription's new events; `start` once there are subscriptions."""
 
@@ -78,6 +112,8 @@ class DeliveryWorker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._last_capture = 0.0
 
     @property
     def running(self) -> bool:
@@ -116,18 +152,34 @@ class DeliveryWorker:
             self.start()
 
     def wake(self, *_: object) -> None:
-        """Run a round now and another once the settle time has passed (callable from any
-        thread, e.g. after a committed capture, whose events the first round leaves)."""
+        """A capture committed (callable from any thread): run a round once its events have
+        settled. O(1) for the caller; the matching is the worker's."""
         if self._loop is not None and self.running:
-            self._loop.call_soon_threadsafe(self._wake_now_and_settled)
+            self._loop.call_soon_threadsafe(self._captured)
 
-    def _wake_now_and_settled(self) -> None:
-        self._wake.set()
+    def _captured(self) -> None:
+        """One timer at a time: a burst of captures gives a round per settle time and one
+        after the last, not a round per capture (each round serves every due subscription)."""
         assert self._loop is not None
-        self._loop.call_later(self._settings.subscription_settle_ms / 1000, self._wake.set)
+        settle_s = self._settings.subscription_settle_ms / 1000
+        self._last_capture = self._loop.time()
+        if settle_s <= 0:
+            self._wake.set()
+        elif self._timer is None:
+            self._timer = self._loop.call_later(settle_s, self._settled)
+
+    def _settled(self) -> None:
+        assert self._loop is not None
+        self._timer = None
+        self._wake.set()
+        left = self._last_capture + self._settings.subscription_settle_ms / 1000
+        if left > self._loop.time():  # captured since the timer was set: once more, then
+            self._timer = self._loop.call_later(left - self._loop.time(), self._settled)
 
     async def stop(self) -> None:
         """Stop the task and close the HTTP client."""
+        if self._timer is not None:
+            self._timer.cancel()
         if self._task is not None:
             self._task.cancel()
             try:
@@ -165,47 +217,73 @@ class DeliveryWorker:
         return min(poll, max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
     async def round(self) -> None:
-        """Claim and serve every due subscription once."""
-        due = await self._db(self._read, repository.due, _at(), _DUE_PER_ROUND)
+        """Claim and serve every due subscription once (a caught-up stream is due only when an
+        event was recorded at or after the point its last round examined up to, or after
+        `_STALE_S`)."""
+        settle = self._settle_bound()
+        stale = _at(-_STALE_S)
+        due = await self._db(self._read, repository.due, _at(), settle, stale, _DUE_PER_ROUND)
         if len(due) == _DUE_PER_ROUND:  # more are due: another round straight after this one
             self._wake.set()
+        this_round = _Round(settle)
         for sub_id in due:
             until = _at(self._settings.subscription_lease_s)
             node = await self._db(self._write, repository.claim, sub_id, _at(), self.owner, until)
             if node is not None:
-                await self._serve(node)
+                await self._serve(node, this_round)
 
-    async def _serve(self, node: dict[str, Any]) -> None:
+    def _settle_bound(self) -> str:
+        """Events recorded before this are committed (or were refused): deliverable."""
+        since = datetime.now(UTC) - timedelta(milliseconds=self._settings.subscription_settle_ms)
+        return utc_millis(since)
+
+    async def _query(self, org: str, name: str, this_round: _Round) -> EventQuery | None:
+        """The named query, parsed (read once per round per query)."""
+        if (org, name) not in this_round.queries:
+            stored = await self._db(self._read, named_repository.get, org, name)
+            parsed = validate(orjson.loads(stored["query"])) if stored is not None else None
+            this_round.queries[(org, name)] = parsed
+        return this_round.queries[(org, name)]
+
+    async def _orgs(self, org: str, this_round: _Round) -> list[str]:
+        """The orgs whose events `org` may see (read once per round per org)."""
+        if org not in this_round.visible:
+            this_round.visible[org] = sorted(await _uninterrupted(self._visible_orgs(org)))
+        return this_round.visible[org]
+
+    async def _serve(self, node: dict[str, Any], this_round: _Round) -> None:
         settings = self._settings
         sub_id, org, name = node["id"], node["org"], node["queryName"]
         batch = int(node.get("batchSize") or settings.subscription_batch_size)
-        stored = await self._db(self._read, named_repository.get, org, name)
-        if stored is None:  # the query went with its subscriptions
+        named = await self._query(org, name, this_round)
+        if named is None:  # the query went with its subscriptions
             return
-        q = validate(orjson.loads(stored["query"]))
-        settle = utc_millis(
-            datetime.now(UTC) - timedelta(milliseconds=settings.subscription_settle_ms)
-        )
-        initial = node.get("initialRecordTime")
+        settle = this_round.settle
         q = replace(
-            q,
+            named,
             order_by=OrderBy.RECORD_TIME,
             order_direction=Direction.ASC,
             event_count_limit=None,
             max_event_count=None,
-            lt_record_time=min(filter(None, [q.lt_record_time, settle])),
-            ge_record_time=max(filter(None, [q.ge_record_time, initial]), default=None),
+            lt_record_time=min(filter(None, [named.lt_record_time, settle])),
+            ge_record_time=max(
+                filter(None, [named.ge_record_time, node.get("initialRecordTime")]), default=None
+            ),
         )
-        orgs = sorted(await _uninterrupted(self._visible_orgs(org)))
+        orgs = await self._orgs(org, this_round)
         after = None
         if node.get("lastRecordTime"):
             after = Position(node["lastRecordTime"], node["lastEventID"], node["lastOwner"])
         schedule = parse_schedule(orjson.loads(node["schedule"])) if node.get("schedule") else None
         delivered = bool(node.get("continuing"))  # this run began in an earlier claim
+        pending: dict[str, Any] = {}  # the position a 2xx reached, not yet stored
+        caught_up = False
         for _ in range(_PAGES_PER_ROUND):
+            if pending:  # stored before the next POST: a 2xx is never sent twice
+                if not await self._advance(sub_id, pending, batch):
+                    return  # the lease was lost: whoever holds it goes on
+                pending = {}
             page = await self._db(self._page, q, orgs, after, batch)
-            if not page.events and page.next_position is None:
-                break
             if page.events:
                 error = await self._post(node, document_body(page.events, name, sub_id))
                 if error is not None:
@@ -214,13 +292,15 @@ class DeliveryWorker:
                 delivered = True
                 last = page.events[-1]
                 after = Position(last.record_time or "", last.event_id, last.owner)
-            else:
+                pending = _position(after) | {"lastNotifiedAt": _at()}
+            elif page.next_position is not None:
                 after = page.next_position  # examined, nothing matched: go on from there
-            assert after is not None
-            if not await self._advance(sub_id, after, batch, notified=bool(page.events)):
-                return  # the lease was lost: whoever holds it goes on
-        else:  # more to deliver: another turn once the others had theirs
-            more = {"continuing": delivered or None}
+                pending = _position(after)
+            if page.next_position is None:
+                caught_up = True
+                break
+        if not caught_up:  # more to deliver: another turn once the others had theirs
+            more = _cleared(pending, batch) | {"continuing": delivered or None}
             await self._db(self._write, repository.release, sub_id, self.owner, _at(), more)
             return
         if schedule is not None and not delivered and node.get("reportIfEmpty"):
@@ -228,29 +308,17 @@ class DeliveryWorker:
             if error is not None:
                 await self._failed(node, error, batch)
                 return
-            if not await self._advance(sub_id, after, batch, notified=True):
-                return
+            pending["lastNotifiedAt"] = _at()
         next_at = _at()
         if schedule is not None:  # the next run time (None: never again, parse refuses that)
             upcoming = schedule.next_after(datetime.now(UTC))
             next_at = utc_millis(upcoming) if upcoming else "9999-12-31T23:59:59.999Z"
-        done = {"continuing": None}
+        done = _cleared(pending, batch) | {"continuing": None, "checkedUntil": settle}
         await self._db(self._write, repository.release, sub_id, self.owner, next_at, done)
 
-    async def _advance(
-        self, sub_id: str, after: Position | None, batch: int, notified: bool
-    ) -> bool:
+    async def _advance(self, sub_id: str, position: dict[str, Any], batch: int) -> bool:
         """Store the position (and the notification time after a 2xx); False if the lease
         was lost."""
-        position: dict[str, Any] = {}
-        if after is not None:
-            position = {
-                "lastRecordTime": after.value,
-                "lastEventID": after.event_id,
-                "lastOwner": after.owner,
-            }
-        if notified:
-            position["lastNotifiedAt"] = _at()
         moved: bool = await self._db(
             self._write,
             repository.advance,
