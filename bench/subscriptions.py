@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -117,7 +118,20 @@ async def _setup(http: httpx.AsyncClient, subscriptions: int, dest: str) -> None
         assert response.status_code == 201, response.text
 
 
-async def _throughput(subscriptions: int, documents: int, doc_events: int) -> tuple[float, int]:
+def _server_cpu_s() -> float | None:
+    """CPU seconds the local Neo4j server has used (None when it is not this project's)."""
+    from trace_engine.local_neo4j import LocalNeo4j
+
+    pid = LocalNeo4j(get_settings(), echo=lambda _: None).status().pid
+    if pid is None:
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _throughput(
+    subscriptions: int, documents: int, doc_events: int
+) -> tuple[float, int, float, float | None]:
     wipe()
     secret = api_key("bench-subs", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
@@ -131,14 +145,23 @@ async def _throughput(subscriptions: int, documents: int, doc_events: int) -> tu
         ) as http:
             await _setup(http, subscriptions, receiver.url)
             bodies = [_document(doc_events) for _ in range(documents)]
-            started = time.perf_counter()
+            started, cpu, server = time.perf_counter(), time.process_time(), _server_cpu_s()
             for body in bodies:
                 response = await http.post("/epcis/capture", content=body, headers=JSONLD)
                 assert response.status_code == 202, response.text
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+            after = _server_cpu_s()
+            server = after - server if after is not None and server is not None else None
             delivered = sum(len(pairs) for _, pairs in receiver.arrivals)
     receiver.server.shutdown()
-    return documents * doc_events / elapsed, delivered
+    per_k = 1000 / (documents * doc_events)
+    return (
+        documents * doc_events / elapsed,
+        delivered,
+        cpu * per_k,
+        (server * per_k if server is not None else None),
+    )
 
 
 async def _delays(count: int) -> list[float]:
@@ -179,16 +202,23 @@ def main() -> None:
     args = parser.parse_args()
     rates: dict[int, list[float]] = {0: [], 10: [], 100: []}
     sent: dict[int, list[int]] = {n: [] for n in rates}
+    cpus: dict[int, list[float]] = {n: [] for n in rates}
+    servers: dict[int, list[float]] = {n: [] for n in rates}
     for _ in range(args.rounds):
         for subscriptions in rates:
-            rate, delivered = asyncio.run(
+            rate, delivered, cpu, server = asyncio.run(
                 _throughput(subscriptions, args.documents, args.doc_events)
             )
             rates[subscriptions].append(rate)
             sent[subscriptions].append(delivered)
+            cpus[subscriptions].append(cpu)
+            if server is not None:
+                servers[subscriptions].append(server)
             print(
                 f"{subscriptions:>3} subscriptions: {rate:,.0f} events/s, "
-                f"{delivered:,} events delivered meanwhile",
+                f"{delivered:,} events delivered meanwhile, CPU per 1000 events captured: "
+                f"API process {cpu * 1000:.0f} ms, Neo4j "
+                + (f"{server * 1000:.0f} ms" if server is not None else "?"),
                 flush=True,
             )
     delays = asyncio.run(_delays(args.delays))
@@ -204,15 +234,23 @@ def main() -> None:
         f"{args.rounds} alternating rounds, in one process (ASGI), receiver answering 200",
         "",
         "| stream subscriptions | events/s (median of rounds) | runs | vs none "
-        "| events delivered during the capture (runs) |",
-        "|---|---|---|---|---|",
+        "| events delivered during the capture (runs) | CPU ms per 1000 events captured: "
+        "API process, Neo4j server (medians) |",
+        "|---|---|---|---|---|---|",
     ]
     for subscriptions, values in rates.items():
         median = statistics.median(values)
         shown = ", ".join(f"{v:,.0f}" for v in values)
         during = ", ".join(f"{v:,}" for v in sent[subscriptions])
+        cpu = statistics.median(cpus[subscriptions]) * 1000
+        server = (
+            f"{statistics.median(servers[subscriptions]) * 1000:.0f}"
+            if servers[subscriptions]
+            else "?"
+        )
         lines.append(
-            f"| {subscriptions} | {median:,.0f} | {shown} | {median / base:.2f} | {during} |"
+            f"| {subscriptions} | {median:,.0f} | {shown} | {median / base:.2f} | {during} "
+            f"| {cpu:.0f}, {server} |"
         )
     lines += [
         "",

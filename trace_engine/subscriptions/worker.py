@@ -7,7 +7,9 @@ the same batch), runs the subscription's named query through `epcis_query.servic
 in recordTime order after the stored position, POSTs each page as an EPCISQueryDocument and
 moves the position only after a 2xx. A failure is retried with exponential backoff and full
 jitter; after `TRACE_SUBSCRIPTION_RETRY_WINDOW_S` of failures the subscription is `failing`
-(and still retried at the longest interval). A 413 halves the next deliveries.
+(and still retried at the longest interval). A 413 halves the next deliveries. A scheduled
+subscription is served the same way when its run falls due (`schedule.py` gives the next run;
+`reportIfEmpty` sends an empty document when a run matched nothing).
 """
 
 from __future__ import annotations
@@ -84,6 +86,11 @@ def _position(after: Position) -> dict[str, Any]:
         "lastEventID": after.event_id,
         "lastOwner": after.owner,
     }
+
+
+def _succeeded(node: dict[str, Any]) -> dict[str, Any]:
+    """The node as a 2xx left it (no failure state), for a failure later in the same claim."""
+    return node | {"attempts": 0, "firstFailureAt": None, "failingSince": None, "status": "active"}
 
 
 def _cleared(pending: dict[str, Any], batch: int) -> dict[str, Any]:
@@ -277,7 +284,7 @@ class DeliveryWorker:
         schedule = parse_schedule(orjson.loads(node["schedule"])) if node.get("schedule") else None
         delivered = bool(node.get("continuing"))  # this run began in an earlier claim
         pending: dict[str, Any] = {}  # the position a 2xx reached, not yet stored
-        caught_up = False
+        caught_up = sent_here = False
         for _ in range(_PAGES_PER_ROUND):
             if pending:  # stored before the next POST: a 2xx is never sent twice
                 if not await self._advance(sub_id, pending, batch):
@@ -286,10 +293,10 @@ class DeliveryWorker:
             page = await self._db(self._page, q, orgs, after, batch)
             if page.events:
                 error = await self._post(node, document_body(page.events, name, sub_id))
-                if error is not None:
-                    await self._failed(node, error, batch)
+                if error is not None:  # after a 2xx in this claim, failures count afresh
+                    await self._failed(_succeeded(node) if sent_here else node, error, batch)
                     return
-                delivered = True
+                delivered = sent_here = True
                 last = page.events[-1]
                 after = Position(last.record_time or "", last.event_id, last.owner)
                 pending = _position(after) | {"lastNotifiedAt": _at()}
