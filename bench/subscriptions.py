@@ -63,6 +63,8 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 now = time.time()
+                if not body:  # a delivery cut off as its app stopped
+                    return
                 events = orjson.loads(body)["epcisBody"]["queryResults"]["resultsBody"]
                 pairs = [(e["eventID"], e["recordTime"]) for e in events["eventList"]]
                 with receiver.lock:

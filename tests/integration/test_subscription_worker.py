@@ -116,3 +116,35 @@ async def test_a_caught_up_stream_is_due_again_only_after_a_new_event(
     assert sub_id not in due()
     assert receiver.accepted_events() == [wanted["eventID"]]  # nothing sent for it
     assert node()["lastEventID"] == wanted["eventID"]
+
+
+async def test_subscriptions_of_one_query_each_get_every_event_under_their_own_id(
+    make_client: MakeClient,
+) -> None:
+    """A round reads and encodes a page once for the subscriptions at one position; each
+    delivery still names its own subscription and carries its own signature."""
+    from trace_engine.subscriptions.signing import verify
+
+    http = make_client(org="worker-b")
+    query = {"name": "shipped", "query": {"EQ_bizStep": ["shipping"]}}
+    assert (await http.post("/epcis/queries", json=query)).status_code == 201
+    receivers = [Receiver() for _ in range(3)]
+    try:
+        ids = {}
+        for n, receiver in enumerate(receivers):
+            body = {"dest": receiver.url, "stream": True, "signatureToken": f"token-{n}"}
+            created = await http.post("/epcis/queries/shipped/subscriptions", json=body)
+            ids[n] = created.json()["subscriptionID"]
+        wanted = [_event(n, "shipping") for n in range(10, 13)]
+        for event in wanted:
+            await _capture(http, event)
+        expected = [e["eventID"] for e in wanted]
+        for n, receiver in enumerate(receivers):
+            await _until(lambda r=receiver: r.accepted_events() == expected, f"receiver {n}")
+            for _, headers, raw in receiver.requests:
+                results = orjson.loads(raw)["epcisBody"]["queryResults"]
+                assert results["subscriptionID"] == ids[n]
+                assert verify(f"token-{n}", raw, headers["GS1-Signature"])
+    finally:
+        for receiver in receivers:
+            receiver.close()

@@ -51,3 +51,19 @@ def test_a_body_that_is_not_a_query_document_is_answered_400() -> None:
         verdict = describe(body, {HEADER: sign(TOKEN, body)}, TOKEN)
         assert verdict.status == 400, body
         assert "not an EPCISQueryDocument" in verdict.lines[0]
+
+
+def test_the_commands_help_says_what_they_take_and_answer() -> None:
+    from typer.testing import CliRunner
+
+    from trace_engine.cli import app
+
+    runner = CliRunner()
+    receiver = runner.invoke(app, ["webhook-receiver", "--help"])
+    assert receiver.exit_code == 0
+    for words in ("--port", "--token", "401", "SIGNATURE", "--status"):
+        assert words in receiver.output, words
+    test = runner.invoke(app, ["subscriptions", "test", "--help"])
+    assert test.exit_code == 0 and "SUBSCRIPTION_ID" in test.output and "2xx" in test.output
+    listed = runner.invoke(app, ["subscriptions", "--help"])
+    assert "subscriptionID" in listed.output and "list" in listed.output

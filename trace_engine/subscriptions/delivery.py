@@ -17,10 +17,15 @@ from trace_engine.subscriptions.signing import HEADER, sign
 
 def document_body(events: list[Any], query_name: str, subscription_id: str) -> bytes:
     """The delivery: an EPCISQueryDocument whose queryResults name the subscription."""
-    document = query_document(events, EpcFormat.DIGITAL_LINK, query_name)
-    results = document["epcisBody"]["queryResults"]
-    document["epcisBody"]["queryResults"] = {"subscriptionID": subscription_id, **results}
-    return orjson.dumps(document)
+    return addressed(query_document(events, EpcFormat.DIGITAL_LINK, query_name), subscription_id)
+
+
+def addressed(document: dict[str, Any], subscription_id: str) -> bytes:
+    """A query document's bytes with `subscriptionID` in its queryResults (the document is
+    left as it was: subscriptions of one query share it)."""
+    body = document["epcisBody"]
+    results = {"subscriptionID": subscription_id, **body["queryResults"]}
+    return orjson.dumps({**document, "epcisBody": {**body, "queryResults": results}})
 
 
 async def post(

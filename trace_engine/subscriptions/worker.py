@@ -28,14 +28,22 @@ import orjson
 from neo4j import Driver
 
 from trace_engine.config import Settings
-from trace_engine.epcis_query.schemas import Direction, EventQuery, OrderBy, Position
+from trace_engine.epcis_query.output import query_document
+from trace_engine.epcis_query.schemas import (
+    Direction,
+    EpcFormat,
+    EventQuery,
+    OrderBy,
+    Page,
+    Position,
+)
 from trace_engine.epcis_query.service import run_page
 from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.named_queries.query_object import validate
 from trace_engine.subscriptions import repository
-from trace_engine.subscriptions.delivery import document_body, post
+from trace_engine.subscriptions.delivery import addressed, document_body, post
 from trace_engine.subscriptions.schedule import parse as parse_schedule
 
 log = logging.getLogger("trace_engine.subscriptions")
@@ -44,6 +52,7 @@ VisibleOrgs = Callable[[str], Awaitable[frozenset[str]]]
 # pages delivered per subscription per claim before others get a turn
 _PAGES_PER_ROUND = 20
 _DUE_PER_ROUND = 100
+_SHARED_PAGES = 32  # pages a round keeps for the subscriptions after the first to reuse
 # a caught-up stream is claimed at least this often even with nothing newer recorded: an event
 # whose capture committed later than the settle time allows is then still delivered
 _STALE_S = 30.0
@@ -78,6 +87,8 @@ class _Round:
     settle: str
     queries: dict[tuple[str, str], EventQuery | None] = field(default_factory=dict)
     visible: dict[str, list[str]] = field(default_factory=dict)
+    # subscriptions of one query at one position share the read and the encoding
+    pages: dict[tuple[Any, ...], tuple[Page, dict[str, Any] | None]] = field(default_factory=dict)
 
 
 def _position(after: Position) -> dict[str, Any]:
@@ -266,6 +277,12 @@ class DeliveryWorker:
         if named is None:  # the query went with its subscriptions
             return
         settle = this_round.settle
+        after = None
+        if node.get("lastRecordTime"):
+            after = Position(node["lastRecordTime"], node["lastEventID"], node["lastOwner"])
+        initial = node.get("initialRecordTime")
+        if after is not None and initial is not None and after.value >= initial:
+            initial = None  # the position is past it: the same query as its peers'
         q = replace(
             named,
             order_by=OrderBy.RECORD_TIME,
@@ -273,14 +290,9 @@ class DeliveryWorker:
             event_count_limit=None,
             max_event_count=None,
             lt_record_time=min(filter(None, [named.lt_record_time, settle])),
-            ge_record_time=max(
-                filter(None, [named.ge_record_time, node.get("initialRecordTime")]), default=None
-            ),
+            ge_record_time=max(filter(None, [named.ge_record_time, initial]), default=None),
         )
         orgs = await self._orgs(org, this_round)
-        after = None
-        if node.get("lastRecordTime"):
-            after = Position(node["lastRecordTime"], node["lastEventID"], node["lastOwner"])
         schedule = parse_schedule(orjson.loads(node["schedule"])) if node.get("schedule") else None
         delivered = bool(node.get("continuing"))  # this run began in an earlier claim
         pending: dict[str, Any] = {}  # the position a 2xx reached, not yet stored
@@ -290,9 +302,11 @@ class DeliveryWorker:
                 if not await self._advance(sub_id, pending, batch):
                     return  # the lease was lost: whoever holds it goes on
                 pending = {}
-            page = await self._db(self._page, q, orgs, after, batch)
+            page, document = await self._shared_page(this_round, (org, name, initial), q, orgs,
+                                                     after, batch)  # fmt: skip
             if page.events:
-                error = await self._post(node, document_body(page.events, name, sub_id))
+                assert document is not None
+                error = await self._post(node, addressed(document, sub_id))
                 if error is not None:  # after a 2xx in this claim, failures count afresh
                     await self._failed(_succeeded(node) if sent_here else node, error, batch)
                     return
@@ -322,6 +336,29 @@ class DeliveryWorker:
             next_at = utc_millis(upcoming) if upcoming else "9999-12-31T23:59:59.999Z"
         done = _cleared(pending, batch) | {"continuing": None, "checkedUntil": settle}
         await self._db(self._write, repository.release, sub_id, self.owner, next_at, done)
+
+    async def _shared_page(
+        self,
+        this_round: _Round,
+        query_key: tuple[str, str, str | None],
+        q: EventQuery,
+        orgs: list[str],
+        after: Position | None,
+        batch: int,
+    ) -> tuple[Page, dict[str, Any] | None]:
+        """The page after `after` and its query document, read and encoded once per round for
+        every subscription of the query at that position."""
+        key = (*query_key, after, batch)
+        if key not in this_round.pages:
+            page = await self._db(self._page, q, orgs, after, batch)
+            document = None
+            if page.events:
+                document = query_document(page.events, EpcFormat.DIGITAL_LINK, query_key[1])
+            if len(this_round.pages) >= _SHARED_PAGES:  # bounded: the oldest goes
+                del this_round.pages[next(iter(this_round.pages))]
+            this_round.pages[key] = (page, document)
+            return page, document
+        return this_round.pages[key]
 
     async def _advance(self, sub_id: str, position: dict[str, Any], batch: int) -> bool:
         """Store the position (and the notification time after a 2xx); False if the lease
