@@ -29,6 +29,7 @@ from api.routers import (
     records,
     sharing,
     trace,
+    watches,
     web,
 )
 from trace_engine.capture import CaptureService
@@ -44,6 +45,7 @@ from trace_engine.subscriptions.worker import DeliveryWorker
 from trace_engine.trace.cache import TraceCache
 from trace_engine.trace.repository import TraceRepository
 from trace_engine.trace.service import TraceService
+from trace_engine.watches.worker import WatchWorker
 
 log = logging.getLogger("trace_engine.api")
 
@@ -153,10 +155,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # subscriptions: delivered by a background task, started once there are any
         worker = DeliveryWorker(driver, settings, visible_orgs)
         app.state.delivery_worker = worker
+        # recall watches: the same kind of worker over Watch nodes
+        watch_worker = WatchWorker(driver, settings, visible_orgs)
+        app.state.watch_worker = watch_worker
 
         def written(instances: set[str]) -> None:
             on_write(instances)
             worker.wake()
+            watch_worker.wake()
 
         app.state.capture_service = CaptureService(
             driver,
@@ -173,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(driver.verify_connectivity)
             await run_in_threadpool(apply_schema, driver, settings.neo4j_database)
             await worker.start_if_needed()
+            await watch_worker.start_if_needed()
         except Exception as exc:  # the API still starts; /health reports the reason
             log.warning("schema not applied at start-up: %s", exc)
         tune_gc()
@@ -180,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await worker.stop()
+            await watch_worker.stop()
             if shared is not None:
                 shared.stop()
             driver.close()
@@ -209,6 +217,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(journeys.router)
     app.include_router(fsma204.router)
     app.include_router(recalls.router)
+    app.include_router(watches.router)
     app.include_router(enterprise.router)
     app.include_router(web.router)
     app.include_router(guides.router)

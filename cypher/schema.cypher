@@ -31,6 +31,8 @@ CREATE CONSTRAINT journey_lock_id IF NOT EXISTS FOR (n:JourneyLock) REQUIRE n.id
 CREATE CONSTRAINT named_query_org_name IF NOT EXISTS FOR (n:NamedQuery) REQUIRE (n.org, n.name) IS UNIQUE;
 CREATE CONSTRAINT subscription_id IF NOT EXISTS FOR (n:Subscription) REQUIRE n.id IS UNIQUE;
 CREATE INDEX subscription_next_attempt IF NOT EXISTS FOR (n:Subscription) ON (n.nextAttemptAt);
+CREATE CONSTRAINT watch_id IF NOT EXISTS FOR (n:Watch) REQUIRE n.id IS UNIQUE;
+CREATE INDEX watch_org IF NOT EXISTS FOR (n:Watch) ON (n.org);
 
 // for analysts' queries by time and by owning org (cypher/analyst/)
 CREATE INDEX event_time IF NOT EXISTS FOR (n:Event) ON (n.eventTime);
@@ -47,6 +49,8 @@ CREATE INDEX event_type IF NOT EXISTS FOR (n:Event) ON (n.eventType);
 CREATE INDEX event_biz_step IF NOT EXISTS FOR (n:Event) ON (n.bizStep);
 CREATE INDEX event_disposition IF NOT EXISTS FOR (n:Event) ON (n.disposition);
 CREATE INDEX capture_job_org IF NOT EXISTS FOR (n:CaptureJob) ON (n.org);
+// capture jobs still being written (recall watches never pass one: watches_capture_floor)
+CREATE INDEX capture_job_lease IF NOT EXISTS FOR (n:CaptureJob) ON (n.leaseUntil);
 
 // Indexes of earlier versions that no query can use: an event's hash is only the source of
 // its eventID (`hash` is kept for information), and records are listed by org with optional

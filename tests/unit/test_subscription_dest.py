@@ -30,6 +30,7 @@ from trace_engine.subscriptions.signing import sign, verify
         "http://[::1]/",
         "http://[fe80::1]/",
         "http://0.0.0.0/",
+        "http://[::1",
     ],
 )
 async def test_refused_destinations(dest: str) -> None:

@@ -210,6 +210,17 @@ class Query(enum.StrEnum):
     SUBSCRIPTIONS_NEXT_DUE = "subscriptions_next_due"
     SUBSCRIPTIONS_RELEASE = "subscriptions_release"
     TRACE = "trace"
+    WATCHES_ADVANCE = "watches_advance"
+    WATCHES_CAPTURE_FLOOR = "watches_capture_floor"
+    WATCHES_CLAIM = "watches_claim"
+    WATCHES_COUNT = "watches_count"
+    WATCHES_CREATE = "watches_create"
+    WATCHES_DELETE = "watches_delete"
+    WATCHES_DUE = "watches_due"
+    WATCHES_GET = "watches_get"
+    WATCHES_LIST = "watches_list"
+    WATCHES_RECENT = "watches_recent"
+    WATCHES_RELEASE = "watches_release"
     VISIBLE_ORGS = "visible_orgs"
     WIPE_NODES_BATCH = "wipe_nodes_batch"
     WIPE_RELATIONSHIPS_BATCH = "wipe_relationships_batch"
@@ -276,6 +287,11 @@ WRITES: frozenset[Query] = frozenset(
         Query.SUBSCRIPTIONS_CREATE,
         Query.SUBSCRIPTIONS_DELETE,
         Query.SUBSCRIPTIONS_RELEASE,
+        Query.WATCHES_ADVANCE,
+        Query.WATCHES_CLAIM,
+        Query.WATCHES_CREATE,
+        Query.WATCHES_DELETE,
+        Query.WATCHES_RELEASE,
         Query.WIPE_NODES_BATCH,
         Query.WIPE_RELATIONSHIPS_BATCH,
     }

@@ -18,7 +18,10 @@ def _refused(address: str) -> bool:
 
 def check_url(dest: str) -> tuple[str, int]:
     """The host and port of an http(s) URL, else InvalidSubscription naming `dest`."""
-    parts = urlsplit(dest)
+    try:
+        parts = urlsplit(dest)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise InvalidSubscription("dest", f"{dest!r}: not a URL ({exc})") from None
     if parts.scheme not in ("http", "https"):
         raise InvalidSubscription("dest", f"{dest!r}: must be an http or https URL")
     if not parts.hostname:

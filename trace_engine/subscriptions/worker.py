@@ -121,6 +121,8 @@ def _cleared(pending: dict[str, Any], batch: int) -> dict[str, Any]:
 class DeliveryWorker:
     """Delivers every subscription's new events; `start` once there are subscriptions."""
 
+    kind = "subscription"  # what the logs call a node it serves
+
     def __init__(self, driver: Driver, settings: Settings, visible_orgs: VisibleOrgs) -> None:
         self._driver = driver
         self._settings = settings
@@ -409,6 +411,11 @@ class DeliveryWorker:
             )
         )
         log.info(
-            "subscription %s: delivery failed (%s); retry in %.2f s", node["id"], reason, delay
+            "%s %s: delivery failed (%s); retry in %.2f s", self.kind, node["id"], reason, delay
         )
-        await self._db(self._write, repository.release, node["id"], self.owner, _at(delay), failure)
+        await self._release(node["id"], _at(delay), failure)
+
+    async def _release(self, node_id: str, next_at: str, state: dict[str, Any]) -> None:
+        """Free the lease; the next round is due at `next_at` (the recall watches' worker
+        releases its own nodes)."""
+        await self._db(self._write, repository.release, node_id, self.owner, next_at, state)
