@@ -12,10 +12,22 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.dependencies import DriverDep, KeyServiceDep, OrgDep, SettingsDep
 from api.openapi import errors
-from trace_engine.watches.schemas import WatchCreate, WatchPublic
+from trace_engine.watches.schemas import RecallWatchNotification, WatchCreate, WatchPublic
 from trace_engine.watches.service import WatchService
 
 router = APIRouter(prefix="/api/v1/watches", tags=["Recall watches"])
+# what the watcher receives, documented as the POST's OpenAPI callback
+notifications = APIRouter()
+
+
+@notifications.post(
+    "{$request.body#/dest}",
+    summary="A notification of new events on the watched lot's trace",
+    responses={"2XX": {"description": "Taken; anything else is retried with backoff"}},
+)
+def notification(body: RecallWatchNotification) -> None:
+    """Signed with `GS1-Signature` = Base64(HMAC-SHA256(key = signatureToken, message = the
+    exact body bytes)) when the watch has a token."""
 
 
 async def get_watch_service(
@@ -61,6 +73,7 @@ _CREATED: dict[int | str, dict[str, Any]] = {
     response_model_exclude_none=True,
     summary="Watch a lot's whole trace (recall watch)",
     responses=_CREATED,
+    callbacks=notifications.routes,
 )
 async def create_watch(
     body: WatchCreate, response: Response, service: WatchServiceDep, org: OrgDep

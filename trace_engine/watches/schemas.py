@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictStr
 
@@ -76,3 +76,18 @@ class WatchPublic(BaseModel):
     trace: TraceSummary | None = Field(
         default=None, description="The trace summary now (in the answer to POST only)"
     )
+
+
+class RecallWatchNotification(BaseModel):
+    """What a watch POSTs to its `dest` (documented as the route's OpenAPI callback)."""
+
+    context: list[Any] = Field(alias="@context", description="The EPCIS 2.0 JSON-LD context")
+    type: Literal["RecallWatchNotification"]
+    watchID: str  # noqa: N815
+    productId: str = Field(description="As the watch was created with")  # noqa: N815
+    sentAt: str  # noqa: N815
+    events: list[dict[str, Any]] = Field(
+        description="The new events, as captured (EPCIS 2.0 JSON-LD, with recordTime), in "
+        "recordTime order"
+    )
+    trace: TraceSummary
