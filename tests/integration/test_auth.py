@@ -19,6 +19,7 @@ from matrix_investigator import MATRIX as INVESTIGATOR_MATRIX
 from matrix_journeys import MATRIX as JOURNEYS_MATRIX
 from matrix_named_queries import MATRIX as NAMED_QUERIES_MATRIX
 from matrix_records import MATRIX as RECORDS_MATRIX
+from matrix_watches import MATRIX as WATCHES_MATRIX
 
 from api.errors import DATABASE_UNAVAILABLE
 from api.main import create_app
@@ -190,6 +191,7 @@ MATRIX |= (
     | EPCIS_QUERY_MATRIX
     | INVESTIGATOR_MATRIX
     | NAMED_QUERIES_MATRIX
+    | WATCHES_MATRIX
 )
 KEY_SCOPES = {"read": ["read"], "write": ["write"], "admin": ["admin"]}
 ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
