@@ -103,6 +103,9 @@ class WatchWorker(DeliveryWorker):
                     await self._failed(node, error, batch)
                     return
                 delivered = {"lastDeliveredAt": _at(), "lastEventID": page.events[-1].event_id}
+                # a later failure in this claim counts afresh (advance clears the failure state)
+                node = {**node, "attempts": 0, "firstFailureAt": None, "failingSince": None}
+                node["status"] = "active"
             last_page = page is None or page.next_position is None
             # a last page examined everything recorded before the cutoff
             after = Position(before, "", "") if last_page else page.next_position  # type: ignore[union-attr]
