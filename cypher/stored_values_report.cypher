@@ -1,9 +1,10 @@
 // Values stored before the input bounds that are kept as they are and reported (identities
 // cannot be renamed without breaking the client's references; large values are readable):
-// identifiers longer than $maxId characters, payload content and metadata longer than
-// $maxChars characters. For each: how many, and up to $examples of their ids (cut to 80
-// characters).
+// identifiers longer than $maxId characters, master-data names longer than $maxName, payload
+// content and metadata longer than $maxChars characters. For each: how many, and up to
+// $examples of their ids (cut to 80 characters).
 // :param maxId => 2048
+// :param maxName => 1000
 // :param maxChars => 65536
 // :param examples => 5
 CALL () {
@@ -21,6 +22,12 @@ CALL () {
   UNION ALL
   MATCH (n:ProductInstance) WHERE size(n.id) > $maxId
   RETURN 'product instance id' AS kind, n.id AS id
+  UNION ALL
+  MATCH (n:FacilityData) WHERE size(n.name) > $maxName
+  RETURN 'facility name over the size limit' AS kind, n.id AS id
+  UNION ALL
+  MATCH (n:ProductData) WHERE size(n.name) > $maxName
+  RETURN 'product name over the size limit' AS kind, n.id AS id
   UNION ALL
   MATCH (n:Payload) WHERE size(n.content) > $maxChars
   RETURN 'payload content over the size limit' AS kind, n.id AS id

@@ -21,7 +21,7 @@ from trace_engine.errors import InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
 from trace_engine.graph.access import write_tx
 from trace_engine.identifiers import Identifier, parse_identifier
-from trace_engine.kit.bounds import MAX_ID_LENGTH, BoundedDatetime
+from trace_engine.kit.bounds import MAX_ID_LENGTH, MAX_NAME_LENGTH, BoundedDatetime
 from trace_engine.kit.inputs import CamelInput, CamelOutput
 from trace_engine.kit.metadata import METADATA_MAX_BYTES, content_fits
 from trace_engine.kit.timestamps import utc_millis
@@ -48,7 +48,7 @@ class FacilityUpdate(CamelInput):
     (`GET /api/v1/farms`); `complianceStatus` is `pending` unless given.
     """
 
-    name: str | None = Field(default=None, max_length=1000)
+    name: str | None = Field(default=None, max_length=MAX_NAME_LENGTH)
     type: str | None = Field(
         default=None, max_length=100, examples=["FARM", "PROCESSOR", "DC", "STORE"]
     )
@@ -98,7 +98,7 @@ class FacilityPublic(CamelOutput):
 class ProductUpdate(CamelInput):
     """Body of PUT /api/v1/products/{id}: the product class's managed fields."""
 
-    name: str | None = Field(default=None, max_length=1000)
+    name: str | None = Field(default=None, max_length=MAX_NAME_LENGTH)
     sku: str | None = Field(default=None, max_length=500)
 
 

@@ -124,13 +124,14 @@ async def test_values_stored_before_the_bounds_are_repaired_or_reported_once(
         "WITH j, sum(s.distanceKm) AS total SET j.totalDistanceKm = total",
         id=journey,
     )
-    # kept as they are and reported: an eventID and a payload beyond today's bounds
+    # kept as they are and reported: an eventID, a payload and a name beyond today's bounds
     long_id = "urn:uuid:" + "7" * 3000
     _cypher(
         driver,
         settings,
         "CREATE (:Event {eventID: $id, owner: 'someone', eventType: 'ObjectEvent'}) "
-        "CREATE (:Payload {id: 'urn:uuid:big-payload', owner: 'someone', content: $content})",
+        "CREATE (:Payload {id: 'urn:uuid:big-payload', owner: 'someone', content: $content}) "
+        "CREATE (:FacilityData {id: 'sgln/big-name', org: 'someone', name: $content})",
         id=long_id,
         content="x" * 70_000,
     )
@@ -150,6 +151,7 @@ async def test_values_stored_before_the_bounds_are_repaired_or_reported_once(
         "repaired │ stage quantities │ 2",
         "reported │ event eventID │ 1",
         "reported │ payload content over the size limit │ 1",
+        "reported │ facility name over the size limit │ 1 │ sgln/big-name",
     ):
         assert line in out, (line, result.stdout)
 

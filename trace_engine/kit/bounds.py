@@ -29,6 +29,7 @@ from pydantic import AfterValidator, AwareDatetime
 
 MAX_ID_LENGTH = 2048
 MAX_ID_BYTES = 8000
+MAX_NAME_LENGTH = 1000  # a facility's or a product's name in master data
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 MAX_PAGE = 1_000_000
