@@ -105,6 +105,7 @@ async def test_values_stored_before_the_bounds_are_repaired_or_reported_once(
     record = {"productId": PRODUCT, "batchNumber": "B-2026-042", "origin": "Gujarat"}
     big = await _created(client, RECORDS, record | {"metadata": {"n": 1, "keep": "me"}})
     deep = await _created(client, RECORDS, record | {"metadata": {"n": 2}})
+    edge = await _created(client, RECORDS, record | {"metadata": {"n": 3}})
     journey = await _created(client, JOURNEYS, {"traceabilityName": "j", "metadata": {"a": 1}})
     for name in ("leg 1", "leg 2"):
         await _created(client, f"{JOURNEYS}/{journey}/stages", {"stageName": name})
@@ -116,6 +117,8 @@ async def test_values_stored_before_the_bounds_are_repaired_or_reported_once(
     poison = "MATCH (n {id: $id}) WHERE n:TraceabilityRecord OR n:Journey SET n.metadata = $text"
     _cypher(driver, settings, poison, id=big, text=big_text)
     _cypher(driver, settings, poison, id=deep, text=deep_text)
+    # 32 nested objects: the innermost value is at level 33, one past the limit
+    _cypher(driver, settings, poison, id=edge, text=json.dumps(_nested(32)))
     _cypher(driver, settings, poison, id=journey, text=journey_text)
     _cypher(
         driver,
@@ -147,7 +150,7 @@ async def test_values_stored_before_the_bounds_are_repaired_or_reported_once(
     for line in (
         "repaired │ journey metadata │ 1",
         "repaired │ journey totals │ 1",
-        "repaired │ record metadata │ 2",
+        "repaired │ record metadata │ 3",
         "repaired │ stage quantities │ 2",
         "reported │ event eventID │ 1",
         "reported │ payload content over the size limit │ 1",
@@ -165,6 +168,7 @@ async def test_values_stored_before_the_bounds_are_repaired_or_reported_once(
     assert by_id[big]["metadata"] == {"n": str(BIG_INT), "keep": "me"}
     mended = by_id[deep]["metadata"]
     assert _depth(mended) <= 32 and _unmend(mended) == _nested(300)  # nothing lost
+    assert _unmend(by_id[edge]["metadata"]) == _nested(32)
 
     got = await client.get(f"{JOURNEYS}/{journey}")
     assert got.status_code == 200, got.text
