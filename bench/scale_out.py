@@ -1,11 +1,14 @@
 """Several API processes (issue 22): cached-trace throughput over HTTP with 1, 2 and 4
-workers sharing one Redis, and what the shared invalidation costs capture.
+workers sharing one Redis, under uvicorn and under granian, and what the shared invalidation
+costs capture.
 
     .venv/bin/python bench/scale_out.py [--events 2000] [--seconds 8] [--docs 15]
+        [--servers uvicorn,granian]
 
 Starts its own redis-server (trace_engine.local_redis) on a free port, loads generated
 events into the Neo4j of TRACE_NEO4J_URI (the graph is wiped first), runs
-`trace-engine serve --workers N`, and drives it from 2 client processes of 16 connections.
+`trace-engine serve --server S --workers N`, and drives it from 2 client processes of 16
+connections.
 Capture: the same documents (fresh event ids each time) through one process without and with
 TRACE_REDIS_URL, rounds interleaved. Results are appended to bench/RESULTS.md.
 """
@@ -45,8 +48,8 @@ from trace_engine.local_redis import LocalRedis  # noqa: E402
 
 
 @contextmanager
-def serve(workers: int, redis_url: str | None) -> Iterator[str]:
-    """`trace-engine serve --workers N`, with or without TRACE_REDIS_URL."""
+def serve(workers: int, redis_url: str | None, server: str = "uvicorn") -> Iterator[str]:
+    """`trace-engine serve --server S --workers N`, with or without TRACE_REDIS_URL."""
     port = free_port()
     settings = get_settings()
     env = dict(
@@ -59,7 +62,7 @@ def serve(workers: int, redis_url: str | None) -> Iterator[str]:
         env["TRACE_REDIS_URL"] = redis_url
     command = [sys.executable, "-m", "trace_engine", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [*command, "--workers", str(workers)],
+        [*command, "--workers", str(workers), "--server", server],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -174,7 +177,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=15)
     parser.add_argument("--doc-events", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--servers", default="uvicorn,granian", help="comma-separated")
     args = parser.parse_args()
+    servers = [s.strip() for s in args.servers.split(",") if s.strip()]
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
     folder, _ = dataset(args.events, args.seed, events_per_file=1000)
     wipe()
@@ -194,11 +200,12 @@ def main() -> None:
                 )
                 print(throughput, flush=True)
             for workers in (1, 2, 4):
-                with serve(workers, redis.url) as base:
-                    throughput[f"{workers} workers, Redis"] = cached_throughput(
-                        base, secret, lots, args.seconds, workers
-                    )
-                    print(throughput, flush=True)
+                for server in servers:
+                    with serve(workers, redis.url, server) as base:
+                        throughput[f"{workers} workers, Redis, {server}"] = cached_throughput(
+                            base, secret, lots, args.seconds, workers
+                        )
+                        print(throughput, flush=True)
             for _ in range(args.rounds):
                 for name, url in (("without Redis", None), ("with Redis", redis.url)):
                     with serve(1, url) as base:
@@ -217,7 +224,9 @@ def main() -> None:
     lines += [
         f"- data: {args.events:,} generated events loaded, {len(lots)} lots (traces of at most "
         f"200 events); cached traces from 2 client processes x 16 connections, "
-        f"{args.seconds:.0f} s per row; uvicorn workers (`trace-engine serve --workers N`)",
+        f"{args.seconds:.0f} s per row; `trace-engine serve --server S --workers N` (the row "
+        "without Redis: uvicorn)",
+        f"- `uptime` at the start: {uptime}",
         f"- load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end "
         "(the machine's 2 CPUs are shared with other work, and the clients run on them too: "
         "figures under contention)",

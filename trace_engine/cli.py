@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -225,6 +226,13 @@ def db_wipe(
     console.print("The graph is empty")
 
 
+class Server(enum.StrEnum):
+    """The ASGI server `serve` runs the app with."""
+
+    UVICORN = "uvicorn"
+    GRANIAN = "granian"
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address [default: TRACE_API_HOST]")] = None,
@@ -233,15 +241,20 @@ def serve(
         int,
         typer.Option(
             min=1,
-            help="Worker processes (uvicorn). More than one needs TRACE_REDIS_URL, so that "
+            help="Worker processes. More than one needs TRACE_REDIS_URL, so that "
             "every worker hears the others' captures and revocations and limits are counted "
             "once.",
         ),
     ] = 1,
+    server: Annotated[
+        Server,
+        typer.Option(
+            help="The ASGI server: uvicorn, or granian (optional: pip install "
+            "'trace-engine\\[granian]'; bench/RESULTS.md compares them on cached traces).",
+        ),
+    ] = Server.UVICORN,
 ) -> None:
-    """Serve the HTTP API with uvicorn (OpenAPI docs at /docs)."""
-    import uvicorn
-
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
     settings = get_settings()
     if workers > 1 and not settings.redis_url:
         raise _fail(
@@ -249,6 +262,26 @@ def serve(
             "without it each worker keeps its own trace cache, which another worker's "
             "capture cannot invalidate, and counts rate limits on its own"
         )
+    if server is Server.GRANIAN:
+        try:
+            from granian import Granian
+            from granian.constants import Interfaces
+        except ImportError:
+            raise _fail(
+                "--server granian needs granian: pip install 'trace-engine\\[granian]'"
+            ) from None
+        Granian(
+            "api.main:create_app",
+            factory=True,
+            address=host or settings.api_host,
+            port=port or settings.api_port,
+            interface=Interfaces.ASGI,
+            workers=workers,
+            log_access=settings.api_access_log,
+        ).serve()
+        return
+    import uvicorn
+
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -326,7 +359,7 @@ def up(
     )
     console.print(f"Try:            {curl}", soft_wrap=True, highlight=False, markup=False)
     console.print()
-    serve(host=host, port=port, workers=1)
+    serve(host=host, port=port, workers=1, server=Server.UVICORN)
 
 
 @app.command("fsma204")

@@ -360,3 +360,38 @@ def test_a_capture_jobs_bookmarks_are_kept_for_its_readers_in_any_process(
     assert job is not None and orjson.loads(job["s"])["success"] is True
     # the trace right after the capture, through B, has the event
     assert len(_events(b.get(TRACE, params={"productId": lot}), lot)) == 1
+
+
+def test_serve_with_granian_workers(
+    settings: Settings,
+    redis_server: LocalRedis,
+    new_key: Callable[..., str],
+    lot: str,
+    tmp_path: Path,
+) -> None:
+    """`trace-engine serve --server granian --workers 2` serves the API (the optional server
+    that bench/scale_out.py compares with uvicorn)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TRACE_NEO4J_URI": settings.neo4j_uri,
+        "TRACE_NEO4J_USER": settings.neo4j_user,
+        "TRACE_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+        "TRACE_REDIS_URL": redis_server.url,
+    }
+    command = [sys.executable, "-m", "trace_engine", "serve", "--server", "granian"]
+    command += ["--workers", "2", "--host", "127.0.0.1", "--port", str(port)]
+    log = tmp_path / "granian.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(process, base, log)
+        client = _client(base, new_key(scopes=("write",)))
+        _capture(client, [_event(lot, 1, "2024-05-01T08:00:00.000Z", action="ADD")])
+        for _ in range(4):  # whichever worker answers
+            assert len(_events(client.get(TRACE, params={"productId": lot}), lot)) == 1
+        assert "worker-2" in log.read_text()  # granian logs each worker it spawns
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
