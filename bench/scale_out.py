@@ -202,7 +202,8 @@ def main() -> None:
             for workers in (1, 2, 4):
                 for server in servers:
                     with serve(workers, redis.url, server) as base:
-                        throughput[f"{workers} workers, Redis, {server}"] = cached_throughput(
+                        label = f"{workers} worker{'s' if workers > 1 else ''}, Redis, {server}"
+                        throughput[label] = cached_throughput(
                             base, secret, lots, args.seconds, workers
                         )
                         print(throughput, flush=True)
