@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -359,3 +360,71 @@ async def test_two_workers_on_one_database_deliver_each_event_once(
             await capture(http, sentinel)
             await until(lambda: sentinel["eventID"] in event_ids(receiver), "the sentinel")
     assert event_ids(receiver) == [e["eventID"] for e in [*shipped, sentinel]]
+
+
+async def test_500_twice_then_200_delivers_the_event_once_and_clears_the_error(
+    make_client: MakeClient, receiver: Receiver
+) -> None:
+    http = make_client(org="watch-retry")
+    await capture(http, harvest("RETRY"))
+    created = await watch(http, lot("RETRY"), receiver.url)
+    receiver.script = [500, 500]
+    shipped = ship("RETRY")
+    await capture(http, shipped)
+    await until(lambda: shipped["eventID"] in event_ids(receiver), "delivery after the 500s")
+    sentinel = ship("RETRY")
+    await capture(http, sentinel)
+    await until(lambda: sentinel["eventID"] in event_ids(receiver), "the sentinel")
+
+    assert [status for status, _, _ in receiver.requests[:2]] == [500, 500]
+    assert event_ids(receiver) == [shipped["eventID"], sentinel["eventID"]]
+    location = f"/api/v1/watches/{created['watchID']}"
+    shown = (await http.get(location)).json()
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 60
+    while shown.get("lastEventID") != sentinel["eventID"]:
+        assert loop.time() < end, shown
+        await asyncio.sleep(0.05)
+        shown = (await http.get(location)).json()
+    assert shown["status"] == "active" and "lastError" not in shown
+
+
+class GatedReceiver(Receiver):
+    """A receiver that holds every POST until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+        handler = self.server.RequestHandlerClass
+        receiver = self
+
+        class Held(handler):  # type: ignore[misc, valid-type]
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                receiver.waiting.set()
+                receiver.gate.wait()
+                super().do_POST()
+
+        self.server.RequestHandlerClass = Held
+
+
+async def test_a_receiver_that_does_not_answer_does_not_hold_up_capture(
+    make_client: MakeClient,
+) -> None:
+    held = GatedReceiver()
+    try:
+        http = make_client(org="watch-slow")
+        await capture(http, harvest("SLOW"))
+        await watch(http, lot("SLOW"), held.url)
+        first, second = ship("SLOW"), ship("SLOW")
+        await capture(http, first)
+        await until(held.waiting.is_set, "the worker's POST reached the receiver")
+        # the receiver holds that POST unanswered; the next capture still completes
+        await capture(http, second)
+        assert not held.gate.is_set() and event_ids(held) == []
+        held.gate.set()
+        await until(lambda: second["eventID"] in event_ids(held), "both delivered")
+        assert set(event_ids(held)) == {first["eventID"], second["eventID"]}
+    finally:
+        held.gate.set()
+        held.close()
