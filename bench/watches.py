@@ -44,6 +44,7 @@ from bench.common import (  # noqa: E402
     section_header,
     wipe,
 )
+from bench.subscriptions import _server_cpu_s  # noqa: E402
 from trace_engine.config import get_settings  # noqa: E402
 
 JSONLD = {"Content-Type": "application/ld+json"}
@@ -130,7 +131,11 @@ async def _setup(http: httpx.AsyncClient, watches: int, dest: str) -> None:
         assert response.status_code == 201, response.text
 
 
-async def _throughput(watches: int, documents: int, doc_events: int) -> tuple[float, int]:
+async def _throughput(
+    watches: int, documents: int, doc_events: int
+) -> tuple[float, int, float, float | None]:
+    """Events/s of the capture requests, events delivered meanwhile, and CPU seconds per 1000
+    events captured of this process (API, its worker threads) and of the Neo4j server."""
     wipe()
     secret = api_key("bench-watches", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
@@ -144,13 +149,22 @@ async def _throughput(watches: int, documents: int, doc_events: int) -> tuple[fl
         ) as http:
             await _setup(http, watches, receiver.url)
             bodies = [_mixed(doc_events) for _ in range(documents)]
-            started = time.perf_counter()
+            started, cpu, server = time.perf_counter(), time.process_time(), _server_cpu_s()
             for body in bodies:
                 await _capture(http, body)
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+            after = _server_cpu_s()
+            server = after - server if after is not None and server is not None else None
             delivered = len(receiver.seen())
     receiver.server.shutdown()
-    return documents * doc_events / elapsed, delivered
+    per_k = 1000 / (documents * doc_events)
+    return (
+        documents * doc_events / elapsed,
+        delivered,
+        cpu * per_k,
+        server * per_k if server is not None else None,
+    )
 
 
 async def _delays(count: int) -> list[float]:
@@ -189,12 +203,26 @@ def main() -> None:
     if args.doc_events < WATCHED:
         parser.error(f"--doc-events must be at least {WATCHED}")
     rates: dict[int, list[float]] = {0: [], WATCHED: []}
+    cpus: dict[int, list[float]] = {n: [] for n in rates}
+    servers: dict[int, list[float]] = {n: [] for n in rates}
+    deliveries: dict[int, list[int]] = {n: [] for n in rates}
     load_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     for _ in range(args.rounds):
         for watches in rates:
-            rate, delivered = asyncio.run(_throughput(watches, args.documents, args.doc_events))
+            rate, delivered, cpu, server = asyncio.run(
+                _throughput(watches, args.documents, args.doc_events)
+            )
             rates[watches].append(rate)
-            print(f"{watches:>3} watches: {rate:,.0f} events/s ({delivered} delivered)", flush=True)
+            cpus[watches].append(cpu)
+            deliveries[watches].append(delivered)
+            if server is not None:
+                servers[watches].append(server)
+            print(
+                f"{watches:>3} watches: {rate:,.0f} events/s, {delivered} delivered meanwhile, "
+                f"CPU per 1000 events: API {cpu * 1000:.0f} ms, Neo4j "
+                f"{'-' if server is None else f'{server * 1000:.0f} ms'}",
+                flush=True,
+            )
     delays = asyncio.run(_delays(args.delays))
     p = percentiles(delays)
     print(f"delay commit → notification: p50 {p['p50']:.0f} ms, p99 {p['p99']:.0f} ms")
@@ -208,13 +236,21 @@ def main() -> None:
         f"document ships each of the {WATCHED} watched lots once), {args.rounds} alternating "
         "rounds, in one process (ASGI), receiver answering 200",
         "",
-        "| recall watches | events/s (median of rounds) | runs | vs none |",
-        "|---|---|---|---|",
+        "| recall watches | events/s (median of rounds) | runs | vs none | events delivered "
+        "during the capture (runs) | CPU ms per 1000 events captured: API process, Neo4j "
+        "server (medians) |",
+        "|---|---|---|---|---|---|",
     ]
     for watches, values in rates.items():
         median = statistics.median(values)
         shown = ", ".join(f"{v:,.0f}" for v in values)
-        lines.append(f"| {watches} | {median:,.0f} | {shown} | {median / base:.2f} |")
+        sent = ", ".join(str(d) for d in deliveries[watches])
+        cpu = statistics.median(cpus[watches]) * 1000
+        server = f"{statistics.median(servers[watches]) * 1000:.0f}" if servers[watches] else "-"
+        lines.append(
+            f"| {watches} | {median:,.0f} | {shown} | {median / base:.2f} | {sent} | "
+            f"{cpu:.0f}, {server} |"
+        )
     lines += [
         "",
         f"- delay from capture commit (recordTime) to notification received, one watch, "
