@@ -1,7 +1,8 @@
 """Recall watches against the real server and a real HTTP receiver on a free local port: a
 farm lot's watcher hears of the transformation that used it and the shipment of the output to
 a new store, with a summary naming the store; unrelated lots and siblings send nothing; the
-signature verifies; tenancy; expiry; restart; two workers deliver once."""
+signature verifies; tenancy; expiry; retries; a slow receiver; two workers deliver once
+(a killed process: test_watch_processes.py)."""
 
 from __future__ import annotations
 
@@ -205,6 +206,36 @@ async def test_a_farm_lot_watcher_hears_of_the_transformation_and_the_shipment_t
     assert TOKEN not in orjson.dumps(shown).decode() and "trace" not in shown
 
 
+async def test_instances_that_join_through_the_capture_itself_count(
+    make_client: MakeClient, receiver: Receiver
+) -> None:
+    http = make_client(org="watch-join")
+    await capture(http, harvest("FARM3"))
+    created = await watch(http, lot("FARM3"), receiver.url)
+    pallet = "urn:epc:id:sscc:4012345.0000000031"
+    made = transform(["FARM3"], "JUICE3")
+    packed = {
+        "type": "AggregationEvent",
+        "eventID": _id(),
+        "eventTime": "2024-06-02T09:00:00.000Z",
+        "eventTimeZoneOffset": "+00:00",
+        "action": "ADD",
+        "bizStep": "packing",
+        "parentID": pallet,
+        "childQuantityList": [{"epcClass": lot("JUICE3"), "quantity": 40, "uom": "KGM"}],
+    }
+    shipped = {**ship("JUICE3"), "eventID": _id(), "quantityList": [], "epcList": [pallet]}
+    # one document: the output lot and the pallet join the trace in the very capture whose
+    # later events (the packing, the pallet's shipment) name only them
+    await capture(http, made, packed, shipped)
+    await until(lambda: shipped["eventID"] in event_ids(receiver), "the pallet's shipment")
+
+    assert event_ids(receiver) == [made["eventID"], packed["eventID"], shipped["eventID"]]
+    summary = notes(receiver)[-1]["trace"]
+    assert summary["productInstances"] == 3 and summary["stores"] == 0
+    assert all(n["watchID"] == created["watchID"] for n in notes(receiver))
+
+
 async def test_unrelated_lots_and_siblings_send_nothing(
     make_client: MakeClient, receiver: Receiver
 ) -> None:
@@ -311,29 +342,6 @@ async def test_an_expired_watch_stops_and_shows_as_expired(
 
     assert event_ids(receiver, short["watchID"]) == []
     assert (await http.get(location)).json()["status"] == "expired"
-
-
-async def test_a_restart_delivers_what_was_captured_while_no_worker_ran(
-    settings: Settings, new_key: Callable[..., str], receiver: Receiver
-) -> None:
-    headers = {"Authorization": f"Bearer {new_key('watch-restart')}"}
-
-    def client(application: FastAPI) -> httpx.AsyncClient:
-        transport = httpx.ASGITransport(app=application)
-        return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
-
-    first = create_app(_quick(settings))
-    shipped = ship("RESTART")
-    async with first.router.lifespan_context(first), client(first) as http:
-        await capture(http, harvest("RESTART"))
-        await watch(http, lot("RESTART"), receiver.url)
-        await first.state.watch_worker.stop()  # the process "dies" before delivering
-        await capture(http, shipped)
-    assert event_ids(receiver) == []
-
-    second = create_app(_quick(settings))
-    async with second.router.lifespan_context(second):
-        await until(lambda: event_ids(receiver) == [shipped["eventID"]], "delivery after restart")
 
 
 async def test_two_workers_on_one_database_deliver_each_event_once(
