@@ -22,6 +22,7 @@ from receiver import Receiver
 from api.main import create_app
 from trace_engine.config import Settings
 from trace_engine.subscriptions.signing import verify
+from trace_engine.watches import worker as watch_worker
 
 MakeClient = Callable[..., httpx.AsyncClient]
 JSONLD = {"Content-Type": "application/ld+json"}
@@ -436,3 +437,21 @@ async def test_a_receiver_that_does_not_answer_does_not_hold_up_capture(
     finally:
         held.gate.set()
         held.close()
+
+
+async def test_every_due_watch_is_served_when_more_are_due_than_one_read_holds(
+    make_client: MakeClient, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch_worker, "_DUE_PER_ROUND", 2)
+    http = make_client(org="watch-many")
+    await capture(http, harvest("QUIET"), harvest("BUSY"))
+    # six due watches read two at a time, the quiet ones with nothing new (skipped without a
+    # write): every busy one is served, wherever its id puts it
+    quiet = [await watch(http, lot("QUIET"), receiver.url) for _ in range(3)]
+    busy = [await watch(http, lot("BUSY"), receiver.url) for _ in range(3)]
+    shipped = ship("BUSY")
+    await capture(http, shipped)
+    for created in busy:
+        await until(lambda w=created: event_ids(receiver, w["watchID"]) == [shipped["eventID"]],
+                    "every busy watch notified")  # fmt: skip
+    assert all(event_ids(receiver, w["watchID"]) == [] for w in quiet)

@@ -41,9 +41,11 @@ def count(tx: ManagedTransaction) -> int:
     return int(tx.run(query(Query.WATCHES_COUNT)).single(strict=True)["n"])
 
 
-def due(tx: ManagedTransaction, now: str, limit: int) -> list[dict[str, Any]]:
-    """Watches due now whose lease is free: id, org, position, expiresAt."""
-    return [dict(row) for row in tx.run(query(Query.WATCHES_DUE), now=now, limit=limit)]
+def due(tx: ManagedTransaction, now: str, after_id: str, limit: int) -> list[dict[str, Any]]:
+    """Watches due now whose lease is free, in id order after `after_id`: id, org, position,
+    expiresAt."""
+    result = tx.run(query(Query.WATCHES_DUE), now=now, afterId=after_id, limit=limit)
+    return [dict(row) for row in result]
 
 
 def recent(tx: ManagedTransaction, orgs: list[str], after: Position, before: str) -> bool:

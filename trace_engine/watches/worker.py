@@ -47,27 +47,34 @@ class WatchWorker(DeliveryWorker):
             self.start()
 
     async def round(self) -> None:
-        """Serve every due watch that has something new, once."""
-        due = await self._db(self._read, repository.due, _at(), _DUE_PER_ROUND)
-        if not due:
+        """Serve every due watch that has something new, once (the due watches read a page
+        at a time, in id order)."""
+        after_id, now, floor = "", datetime.now(UTC), None
+        while True:
+            due = await self._db(self._read, repository.due, _at(), after_id, _DUE_PER_ROUND)
+            if not due:
+                return
+            if not after_id:
+                now, floor = await self._floor()
+            for row in due:
+                await self._consider(row, now, floor)
+            if len(due) < _DUE_PER_ROUND:
+                return
+            after_id = due[-1]["id"]
+
+    async def _consider(self, row: dict[str, Any], now: datetime, floor: str | None) -> None:
+        """Serve one due watch if an event its org may see was recorded since its position."""
+        before = planner.cutoff(now, self._settings.subscription_settle_ms, floor, row["expiresAt"])
+        after = Position(row["recordTime"], row["eventID"], row["owner"])
+        if after.value >= before:
             return
-        now, floor = await self._floor()
-        for row in due:
-            before = planner.cutoff(
-                now, self._settings.subscription_settle_ms, floor, row["expiresAt"]
-            )
-            after = Position(row["recordTime"], row["eventID"], row["owner"])
-            if after.value >= before:
-                continue
-            orgs = sorted(await _uninterrupted(self._visible_orgs(row["org"])))
-            if not await self._db(self._read, repository.recent, orgs, after, before):
-                continue  # nothing recorded since: no claim, no trace read
-            until = _at(self._settings.subscription_lease_s)
-            node = await self._db(
-                self._write, repository.claim, row["id"], _at(), self.owner, until
-            )
-            if node is not None:
-                await self._serve_watch(node, orgs)
+        orgs = sorted(await _uninterrupted(self._visible_orgs(row["org"])))
+        if not await self._db(self._read, repository.recent, orgs, after, before):
+            return  # nothing recorded since: no claim, no trace read
+        until = _at(self._settings.subscription_lease_s)
+        node = await self._db(self._write, repository.claim, row["id"], _at(), self.owner, until)
+        if node is not None:
+            await self._serve_watch(node, orgs)
 
     async def _floor(self) -> tuple[datetime, str | None]:
         """Now, and the start of the earliest capture job still being written."""
