@@ -304,8 +304,8 @@ class DeliveryWorker:
                 if not await self._advance(sub_id, pending, batch):
                     return  # the lease was lost: whoever holds it goes on
                 pending = {}
-            page, document = await self._shared_page(this_round, (org, name, initial), q, orgs,
-                                                     after, batch)  # fmt: skip
+            shared = (org, name, initial)
+            page, document = await self._shared_page(this_round, shared, q, orgs, after, batch)
             if page.events:
                 assert document is not None
                 error = await self._post(node, addressed(document, sub_id))
