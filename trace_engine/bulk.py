@@ -161,12 +161,12 @@ def read_header(path: Path, fmt: Format) -> tuple[Any, ParsedDocument]:
     return read_xml_header(path)
 
 
-def _events(
+def iter_events(
     path: Path,
     fmt: Format,
     context: Any,
     report: FileReport,
-    on_bytes: Callable[[int], None] | None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[Event | Rejected]:
     """The file's events, normalised; a read error ends the stream and is kept on the report."""
     try:
@@ -206,7 +206,7 @@ def load_file(
         report.error = str(exc)
         return report
     report.ignored_master_data = master.ignored_master_data
-    events = _events(path, fmt, context, report, on_bytes)
+    events = iter_events(path, fmt, context, report, on_bytes)
     report.outcome = ingestor.load(events, master, org, progress=on_batch)
     if report.error is None and not report.total and not (master.facilities or master.products):
         report.error = (

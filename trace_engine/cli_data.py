@@ -208,9 +208,55 @@ def load(
         Path | None,
         typer.Option(help="Also write the counts and every rejected event to this JSON file."),
     ] = None,
+    initial: Annotated[
+        bool,
+        typer.Option(
+            "--initial",
+            help="Initial load into an EMPTY database through neo4j-admin import "
+            "(minutes instead of hours for millions of events; stops and restarts the "
+            "local server). See README, 'Loading a large history'.",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(min=0, help="--initial: parser processes (0: one per core)."),
+    ] = 0,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="--initial: replace a database that is not empty (asks first)."
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="--initial --replace: do not ask.")
+    ] = False,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="--initial: folder for the import files (default: .neo4j/import/initial-load "
+            "for the local server, ./initial-import for another one)."
+        ),
+    ] = None,
+    keep_files: Annotated[
+        bool, typer.Option("--keep-files", help="--initial: keep the import files afterwards.")
+    ] = False,
 ) -> None:
     """Bulk-load large EPCIS files (help text: LOAD_HELP)."""
-    reports = _bulk_load(files, org or get_settings().default_org, batch_size, content_type)
+    if initial:
+        from trace_engine.cli_initial import initial_load
+
+        reports = initial_load(
+            files,
+            org or get_settings().default_org,
+            content_type,
+            jobs=jobs,
+            replace=replace,
+            yes=yes,
+            work_dir=work_dir,
+            keep_files=keep_files,
+        )
+    else:
+        reports = _bulk_load(files, org or get_settings().default_org, batch_size, content_type)
     if report is not None:
         report.write_bytes(
             orjson.dumps({"files": [r.as_dict() for r in reports]}, option=orjson.OPT_INDENT_2)

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     neo4j_heap: str = "2g"
     neo4j_pagecache: str = "2g"
     neo4j_start_timeout_s: float = 180.0
+    # off-heap memory `neo4j-admin database import` may use in `load --initial` (its default,
+    # 90% of the machine, is too much beside a running server)
+    initial_import_memory: str = "2g"
 
     # HTTP API
     api_host: str = "127.0.0.1"

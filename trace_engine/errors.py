@@ -92,6 +92,22 @@ class LocalNeo4jError(TraceEngineError):
     """The project's local Neo4j server cannot be fetched, started or stopped."""
 
 
+class DatabaseNotEmpty(TraceEngineError):
+    """An initial load's target database holds data (and replacing it was not asked for)."""
+
+    def __init__(self, found: dict[str, int]) -> None:
+        listing = ", ".join(f"{n:,} {label}" for label, n in sorted(found.items()))
+        super().__init__(
+            f"the database is not empty ({listing}): an initial load replaces the whole "
+            "database; give --replace to do that, or use `trace-engine load` to add to it"
+        )
+        self.found = found
+
+
+class InitialLoadError(TraceEngineError):
+    """An initial load could not go on (its files, the importer, the swap)."""
+
+
 class QueryParameterError(TraceEngineError):
     """An EPCIS query parameter is unknown or has a value the query cannot take."""
 

@@ -31,6 +31,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, Tran
 from trace_engine.config import Settings
 from trace_engine.errors import LocalNeo4jError
 from trace_engine.graph.catalog import Query, query
+from trace_engine.initial.store import finish_pending_swap
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_ENTRY_POINT = "org.neo4j.server.startup.Neo4jAdminCommand"
@@ -116,6 +117,8 @@ class LocalNeo4j:
         self._require_free_ports()
         self.fetch()
         self._write_config()
+        # an initial load killed between its import and its swap: the staged store is complete
+        finish_pending_swap(self.home / "data", self.settings.neo4j_database)
         if not (self.home / "data" / "dbms" / "auth.ini").exists():
             self._set_initial_password(java)
         pid = self._spawn(java)
@@ -250,6 +253,10 @@ class LocalNeo4j:
                 ]
             )
         )
+
+    def java(self) -> str:
+        """The java executable (JAVA_HOME, else PATH); LocalNeo4jError if there is none."""
+        return self._require_java()
 
     def _java_command(self, java: str, main: str, *args: str) -> list[str]:
         return [

@@ -139,6 +139,7 @@ class Query(enum.StrEnum):
     INGEST_LINEAGE = "ingest_lineage"
     INGEST_PARTIES = "ingest_parties"
     INGEST_PRODUCTS = "ingest_products"
+    INITIAL_CONTENTS = "initial_contents"
     JOURNEYS_CREATE = "journeys_create"
     JOURNEYS_DELETE = "journeys_delete"
     JOURNEYS_FACETS = "journeys_facets"

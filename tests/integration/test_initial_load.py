@@ -1,0 +1,276 @@
+"""`trace-engine load --initial` against the online loader, on a Neo4j server of its own.
+
+One throw-away server (own home, free ports; the jars of the suite's server) takes the online
+load first; its whole graph and the trace of every lot are kept. Then `--initial` is killed in
+its parse phase and in its import phase (the graph must still be the online one, whole), and
+finally run to the end with --replace: the graph it builds must equal the online one node for
+node and relationship for relationship, and the traces of 150 random lots must be
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from neo4j import Driver
+from servers import free_port
+
+from trace_engine.bulk import expand_paths, load_files
+from trace_engine.config import Settings
+from trace_engine.graph.driver import make_driver
+from trace_engine.graph.schema import apply_schema
+from trace_engine.graph.trace import fetch_lineage
+from trace_engine.ingest import Ingestor
+from trace_engine.initial.store import MARKER, STAGING
+from trace_engine.local_neo4j import LocalNeo4j
+from trace_engine.seed.generator import generate, load_truth
+from trace_engine.trace import TraceCache, TraceParams, TraceService
+
+ORG = "initial-org"
+LOTS = 150  # lots whose traces are compared (random, of the 1,500 events' ~700)
+PASSWORD = "initial-load-test"
+# properties that say when a load ran, not what it loaded (the capture's record time, and
+# the enterprise listings' creation times and the listing orders built from them)
+WHEN_LOADED = {
+    "Event": {"recordTime"},
+    "FarmProfile": {"createdAt", "updatedAt", "rank", "statusRank"},
+    "Batch": {"createdAt", "rank", "statusRank"},
+    "Shipment": {"createdAt", "rank", "statusRank"},
+    "Migration": {"ranAt", "at", "when", "appliedAt"},
+}
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Iterator[Settings]:
+    """Settings of a server of this module's own (the suite's graph is never touched)."""
+    home = tmp_path_factory.mktemp("initial") / "neo4j"
+    home.mkdir()
+    suite_lib = Settings().neo4j_home.resolve() / "lib"
+    if (suite_lib / ".complete").exists():
+        (home / "lib").symlink_to(suite_lib)  # no second download of the jars
+    bolt, http = free_port(), free_port()
+    mine = Settings(
+        environment="test",
+        neo4j_home=home,
+        neo4j_uri=f"bolt://127.0.0.1:{bolt}",
+        neo4j_bolt_port=bolt,
+        neo4j_http_port=http,
+        neo4j_password=PASSWORD,
+        neo4j_heap="512m",
+        neo4j_pagecache="128m",
+        initial_import_memory="512m",
+    )
+    server = LocalNeo4j(mine, echo=lambda _: None)
+    server.start()
+    try:
+        yield mine
+    finally:
+        server.stop()
+
+
+def _env(own: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TRACE_ENVIRONMENT": "test",
+        "TRACE_NEO4J_HOME": str(own.neo4j_home),
+        "TRACE_NEO4J_URI": own.neo4j_uri,
+        "TRACE_NEO4J_BOLT_PORT": str(own.neo4j_bolt_port),
+        "TRACE_NEO4J_HTTP_PORT": str(own.neo4j_http_port),
+        "TRACE_NEO4J_PASSWORD": PASSWORD,
+        "TRACE_NEO4J_HEAP": own.neo4j_heap,
+        "TRACE_NEO4J_PAGECACHE": own.neo4j_pagecache,
+        "TRACE_INITIAL_IMPORT_MEMORY": own.initial_import_memory,
+    }
+
+
+def _dataset(folder: Path) -> list[Path]:
+    """A generated supply chain plus a file of what real histories hold: an event sent twice
+    (in another file), an error declaration of a stored event, and an invalid event."""
+    generate(1500, 5, folder / "chain", events_per_file=500)
+    first = orjson.loads((folder / "chain" / "events-00000.jsonld").read_bytes())
+    events = first["epcisBody"]["eventList"]
+    declared = {
+        **events[1],
+        "errorDeclaration": {
+            "declarationTime": "2024-06-01T00:00:00.000Z",
+            "reason": "urn:epcglobal:cbv:er:incorrect_data",
+        },
+    }
+    broken = {k: v for k, v in events[2].items() if k != "eventTime"}
+    broken["eventID"] = "urn:uuid:00000000-0000-4000-8000-00000000beef"
+    extra = {**first, "epcisBody": {"eventList": [events[0], declared, broken]}}
+    extra["epcisHeader"] = {}
+    (folder / "zz-extra.jsonld").write_bytes(orjson.dumps(extra))
+    return [folder / "chain", folder / "zz-extra.jsonld"]
+
+
+def _identity(labels: list[str], props: dict[str, Any]) -> tuple[Any, ...]:
+    ident = props.get("key") or props.get("eventID") or props.get("id")
+    return (labels[0], ident, props.get("org"), props.get("owner"))
+
+
+def _clean(labels: list[str], props: dict[str, Any]) -> dict[str, Any]:
+    drop = WHEN_LOADED.get(labels[0], set())
+    return {k: v for k, v in props.items() if k not in drop}
+
+
+def _graph(driver: Driver, database: str) -> tuple[Counter[Any], Counter[Any]]:
+    """Every node and relationship with its properties, by identity (not element id)."""
+    nodes: Counter[Any] = Counter()
+    for record in driver.execute_query(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", database_=database
+    ).records:
+        labels, props = sorted(record["labels"]), record["props"]
+        nodes[
+            (
+                _identity(labels, props),
+                orjson.dumps(_clean(labels, props), option=orjson.OPT_SORT_KEYS),
+            )
+        ] += 1
+    rels: Counter[Any] = Counter()
+    for record in driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN labels(a) AS la, properties(a) AS pa, type(r) AS type, "
+        "properties(r) AS pr, labels(b) AS lb, properties(b) AS pb",
+        database_=database,
+    ).records:
+        start = _identity(sorted(record["la"]), record["pa"])
+        end = _identity(sorted(record["lb"]), record["pb"])
+        props = orjson.dumps(record["pr"], option=orjson.OPT_SORT_KEYS)
+        rels[(start, record["type"], end, props)] += 1
+    return nodes, rels
+
+
+async def _traces(driver: Driver, database: str, lots: list[str]) -> dict[str, bytes]:
+    """The trace API's response body for each lot (both directions, every event)."""
+    service = TraceService(TraceCache(60, 10), max_events=100_000)
+    bodies = {}
+    with driver.session(database=database) as session:
+
+        async def fetch(key: str) -> dict[str, Any] | None:
+            return session.execute_read(fetch_lineage, key)
+
+        async def visible() -> frozenset[str]:
+            return frozenset({ORG})
+
+        for lot in lots:
+            result = await service.trace_with(
+                fetch, visible, lot, ORG, TraceParams(direction="both", all_events=True)
+            )
+            bodies[lot] = result.body
+    return bodies
+
+
+@pytest.fixture(scope="module")
+def online(own: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The dataset loaded by the online loader: its reports, graph and traces."""
+    import asyncio
+
+    folder = tmp_path_factory.mktemp("history")
+    paths = _dataset(folder)
+    with make_driver(own) as driver:
+        apply_schema(driver, own.neo4j_database)
+        ingestor = Ingestor(driver, own.neo4j_database, batch_size=400)
+        reports = load_files(ingestor, expand_paths(paths), ORG)
+        lots = random.Random(5).sample(sorted(load_truth(folder / "chain")), LOTS)
+        yield {
+            "paths": paths,
+            "reports": [(r.total, r.accepted, r.duplicates, len(r.rejected)) for r in reports],
+            "graph": _graph(driver, own.neo4j_database),
+            "lots": lots,
+            "traces": asyncio.run(_traces(driver, own.neo4j_database, lots)),
+        }
+
+
+def _initial(own: Settings, paths: list[Path], *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trace_engine",
+            "load",
+            "--initial",
+            "--org",
+            ORG,
+            "--replace",
+            "--yes",
+            "--jobs",
+            "2",
+            *extra,
+            *map(str, paths),
+        ],
+        env=_env(own),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its workers and the importer share its process group
+    )
+
+
+def _kill_when(process: subprocess.Popen[bytes], reached: Any, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not reached():
+        assert process.poll() is None, process.stdout.read().decode()  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "the phase was never reached"
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _still_online(own: Settings, online: dict[str, Any]) -> None:
+    with make_driver(own) as driver:
+        assert _graph(driver, own.neo4j_database) == online["graph"]
+    assert not (own.neo4j_home / "data" / MARKER).exists()
+
+
+def test_killed_in_parse_phase_leaves_the_graph_as_it_was(
+    own: Settings, online: dict[str, Any], tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    process = _initial(own, online["paths"], "--work-dir", str(work))
+    _kill_when(process, lambda: any(work.glob("*.csv")) and not (work / "finish.json").exists())
+    _still_online(own, online)
+
+
+def test_killed_in_import_phase_leaves_the_graph_as_it_was(
+    own: Settings, online: dict[str, Any], tmp_path: Path
+) -> None:
+    staged = own.neo4j_home / STAGING / "databases"
+    process = _initial(own, online["paths"], "--work-dir", str(tmp_path / "work"))
+    _kill_when(process, lambda: any(staged.glob("*")) if staged.exists() else False)
+    _still_online(own, online)
+
+
+async def test_initial_load_builds_the_graph_the_online_loader_builds(
+    own: Settings, online: dict[str, Any], tmp_path: Path
+) -> None:
+    report = tmp_path / "report.json"
+    process = _initial(own, online["paths"], "--report", str(report))
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output.decode()
+    files = orjson.loads(report.read_bytes())["files"]
+    counts = [(f["events"], f["accepted"], f["duplicates"], f["rejected"]) for f in files]
+    assert counts == online["reports"]
+    assert counts[-1] == (3, 1, 1, 1)  # the declaration, the repeat, the invalid event
+
+    with make_driver(own) as driver:
+        nodes, rels = _graph(driver, own.neo4j_database)
+        want_nodes, want_rels = online["graph"]
+        assert Counter(k[0][0] for k in nodes.elements()) == Counter(
+            k[0][0] for k in want_nodes.elements()
+        )
+        assert Counter(k[1] for k in rels.elements()) == Counter(k[1] for k in want_rels.elements())
+        assert nodes == want_nodes
+        assert rels == want_rels
+        traces = await _traces(driver, own.neo4j_database, online["lots"])
+    assert len(traces) == LOTS
+    assert traces == online["traces"]

@@ -1,0 +1,116 @@
+"""The pure parts of `load --initial`: CSV values and groups, the shared-node merge, the swap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trace_engine.graph.events import GraphRows
+from trace_engine.initial.files import (
+    ARRAY_DELIMITER,
+    CsvSink,
+    GroupKey,
+    UnwritableValue,
+    cell,
+    column_type,
+)
+from trace_engine.initial.graph import NodeTables
+from trace_engine.initial.store import (
+    MARKER,
+    finish_pending_swap,
+    read_marker,
+    staging_dir,
+    write_marker,
+)
+
+
+def test_values_keep_their_type_and_text() -> None:
+    assert [column_type(v) for v in ("a", 1, 1.5, True, ["x"], [1, 2], None, [])] == [
+        "string", "long", "double", "boolean", "string[]", "long[]", None, None
+    ]  # fmt: skip
+    assert cell('say "hi", twice') == '"say ""hi"", twice"'
+    assert cell("") == '""'  # an empty string stays one (an empty field would be null)
+    assert cell(0.1) == "0.1" and cell(10) == "10" and cell(False) == "false"
+    assert cell(["a", 'b"']) == f'"a{ARRAY_DELIMITER}b"""'
+    with pytest.raises(UnwritableValue):
+        column_type([1, "a"])
+    with pytest.raises(UnwritableValue):
+        cell([f"a{ARRAY_DELIMITER}b"])
+
+
+def test_rows_with_other_columns_go_to_other_groups(tmp_path: Path) -> None:
+    sink = CsvSink(tmp_path, "p")
+    sink.node("FacilityData", "FacilityData", "o\x1fa", {"id": "a", "org": "o", "area": 1})
+    sink.node("FacilityData", "FacilityData", "o\x1fb", {"id": "b", "org": "o", "area": 1.5})
+    sink.node("FacilityData", "FacilityData", "o\x1fc", {"id": "c", "org": "o", "area": None})
+    groups = sink.close()
+    assert len(groups) == 3
+    headers = sorted(g.key.header() for g in groups)
+    assert headers == [
+        ":ID(FacilityData),id:string,org:string\n",
+        ":ID(FacilityData),id:string,org:string,area:double\n",
+        ":ID(FacilityData),id:string,org:string,area:long\n",
+    ]
+    key = GroupKey("relationships", "CONTAINS", ("ProductInstance", "ProductInstance"), ())
+    assert key.header() == ":START_ID(ProductInstance),:END_ID(ProductInstance)\n"
+
+
+def _rows(display: str, org: str, attributes: dict[str, object]) -> GraphRows:
+    return GraphRows(
+        facilities=[
+            {"id": "414/1", "displayId": display, "aliases": [display], "attributes": attributes,
+             "org": org}
+        ],
+        lineage=[{"from": "a", "to": "b", "rel": "CONTAINS", "org": org}],
+    )  # fmt: skip
+
+
+def test_shared_nodes_merge_like_the_online_statements() -> None:
+    first, later = NodeTables(), NodeTables()
+    first.add_rows(_rows("urn:a", "o1", {"name": "A", "city": "X"}))
+    later.add_rows(_rows("urn:b", "o1", {"city": "Y", "name": None}))
+    later.add_rows(_rows("urn:b", "o2", {}))
+    first.merge(later)
+    assert first.facilities == {"414/1": "urn:a"}  # ON CREATE: the first form seen
+    assert list(first.aliases) == [("urn:a", "Facility", "414/1"), ("urn:b", "Facility", "414/1")]
+    # SET d += attributes: later values win, a null removes; no statement without attributes
+    assert first.statements == {("FacilityData", "414/1", "o1"): {"name": None, "city": "Y"}}
+    assert first.lineage == {("a", "b", "CONTAINS"): ["o1", "o2"]}
+
+
+def _store(data: Path, name: str, content: str) -> None:
+    for part in ("databases", "transactions"):
+        (data / part / name).mkdir(parents=True, exist_ok=True)
+        (data / part / name / "f").write_text(content)
+
+
+@pytest.mark.parametrize("killed_after", [0, 1, 2])
+def test_a_swap_killed_anywhere_is_finished_by_the_next_start(
+    tmp_path: Path, killed_after: int
+) -> None:
+    data = tmp_path / "data"
+    _store(data, "neo4j", "old")
+    _store(staging_dir(data), "neo4j", "new")
+    write_marker(data, "swap", work_dir="w")
+    # a swap killed after `killed_after` of its renames (live aside, staged in place)
+    if killed_after >= 1:
+        (data / "databases" / "neo4j").rename(data / "databases" / "neo4j.replaced-by-initial-load")
+    if killed_after >= 2:
+        (staging_dir(data) / "databases" / "neo4j").rename(data / "databases" / "neo4j")
+    assert finish_pending_swap(data)
+    for part in ("databases", "transactions"):
+        assert (data / part / "neo4j" / "f").read_text() == "new"
+        assert sorted(p.name for p in (data / part).iterdir()) == ["neo4j"]
+    assert read_marker(data) == {"phase": "finish", "work_dir": "w"}
+    assert not staging_dir(data).exists()
+    assert not finish_pending_swap(data)  # nothing more to do
+
+
+def test_no_marker_no_swap(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _store(data, "neo4j", "old")
+    _store(staging_dir(data), "neo4j", "half")  # an import killed before it finished
+    assert not finish_pending_swap(data)
+    assert (data / "databases" / "neo4j" / "f").read_text() == "old"
+    assert not (data / MARKER).exists()

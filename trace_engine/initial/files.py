@@ -1,0 +1,198 @@
+"""The import files: node and relationship rows → CSV in the shape `neo4j-admin database import`
+reads (pure apart from writing the files).
+
+A CSV column has one type for every row, while the online path stores whatever property a row
+has (a master-data attribute may be a number in one document and missing in the next). So the
+rows of one label or relationship type go into one group of files per column signature (the
+property names and types that row has), each group with a header of its own; in practice a
+handful of groups per label. A null property is left out, as the online statements leave it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+# The importer's array delimiter: a control character no identifier or attribute holds
+# (a value that does is refused with the value named, never written wrongly).
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_OPTION = "U+001F"
+
+_SCALAR_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),  # before int: a bool is an int in Python
+    (int, "long"),
+    (float, "double"),
+    (str, "string"),
+)
+
+
+class UnwritableValue(ValueError):
+    """A property value the CSV format cannot carry faithfully."""
+
+
+def _scalar_type(value: object) -> str | None:
+    for kind, name in _SCALAR_TYPES:
+        if isinstance(value, kind):
+            return name
+    return None
+
+
+def column_type(value: object) -> str | None:
+    """The importer type of a property value (None for a value that is not stored)."""
+    if isinstance(value, list):
+        if not value:
+            return None  # an empty list: nothing to store in CSV
+        kinds = {_scalar_type(v) for v in value}
+        if len(kinds) != 1 or None in kinds:
+            raise UnwritableValue(f"a list of mixed or unsupported values: {value!r}")
+        return f"{kinds.pop()}[]"
+    return _scalar_type(value)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    return str(value)
+
+
+def cell(value: object) -> str:
+    """One CSV field: strings quoted (so an empty string stays one), lists joined."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    if isinstance(value, str):
+        return _quoted(value)
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            text = cell(item)
+            if isinstance(item, str):
+                if ARRAY_DELIMITER in item:
+                    raise UnwritableValue(f"a list item holds the array delimiter: {item!r}")
+                text = item.replace('"', '""')
+            parts.append(text)
+        return '"' + ARRAY_DELIMITER.join(parts) + '"'
+    raise UnwritableValue(f"unsupported property value {value!r}")
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    """What the files of one group share: kind, label or type, id spaces and columns."""
+
+    kind: str  # "nodes" | "relationships"
+    name: str  # the label (nodes) or relationship type
+    ids: tuple[str, ...]  # nodes: (id property or "", id space); relationships: (start, end)
+    columns: tuple[tuple[str, str], ...]  # (property, importer type)
+
+    @property
+    def slug(self) -> str:
+        """A short stable file-name stem for the group."""
+        digest = hashlib.blake2b(repr(self).encode(), digest_size=6).hexdigest()
+        return f"{self.kind[0]}-{self.name}-{digest}"
+
+    def header(self) -> str:
+        """The CSV header line the importer reads."""
+        if self.kind == "nodes":
+            id_property, space = self.ids
+            first = [f"{id_property}:ID({space})"]
+        else:
+            first = [f":START_ID({self.ids[0]})", f":END_ID({self.ids[1]})"]
+        return ",".join(first + [f"{name}:{kind}" for name, kind in self.columns]) + "\n"
+
+
+@dataclass
+class Group:
+    """One group's header and the data files written for it."""
+
+    key: GroupKey
+    files: list[Path] = field(default_factory=list)
+    rows: int = 0
+
+
+class CsvSink:
+    """Writes node and relationship rows into the part files of one worker (or the main
+    process), `<group>.<part>.csv` in `folder`."""
+
+    def __init__(self, folder: Path, part: str) -> None:
+        self.folder = folder
+        self.part = part
+        self.multiline = False  # a value holds a line break: the importer must be told
+        self._open: dict[GroupKey, tuple[IO[str], Group]] = {}
+
+    def _columns(self, props: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        columns = []
+        for name, value in props.items():
+            kind = column_type(value)
+            if kind is not None:
+                columns.append((name, kind))
+        return tuple(columns)
+
+    def _write(self, key: GroupKey, first: list[str], props: dict[str, Any]) -> None:
+        entry = self._open.get(key)
+        if entry is None:
+            group = Group(key)
+            path = self.folder / f"{key.slug}.{self.part}.csv"
+            group.files.append(path)
+            entry = self._open[key] = (path.open("w", encoding="utf-8", newline=""), group)
+        fh, group = entry
+        fields = first + [cell(props[name]) for name, _ in key.columns]
+        line = ",".join(fields)
+        if "\n" in line or "\r" in line:
+            self.multiline = True
+        fh.write(line + "\n")
+        group.rows += 1
+
+    def node(
+        self, label: str, space: str, node_id: str, props: dict[str, Any], id_property: str = ""
+    ) -> None:
+        """A node of `label` with importer id `node_id` in id space `space`; `id_property`
+        names the property the id is also stored as (empty: not stored)."""
+        key = GroupKey("nodes", label, (id_property, space), self._columns(props))
+        self._write(key, [_quoted(node_id)], props)
+
+    def relationship(
+        self,
+        rel_type: str,
+        start: tuple[str, str],
+        end: tuple[str, str],
+        props: dict[str, Any] | None = None,
+    ) -> None:
+        """A relationship from (space, id) `start` to (space, id) `end`."""
+        props = props or {}
+        key = GroupKey("relationships", rel_type, (start[0], end[0]), self._columns(props))
+        self._write(key, [_quoted(start[1]), _quoted(end[1])], props)
+
+    def close(self) -> list[Group]:
+        """Flush and fsync every file; the groups written."""
+        groups = []
+        for fh, group in self._open.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+            groups.append(group)
+        self._open = {}
+        return groups
+
+
+def merge_groups(parts: list[list[Group]]) -> dict[GroupKey, Group]:
+    """The groups of every part, the files of one key together (in part order)."""
+    merged: dict[GroupKey, Group] = {}
+    for groups in parts:
+        for group in groups:
+            into = merged.setdefault(group.key, Group(group.key))
+            into.files.extend(group.files)
+            into.rows += group.rows
+    return merged

@@ -1,0 +1,163 @@
+"""The graph of an initial load, from the online path's own rows (`ingest.build_rows`).
+
+Events and their relationships are unique once duplicates are taken out, so a worker writes
+them as it parses. Facilities, products, lots, parties, aliases, org statements and lineage
+edges are named again and again across files: they are gathered here (`NodeTables`, first
+seen wins like the online `ON CREATE SET`, statements set over like `SET d += …`, one lineage
+edge per pair with its orgs in order) and written once by the main process, so there is one
+node per physical thing. Each row maps to exactly what `cypher/ingest_*.cypher` writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from trace_engine.graph.events import GraphRows
+from trace_engine.initial.files import CsvSink
+
+# id spaces of the importer, one per label the events link to
+_TARGETS = (
+    ("instances", "ProductInstance"),
+    ("products", "Product"),
+    ("facilities", "Facility"),
+    ("parties", "Party"),
+)
+_QUANTITY_LINK_PROPS = ("quantity", "uom", "seq")
+_EVENT_LINK_PROPS = {"instances": _QUANTITY_LINK_PROPS, "products": _QUANTITY_LINK_PROPS}
+_PLACE_LINK_PROPS = ("type", "seq")
+_EVENT_EXTRA = frozenset({"instances", "products", "facilities", "parties"})
+# which statement label an org's attributes about each kind of node take
+_STATEMENTS = (
+    ("facilities", "Facility", "FacilityData", "attributes"),
+    ("products", "Product", "ProductData", "attributes"),
+    ("instances", "ProductInstance", "LotData", "lotData"),
+)
+_STATEMENT_SEPARATOR = "\x1f"
+
+
+def write_events(sink: CsvSink, rows: GraphRows) -> int:
+    """Write the Event nodes of `rows` and every relationship from them; return how many."""
+    for event in rows.events:
+        event_id = event["eventID"]
+        props = {k: v for k, v in event.items() if k not in _EVENT_EXTRA and k != "eventID"}
+        sink.node("Event", "Event", event_id, props, id_property="eventID")
+        for table, space in _TARGETS:
+            names = _EVENT_LINK_PROPS.get(table, _PLACE_LINK_PROPS)
+            for link in event[table]:
+                sink.relationship(
+                    link["rel"],
+                    ("Event", event_id),
+                    (space, link["id"]),
+                    {name: link[name] for name in names},
+                )
+    return len(rows.events)
+
+
+@dataclass
+class NodeTables:
+    """The shared nodes, statements and lineage edges of some files, merged in file order."""
+
+    # canonical key → displayId (an instance: (displayId, kind, productId))
+    facilities: dict[str, str] = field(default_factory=dict)
+    parties: dict[str, str] = field(default_factory=dict)
+    products: dict[str, str] = field(default_factory=dict)
+    instances: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
+    # (raw form, label, canonical key) of each ALIAS_OF edge
+    aliases: dict[tuple[str, str, str], None] = field(default_factory=dict)
+    # (statement label, canonical key, org) → the attributes that org stated, in order
+    statements: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    # (from, to, relationship type) → the orgs whose events made it
+    lineage: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+
+    def add_rows(self, rows: GraphRows) -> None:
+        """Take in the node and lineage rows of one batch (`build_rows`)."""
+        for table, label in (
+            ("facilities", "Facility"),
+            ("parties", "Party"),
+            ("products", "Product"),
+        ):
+            known: dict[str, str] = getattr(self, table)
+            for row in getattr(rows, table):
+                known.setdefault(row["id"], row["displayId"])
+                self._aliases(row, label)
+        for row in rows.instances:
+            self.instances.setdefault(row["id"], (row["displayId"], row["kind"], row["productId"]))
+            self._aliases(row, "ProductInstance")
+        for table, _, statement, attribute in _STATEMENTS:
+            for row in getattr(rows, table):
+                if row[attribute]:
+                    key = (statement, row["id"], row["org"])
+                    self.statements.setdefault(key, {}).update(row[attribute])
+        for edge in rows.lineage:
+            orgs = self.lineage.setdefault((edge["from"], edge["to"], edge["rel"]), [])
+            if edge["org"] not in orgs:
+                orgs.append(edge["org"])
+
+    def _aliases(self, row: dict[str, Any], label: str) -> None:
+        for raw in row["aliases"]:
+            self.aliases.setdefault((raw, label, row["id"]), None)
+
+    def merge(self, later: NodeTables) -> None:
+        """Take in the tables of a later file (what this one saw first stays)."""
+        for table in ("facilities", "parties", "products", "instances"):
+            known = getattr(self, table)
+            for key, value in getattr(later, table).items():
+                known.setdefault(key, value)
+        for edge in later.aliases:
+            self.aliases.setdefault(edge, None)
+        for key, attributes in later.statements.items():
+            self.statements.setdefault(key, {}).update(attributes)
+        for pair, orgs in later.lineage.items():
+            into = self.lineage.setdefault(pair, [])
+            into.extend(org for org in orgs if org not in into)
+
+    def write(self, sink: CsvSink) -> dict[str, int]:
+        """Write every node and relationship of the tables; return the counts by label/type."""
+        counts: dict[str, int] = {}
+
+        def count(name: str, n: int) -> None:
+            counts[name] = counts.get(name, 0) + n
+
+        for table, label in (
+            ("facilities", "Facility"),
+            ("parties", "Party"),
+            ("products", "Product"),
+        ):
+            known: dict[str, str] = getattr(self, table)
+            for key, display in known.items():
+                sink.node(label, label, key, {"displayId": display}, id_property="id")
+            count(label, len(known))
+        for key, (display, kind, product) in self.instances.items():
+            sink.node(
+                "ProductInstance",
+                "ProductInstance",
+                key,
+                {"displayId": display, "kind": kind},
+                id_property="id",
+            )
+            if product is not None:
+                sink.relationship("INSTANCE_OF", ("ProductInstance", key), ("Product", product))
+                count("INSTANCE_OF", 1)
+        count("ProductInstance", len(self.instances))
+        raws = dict.fromkeys(raw for raw, _, _ in self.aliases)
+        for raw in raws:
+            sink.node("Alias", "Alias", raw, {}, id_property="id")
+        count("Alias", len(raws))
+        for raw, label, key in self.aliases:
+            sink.relationship("ALIAS_OF", ("Alias", raw), (label, key))
+        count("ALIAS_OF", len(self.aliases))
+        for (statement, key, org), attributes in self.statements.items():
+            node_id = org + _STATEMENT_SEPARATOR + key
+            props = {"id": key, "org": org}
+            props.update(attributes)
+            sink.node(statement, statement, node_id, props)
+            target = next(label for _, label, s, _ in _STATEMENTS if s == statement)
+            sink.relationship("DESCRIBES", (statement, node_id), (target, key))
+            count(statement, 1)
+            count("DESCRIBES", 1)
+        for (start, end, rel), orgs in self.lineage.items():
+            ends = ("ProductInstance", start), ("ProductInstance", end)
+            sink.relationship(rel, *ends, {"orgs": orgs})
+            count(rel, 1)
+        return counts

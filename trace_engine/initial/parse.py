@@ -1,0 +1,163 @@
+"""The parse phase of an initial load: one EPCIS file → its events' CSV part files, its shared
+nodes and the facts the finish needs. Runs in a worker process, one file at a time.
+
+Parsing, validation and the rows are the online loader's own (`bulk.read_header`,
+`bulk.iter_events`, `ingest.build_rows`), so the graph written is the one `trace-engine load`
+writes. An event's identity is its eventID within the org, as online: the first occurrence is
+stored; a later one is a duplicate, unless it declares an error in the first (EPCIS error
+declaration), which the finish applies to the stored event as the online path does.
+Duplicates across files are found by the main process from each file's `stored` digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from trace_engine.bulk import FileReport, Format, detect_format, iter_events, read_header
+from trace_engine.enterprise.schemas import FarmFields
+from trace_engine.enterprise.service import farm_statements, shipping_rows
+from trace_engine.epcis.model import Event, Rejected
+from trace_engine.errors import InvalidDocument, InvalidInput
+from trace_engine.ingest import EventResult, Status, build_rows
+from trace_engine.initial.files import CsvSink, Group
+from trace_engine.initial.graph import NodeTables, write_events
+
+CHUNK = 2000  # events turned into rows at a time (memory does not grow with the file)
+
+
+def event_digest(event_id: str) -> int:
+    """A 128-bit digest of an eventID: the main process keeps one per event, not the id."""
+    return int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=16).digest(), "big")
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One file to parse: its place in the load, where its part files go, and the eventIDs
+    (digests) earlier files stored that occur in it (known only on a second pass)."""
+
+    index: int
+    path: Path
+    fmt: Format | None
+    org: str
+    record_time: str
+    folder: Path
+    existing: frozenset[int] = frozenset()
+
+
+@dataclass
+class FileResult:
+    """What one file gave: its report, the part files, its shared nodes and the finish facts."""
+
+    index: int
+    report: FileReport
+    groups: list[Group] = field(default_factory=list)
+    tables: NodeTables = field(default_factory=NodeTables)
+    stored: list[int] = field(default_factory=list)  # digests of the events written, in order
+    declarations: list[dict[str, Any]] = field(default_factory=list)
+    farms: list[tuple[str, FarmFields]] = field(default_factory=list)
+    enterprise: Path | None = None  # the shipping events' shipment rows (JSON), for the finish
+    events: int = 0
+    multiline: bool = False
+
+
+def _declares_error(event: Event) -> bool:
+    return "errorDeclaration" in event.raw
+
+
+def _chunks(items: Iterator[Event | Rejected]) -> Iterator[list[Event | Rejected]]:
+    chunk: list[Event | Rejected] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def parse_file(task: FileTask, on_events: Any = None) -> FileResult:
+    """Parse and validate one file and write its events' part files (see the module doc)."""
+    report = FileReport(task.path)
+    result = FileResult(task.index, report)
+    try:
+        report.size = task.path.stat().st_size
+        fmt = detect_format(task.path, task.fmt)
+        context, master = read_header(task.path, fmt)
+        result.farms = farm_statements(master.facilities)
+    except (OSError, InvalidDocument, InvalidInput) as exc:
+        report.error = str(exc)
+        return result
+    report.ignored_master_data = master.ignored_master_data
+    org, record_time = task.org, task.record_time
+    sink = CsvSink(task.folder, f"{task.index:06d}")
+    # the master data, as the online path writes it with a file's first batch
+    result.tables.add_rows(build_rows([], master, org, None, record_time))
+    seen: set[tuple[int, bool]] = set()
+    stored: set[int] = set()
+    shipping: list[dict[str, Any]] = []
+    outcome = report.outcome
+    position = 0
+    for chunk in _chunks(iter_events(task.path, fmt, context, report)):
+        accepted: list[Event] = []
+        for item in chunk:
+            index, position = position, position + 1
+            if isinstance(item, Rejected):
+                outcome.results.append(
+                    EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
+                )
+                continue
+            digest = event_digest(item.event_id)
+            declares = _declares_error(item)
+            if (digest, declares) in seen:
+                outcome.results.append(
+                    EventResult(
+                        index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
+                    )
+                )
+                continue
+            seen.add((digest, declares))
+            if digest in stored or digest in task.existing:
+                if declares:  # applied to the stored event by the finish (or a duplicate then)
+                    result.declarations.append(
+                        {
+                            "eventID": item.event_id,
+                            "errorDeclaration": orjson.dumps(item.raw["errorDeclaration"]).decode(),
+                            "raw": orjson.dumps(item.raw).decode(),
+                        }
+                    )
+                    outcome.results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+                else:
+                    outcome.results.append(
+                        EventResult(
+                            index, item.event_id, Status.DUPLICATE, reason="already captured"
+                        )
+                    )
+                continue
+            stored.add(digest)
+            result.stored.append(digest)
+            accepted.append(item)
+            outcome.results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+        rows = build_rows(accepted, None, org, None, record_time)
+        result.events += write_events(sink, rows)
+        result.tables.add_rows(rows)
+        shipping.extend(shipping_rows(org, accepted, record_time))
+        outcome.fold()
+        if on_events is not None:
+            on_events(len(chunk))
+    result.groups = sink.close()
+    result.multiline = sink.multiline
+    if shipping:
+        result.enterprise = task.folder / f"shipping.{task.index:06d}.json"
+        result.enterprise.write_bytes(orjson.dumps(shipping))
+    if report.error is None and not report.total and not (master.facilities or master.products):
+        report.error = (
+            "no events and no master data found (expected an EPCISDocument with "
+            "epcisBody.eventList, or EPCIS XML with an EventList)"
+        )
+    return result

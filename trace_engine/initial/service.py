@@ -1,0 +1,392 @@
+"""`trace-engine load --initial`: a large history into an empty graph at import speed.
+
+Phases (each reported to a `Phases` listener, which the CLI shows as progress bars):
+
+1. parse: worker processes parse and validate the files (the online loader's parser and row
+   builders) and write the events' CSV part files; the main process takes the results in file
+   order, finds duplicates across files and gathers the shared nodes;
+2. write: the shared nodes, statements, aliases and lineage edges, and the importer's headers;
+3. import: `neo4j-admin database import full` into a staging store while the server still runs;
+4. swap: stop the server, put the staged store in place (`store.py`: never a half graph),
+   start it;
+5. finish: `db migrate` (constraints and indexes, waiting until online), error declarations and
+   the enterprise listings through the online statements, and a health check.
+
+For a server the project does not run, phases 1-2 write the files and the result carries the
+exact `neo4j-admin` command to run on that server's host.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import orjson
+
+from trace_engine.bulk import FileReport, Format, expand_paths
+from trace_engine.config import Settings
+from trace_engine.enterprise.schemas import FarmFields
+from trace_engine.errors import InitialLoadError, LocalNeo4jError
+from trace_engine.graph.driver import make_driver
+from trace_engine.graph.schema import apply_schema
+from trace_engine.ingest import Status
+from trace_engine.initial import repository as repo
+from trace_engine.initial.files import CsvSink, Group, merge_groups
+from trace_engine.initial.graph import NodeTables
+from trace_engine.initial.parse import FileResult, FileTask, parse_file
+from trace_engine.initial.store import (
+    ImportFiles,
+    admin_command_text,
+    clear_marker,
+    finish_pending_swap,
+    group_lists,
+    read_marker,
+    remove_staging,
+    run_import,
+    write_marker,
+)
+from trace_engine.kit.timestamps import now_utc
+from trace_engine.local_neo4j import LocalNeo4j
+
+STAMP = ".trace-engine-initial-load"  # marks a folder of import files this command made
+PLAN = "finish.json"
+
+
+class Phases(Protocol):
+    """Told what each phase does, for progress bars."""
+
+    def start(self, name: str, total: float | None, unit: str = "events") -> None: ...
+    def advance(self, amount: float) -> None: ...
+    def update(self, completed: float, detail: str | None = None) -> None: ...
+    def note(self, text: str) -> None: ...
+
+
+@dataclass
+class InitialLoad:
+    """What to load and how."""
+
+    files: list[Path]
+    org: str
+    fmt: Format | None = None
+    jobs: int = 0  # 0: one per core
+    work_dir: Path | None = None
+    keep_files: bool = False
+
+
+@dataclass
+class InitialResult:
+    """What the load did."""
+
+    reports: list[FileReport]
+    events: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    work_dir: Path | None = None
+    command: str | None = None  # for a server the project does not run
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def is_local(settings: Settings) -> bool:
+    """Whether TRACE_NEO4J_URI is the server this project runs (`trace-engine neo4j start`)."""
+    parts = urlsplit(settings.neo4j_uri)
+    return (
+        parts.hostname in ("127.0.0.1", "localhost", "::1")
+        and (parts.port or 7687) == settings.neo4j_bolt_port
+    )
+
+
+def default_work_dir(settings: Settings) -> Path:
+    """Where the import files go: beside the store for the local server (same disk), else
+    ./initial-import."""
+    if is_local(settings):
+        return settings.neo4j_home.resolve() / "import" / "initial-load"
+    return Path("initial-import").resolve()
+
+
+def check_target(settings: Settings) -> dict[str, int]:
+    """What the target database holds (empty dict: an initial load may go ahead); finishes a
+    killed load's pending swap first. Starts the local server if it is not running."""
+    local = LocalNeo4j(settings, echo=lambda _: None)
+    if is_local(settings) and not local.status().running:
+        local.start()  # completes a pending swap before the server opens the store
+    with make_driver(settings) as driver:
+        return repo.contents(driver, settings.neo4j_database)
+
+
+def pending_finish(settings: Settings) -> Path | None:
+    """The work folder of a load killed after its swap (its finish still to run), if any."""
+    if not is_local(settings):
+        return None
+    marker = read_marker(settings.neo4j_home.resolve() / "data")
+    if marker is None or marker.get("phase") != "finish":
+        return None
+    return Path(str(marker["work_dir"]))
+
+
+# -- parse -------------------------------------------------------------------------------------
+
+_counter: Any = None
+
+
+def _init_worker(counter: Any) -> None:
+    global _counter
+    _counter = counter
+
+
+def _count(n: int) -> None:
+    with _counter.get_lock():
+        _counter.value += n
+
+
+def _parse_in_worker(task: FileTask) -> FileResult:
+    return parse_file(task, on_events=_count)
+
+
+def _prepare_work_dir(work_dir: Path) -> None:
+    if work_dir.exists() and any(work_dir.iterdir()):
+        if not (work_dir / STAMP).exists():
+            raise InitialLoadError(
+                f"{work_dir} is not empty and was not made by an initial load: "
+                "give an empty or new folder with --work-dir"
+            )
+        shutil.rmtree(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    (work_dir / STAMP).write_text("import files of `trace-engine load --initial`\n")
+
+
+def _estimate_events(paths: list[Path]) -> int | None:
+    """The event count a generator manifest states for the folders given, if any."""
+    total = 0
+    for path in {p.parent for p in paths}:
+        try:
+            manifest = orjson.loads((path / "manifest.json").read_bytes())
+            total += int(manifest["events"])
+        except (OSError, ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+            return None
+    return total or None
+
+
+@dataclass
+class _Parsed:
+    results: list[FileResult]
+    tables: NodeTables
+    groups: list[list[Group]]
+    declarations: list[tuple[int, dict[str, Any]]]
+    multiline: bool
+    events: int
+
+
+def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases) -> _Parsed:
+    record_time = now_utc()
+    tasks = [
+        FileTask(i, path, load.fmt, load.org, record_time, work_dir) for i, path in enumerate(paths)
+    ]
+    jobs = load.jobs or os.cpu_count() or 1
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process with driver threads
+    counter = ctx.Value("q", 0)
+    phases.start("parse", _estimate_events(paths))
+    parsed = _Parsed([], NodeTables(), [], [], False, 0)
+    seen: set[int] = set()
+    shown = 0
+
+    def show() -> None:
+        nonlocal shown
+        value = counter.value
+        phases.advance(value - shown)
+        shown = value
+
+    with ctx.Pool(min(jobs, max(len(tasks), 1)), _init_worker, (counter,)) as pool:
+        pending = pool.imap(_parse_in_worker, tasks)
+        for task in tasks:
+            while True:
+                try:
+                    result = pending.next(timeout=0.2)
+                    break
+                except multiprocessing.TimeoutError:
+                    show()
+            clash = [d for d in result.stored if d in seen]
+            if clash:
+                # events an earlier file stored: parse this file again knowing them
+                for group in result.groups:
+                    for path in group.files:
+                        path.unlink(missing_ok=True)
+                result = parse_file(replace(task, existing=frozenset(clash)))
+            seen.update(result.stored)
+            parsed.tables.merge(result.tables)
+            result.tables = NodeTables()
+            result.stored = []
+            parsed.groups.append(result.groups)
+            parsed.declarations.extend((task.index, d) for d in result.declarations)
+            parsed.multiline |= result.multiline
+            parsed.events += result.events
+            parsed.results.append(result)
+            show()
+    return parsed
+
+
+# -- the whole load ----------------------------------------------------------------------------
+
+
+def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
+    """Run an initial load (the target was checked empty by the caller)."""
+    clock: dict[str, float] = {}
+    began = time.monotonic()
+    local = is_local(settings)
+    work_dir = (load.work_dir or default_work_dir(settings)).resolve()
+    _prepare_work_dir(work_dir)
+    paths = expand_paths(load.files)
+
+    parsed = _parse(paths, load, work_dir, phases)
+    reports = [r.report for r in parsed.results]
+    clock["parse"] = time.monotonic() - began
+    mark = time.monotonic()
+
+    phases.start("write nodes", None, "rows")
+    sink = CsvSink(work_dir, "shared")
+    parsed.tables.write(sink)
+    groups = merge_groups([*parsed.groups, sink.close()])
+    nodes, rels = group_lists(list(groups.values()))
+    files = ImportFiles(work_dir, nodes, rels, parsed.multiline or sink.multiline)
+    files.write_headers()
+    plan = _finish_plan(parsed, load.org)
+    (work_dir / PLAN).write_bytes(orjson.dumps(plan))
+    clock["write"] = time.monotonic() - mark
+    result = InitialResult(reports, parsed.events, work_dir=work_dir, seconds=clock)
+    if not local:
+        files.write_argument_file(relative=True)
+        result.command = admin_command_text(files, settings.neo4j_database)
+        return result
+
+    mark = time.monotonic()
+    server = LocalNeo4j(settings, echo=phases.note)
+    data = settings.neo4j_home.resolve() / "data"
+    remove_staging(data)
+    java = server.java()
+    phases.start("import", 100, "%")
+    run_import(
+        java,
+        server.home,
+        settings.neo4j_database,
+        files,
+        settings.neo4j_heap,
+        settings.initial_import_memory,
+        _importer_progress(phases),
+    )
+    clock["import"] = time.monotonic() - mark
+    mark = time.monotonic()
+
+    phases.start("swap", None, "steps")
+    write_marker(data, "swap", work_dir=str(work_dir))
+    server.stop()
+    finish_pending_swap(data, settings.neo4j_database)
+    server.start()
+    clock["swap"] = time.monotonic() - mark
+    mark = time.monotonic()
+    finish(settings, work_dir, phases, result)
+    clock["finish"] = time.monotonic() - mark
+    clock["total"] = time.monotonic() - began
+    if not load.keep_files:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return result
+
+
+def _finish_plan(parsed: _Parsed, org: str) -> dict[str, Any]:
+    """What the finish needs, saved beside the files so a killed finish can be run again."""
+    farms: list[tuple[str, dict[str, Any]]] = []
+    enterprise: list[str] = []
+    active = False
+    for r in parsed.results:
+        if r.farms:
+            active = True
+            farms.extend((key, fields.model_dump(mode="json")) for key, fields in r.farms)
+        if active and r.enterprise is not None:
+            enterprise.append(str(r.enterprise))
+    return {
+        "org": org,
+        "events": parsed.events,
+        "declarations": [d for _, d in parsed.declarations],
+        "declaringFiles": [i for i, _ in parsed.declarations],
+        "farms": farms,
+        "enterprise": enterprise,
+    }
+
+
+def finish(
+    settings: Settings, work_dir: Path, phases: Phases, result: InitialResult | None = None
+) -> None:
+    """After the swap: schema and indexes, declarations, enterprise listings, health check."""
+    plan = orjson.loads((work_dir / PLAN).read_bytes())
+    org = plan["org"]
+    database = settings.neo4j_database
+    with make_driver(settings) as driver:
+        phases.start("index build", None, "steps")
+        apply_schema(driver, database)
+        if plan["declarations"]:
+            phases.start("declarations", len(plan["declarations"]), "events")
+            applied = repo.apply_declarations(driver, database, org, plan["declarations"])
+            if result is not None:
+                _settle_declarations(result, plan, applied)
+        if plan["farms"]:
+            phases.start("enterprise", len(plan["enterprise"]), "files")
+            farms = [(key, FarmFields.model_validate(f)) for key, f in plan["farms"]]
+            repo.state_org_farms(driver, database, org, farms)
+            for path in plan["enterprise"]:
+                shipping = orjson.loads(Path(path).read_bytes())
+                repo.write_shipments(driver, database, org, shipping)
+                phases.advance(1)
+            phases.start("batches", None, "lots")
+            farm_ids = list(dict.fromkeys(k for k, _ in farms))
+            repo.derive_batches(driver, database, org, farm_ids, phases.advance)
+        phases.start("health check", None, "steps")
+        nodes, relationships = repo.counts(driver, database)
+        if result is not None:
+            result.nodes, result.relationships = nodes, relationships
+    clear_marker(settings.neo4j_home.resolve() / "data")
+
+
+def _settle_declarations(result: InitialResult, plan: dict[str, Any], applied: set[str]) -> None:
+    """A declaration that found no stored event without one is a duplicate, as online."""
+    for index, row in zip(plan["declaringFiles"], plan["declarations"], strict=True):
+        if row["eventID"] in applied:
+            applied.discard(row["eventID"])  # applied once: a later one is a duplicate
+            continue
+        outcome = result.reports[index].outcome
+        outcome.folded[Status.ACCEPTED] = outcome.folded.get(Status.ACCEPTED, 0) - 1
+        outcome.folded[Status.DUPLICATE] = outcome.folded.get(Status.DUPLICATE, 0) + 1
+
+
+_STAGE = re.compile(r"^\((\d+)/(\d+)\) (.+?) \d{4}-\d\d-\d\d")
+_PERCENT = re.compile(r"^[.\-\s]+(\d+)%")
+
+
+def _importer_progress(phases: Phases) -> Callable[[str], None]:
+    """Turn the importer's output ("(2/4) Relationship import …", then dotted lines ending in
+    a percentage) into one percentage over its stages."""
+    stage: list[Any] = [0, 1, "starting"]  # index (from 0), count, name
+
+    def on_line(line: str) -> None:
+        text = line.strip()
+        if match := _STAGE.match(text):
+            stage[:] = [int(match[1]) - 1, int(match[2]), match[3]]
+            phases.update(100 * stage[0] / stage[1], stage[2])
+        elif match := _PERCENT.match(text):
+            phases.update(100 * (stage[0] + int(match[1]) / 100) / stage[1], stage[2])
+        elif text.startswith("IMPORT DONE"):
+            phases.update(100, "done")
+
+    return on_line
+
+
+def require_local_server(settings: Settings) -> None:
+    """Raise unless the local server's jars are there (fetched by `neo4j start`)."""
+    server = LocalNeo4j(settings, echo=lambda _: None)
+    if not (server.lib_dir / ".complete").exists():
+        raise LocalNeo4jError("the local Neo4j is not fetched yet: run `trace-engine neo4j start`")
