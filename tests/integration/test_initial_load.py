@@ -25,12 +25,12 @@ import orjson
 import pytest
 from neo4j import Driver
 from servers import free_port
+from trace_engine.graph.trace import fetch_lineage
 
 from trace_engine.bulk import expand_paths, load_files
 from trace_engine.config import Settings
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.schema import apply_schema
-from trace_engine.graph.trace import fetch_lineage
 from trace_engine.ingest import Ingestor
 from trace_engine.initial.store import MARKER, STAGING
 from trace_engine.local_neo4j import LocalNeo4j

@@ -14,6 +14,7 @@ from neo4j import Driver, ManagedTransaction
 from trace_engine.enterprise import repository as enterprise_repo
 from trace_engine.enterprise.schemas import FarmFields
 from trace_engine.enterprise.service import refresh_batches, state_farms
+from trace_engine.graph.access import read_tx, write_tx
 from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.events import apply_error_declarations
 
@@ -44,7 +45,7 @@ def apply_declarations(
     with driver.session(database=database) as session:
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
-            applied |= session.execute_write(apply_error_declarations, org, chunk)
+            applied |= write_tx(session, apply_error_declarations, org, chunk)
     return applied
 
 
@@ -53,14 +54,14 @@ def state_org_farms(
 ) -> None:
     """Write the org's farm statements from the documents' master data."""
     with driver.session(database=database) as session:
-        session.execute_write(state_farms, org, farms)
+        write_tx(session, state_farms, org, farms)
 
 
 def write_shipments(driver: Driver, database: str, org: str, rows: list[dict[str, Any]]) -> None:
     """Apply the org's shipping events to its shipments, in input order."""
     with driver.session(database=database) as session:
         for start in range(0, len(rows), _CHUNK):
-            session.execute_write(_write_shipping, org, rows[start : start + _CHUNK])
+            write_tx(session, _write_shipping, org, rows[start : start + _CHUNK])
 
 
 def _write_shipping(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) -> None:
@@ -78,11 +79,11 @@ def derive_batches(
         lots: dict[str, None] = {}
         for start in range(0, len(farms), 100):
             chunk = farms[start : start + 100]
-            lots.update(dict.fromkeys(session.execute_read(_candidates, org, chunk)))
+            lots.update(dict.fromkeys(read_tx(session, _candidates, org, chunk)))
         keys = list(lots)
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
-            derived += session.execute_write(refresh_batches, org, chunk, [])
+            derived += write_tx(session, refresh_batches, org, chunk, [])
             if on_lots is not None:
                 on_lots(len(chunk))
     return derived
