@@ -143,7 +143,8 @@ def _phases(output: str) -> str:
 # -- equivalence at bench scale -----------------------------------------------------------------
 
 _SAMPLE_NODES = (
-    "MATCH (n) WITH n, rand() AS r ORDER BY r LIMIT $n "
+    "MATCH (n) WHERE NOT (n:ApiKey OR n:Org OR n:Migration) "
+    "WITH n, rand() AS r ORDER BY r LIMIT $n "
     "RETURN labels(n)[0] AS label, coalesce(n.key, n.eventID, n.id) AS id, n.org AS org"
 )
 _NODE = (

@@ -25,7 +25,6 @@ import orjson
 import pytest
 from neo4j import Driver
 from servers import free_port
-from trace_engine.graph.trace import fetch_lineage
 
 from trace_engine.bulk import expand_paths, load_files
 from trace_engine.config import Settings
@@ -35,7 +34,10 @@ from trace_engine.ingest import Ingestor
 from trace_engine.initial.store import MARKER, STAGING
 from trace_engine.local_neo4j import LocalNeo4j
 from trace_engine.seed.generator import generate, load_truth
-from trace_engine.trace import TraceCache, TraceParams, TraceService
+from trace_engine.trace.cache import TraceCache
+from trace_engine.trace.repository import fetch_lineage
+from trace_engine.trace.schemas import TraceParams
+from trace_engine.trace.service import TraceService
 
 ORG = "initial-org"
 LOTS = 150  # lots whose traces are compared (random, of the 1,500 events' ~700)

@@ -41,8 +41,21 @@ def _scalar_type(value: object) -> str | None:
     return None
 
 
+# the exact types (the fast path: most values are one of these)
+_EXACT_TYPES: dict[type, str | None] = {
+    str: "string",
+    int: "long",
+    float: "double",
+    bool: "boolean",
+    type(None): None,
+}
+
+
 def column_type(value: object) -> str | None:
     """The importer type of a property value (None for a value that is not stored)."""
+    exact = type(value)
+    if exact in _EXACT_TYPES:
+        return _EXACT_TYPES[exact]
     if isinstance(value, list):
         if not value:
             return None  # an empty list: nothing to store in CSV
@@ -69,6 +82,8 @@ def _number(value: int | float) -> str:
 
 def cell(value: object) -> str:
     """One CSV field: strings quoted (so an empty string stays one), lists joined."""
+    if type(value) is str:
+        return '"' + value.replace('"', '""') + '"' if '"' in value else '"' + value + '"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -132,13 +147,9 @@ class CsvSink:
         self.multiline = False  # a value holds a line break: the importer must be told
         self._open: dict[GroupKey, tuple[IO[str], Group]] = {}
 
-    def _columns(self, props: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-        columns = []
-        for name, value in props.items():
-            kind = column_type(value)
-            if kind is not None:
-                columns.append((name, kind))
-        return tuple(columns)
+    @staticmethod
+    def _columns(props: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        return tuple((name, kind) for name, value in props.items() if (kind := column_type(value)))
 
     def _write(self, key: GroupKey, first: list[str], props: dict[str, Any]) -> None:
         entry = self._open.get(key)
