@@ -240,8 +240,21 @@ def load(
     keep_files: Annotated[
         bool, typer.Option("--keep-files", help="--initial: keep the import files afterwards.")
     ] = False,
+    finish: Annotated[
+        Path | None,
+        typer.Option(
+            help="--initial, for a server the project does not run: after neo4j-admin has "
+            "imported the files of this folder and the database is up, apply the schema, the "
+            "error declarations and the enterprise listings, and check the graph.",
+        ),
+    ] = None,
 ) -> None:
     """Bulk-load large EPCIS files (help text: LOAD_HELP)."""
+    if initial and finish is not None:
+        from trace_engine.cli_initial import finish_import
+
+        finish_import(finish)
+        return
     if initial:
         from trace_engine.cli_initial import initial_load
 

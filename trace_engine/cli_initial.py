@@ -152,8 +152,10 @@ def initial_load(
         )
         console.print(f"  {result.command}\n", highlight=False, soft_wrap=True)
         console.print(
-            "then start the database and run `trace-engine db migrate` (constraints and "
-            "indexes) before the API serves it."
+            "then start the database and run, here:\n\n"
+            f"  trace-engine load --initial --finish {result.work_dir}\n\n"
+            "(constraints and indexes, error declarations, enterprise listings, a check) "
+            "before the API serves it."
         )
     else:
         console.print(
@@ -161,6 +163,34 @@ def initial_load(
             f"{result.relationships:,} relationships; Neo4j is up at {settings.neo4j_uri}."
         )
     return result.reports
+
+
+def finish_import(work_dir: Path) -> None:
+    """`load --initial --finish DIR`: the finish of an import run by hand on another host."""
+    from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+    from trace_engine.initial import service
+
+    settings = get_settings()
+    if not (work_dir / service.PLAN).exists():
+        err.print(f"[bold red]error:[/] {work_dir} holds no {service.PLAN}: not import files")
+        raise typer.Exit(1)
+    bars = _Bars(_progress())
+    result = service.InitialResult([])
+    try:
+        with bars.progress:
+            service.finish(settings, work_dir, bars, result)
+            bars.finish()
+    except ServiceUnavailable as exc:
+        err.print(f"[bold red]error:[/] Neo4j is not reachable at {settings.neo4j_uri}: {exc}")
+        raise typer.Exit(1) from None
+    except Neo4jError as exc:
+        err.print(f"[bold red]error:[/] Neo4j refused a statement: {exc}")
+        raise typer.Exit(1) from None
+    console.print(
+        f"Finished: {result.nodes:,} nodes, {result.relationships:,} relationships at "
+        f"{settings.neo4j_uri}."
+    )
 
 
 def _progress() -> Progress:

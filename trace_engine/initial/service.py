@@ -332,7 +332,7 @@ def finish(
         if plan["declarations"]:
             phases.start("declarations", len(plan["declarations"]), "events")
             applied = repo.apply_declarations(driver, database, org, plan["declarations"])
-            if result is not None:
+            if result is not None and result.reports:
                 _settle_declarations(result, plan, applied)
         if plan["farms"]:
             phases.start("enterprise", len(plan["enterprise"]), "files")
@@ -349,7 +349,8 @@ def finish(
         nodes, relationships = repo.counts(driver, database)
         if result is not None:
             result.nodes, result.relationships = nodes, relationships
-    clear_marker(settings.neo4j_home.resolve() / "data")
+    if is_local(settings):
+        clear_marker(settings.neo4j_home.resolve() / "data")
 
 
 def _settle_declarations(result: InitialResult, plan: dict[str, Any], applied: set[str]) -> None:
