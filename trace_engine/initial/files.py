@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from trace_engine.errors import InitialLoadError
+
 # The importer's array delimiter: a control character no identifier or attribute holds
 # (a value that does is refused with the value named, never written wrongly).
 ARRAY_DELIMITER = "\x1f"
@@ -30,8 +32,8 @@ _SCALAR_TYPES: tuple[tuple[type, str], ...] = (
 )
 
 
-class UnwritableValue(ValueError):
-    """A property value the CSV format cannot carry faithfully."""
+class UnwritableValue(InitialLoadError):
+    """A property value the CSV format cannot carry faithfully (Neo4j would refuse it too)."""
 
 
 def _scalar_type(value: object) -> str | None:

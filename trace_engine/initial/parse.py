@@ -23,7 +23,7 @@ from trace_engine.bulk import FileReport, Format, detect_format, iter_events, re
 from trace_engine.enterprise.schemas import FarmFields
 from trace_engine.enterprise.service import farm_statements, shipping_rows
 from trace_engine.epcis.model import Event, Rejected
-from trace_engine.errors import InvalidDocument, InvalidInput
+from trace_engine.errors import InitialLoadError, InvalidDocument, InvalidInput
 from trace_engine.ingest import EventResult, Status, build_rows
 from trace_engine.initial.files import CsvSink, Group
 from trace_engine.initial.graph import NodeTables, write_events
@@ -83,6 +83,13 @@ def _chunks(items: Iterator[Event | Rejected]) -> Iterator[list[Event | Rejected
 
 def parse_file(task: FileTask, on_events: Any = None) -> FileResult:
     """Parse and validate one file and write its events' part files (see the module doc)."""
+    try:
+        return _parse_file(task, on_events)
+    except InitialLoadError as exc:
+        raise InitialLoadError(f"{task.path}: {exc}") from None
+
+
+def _parse_file(task: FileTask, on_events: Any) -> FileResult:
     report = FileReport(task.path)
     result = FileResult(task.index, report)
     try:
