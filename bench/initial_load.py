@@ -143,7 +143,7 @@ def _phases(output: str) -> str:
 # -- equivalence at bench scale -----------------------------------------------------------------
 
 _SAMPLE_NODES = (
-    "MATCH (n) WHERE NOT (n:ApiKey OR n:Org OR n:Migration) "
+    "MATCH (n) WHERE NOT (n:ApiKey OR n:Org OR n:Migration OR n:Tally) "
     "WITH n, rand() AS r ORDER BY r LIMIT $n "
     "RETURN labels(n)[0] AS label, coalesce(n.key, n.eventID, n.id) AS id, n.org AS org"
 )
@@ -155,7 +155,8 @@ _NODE = (
     "coalesce(m.key, m.eventID, m.id), properties(r)]) AS rels"
 )
 _BY_TYPE = (
-    "CALL () { MATCH (n) UNWIND labels(n) AS l RETURN l AS k, count(*) AS c } "
+    "CALL () { MATCH (n) WHERE NOT (n:Tally AND NOT EXISTS { ()-[:COUNTED_IN]->(n) }) "
+    "UNWIND labels(n) AS l RETURN l AS k, count(*) AS c } "
     "RETURN k, c UNION CALL () { MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS c } "
     "RETURN k, c"
 )
