@@ -49,7 +49,7 @@ WHEN_LOADED = {
     "FarmProfile": {"createdAt", "updatedAt", "rank", "statusRank"},
     "Batch": {"createdAt", "rank", "statusRank"},
     "Shipment": {"createdAt", "rank", "statusRank"},
-    "Migration": {"ranAt", "at", "when", "appliedAt"},
+    "Migration": {"at", "lastRunAt"},
 }
 
 
