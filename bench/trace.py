@@ -1,10 +1,17 @@
 """Trace latency and throughput on generated supply chains.
 
-    .venv/bin/python bench/trace.py --events 10000 100000 1000000
+    .venv/bin/python bench/trace.py --events 10000 100000 1000000 [--before REV]
 
 For each size: generate (cached under bench/data/), wipe the graph, bulk-load, then measure
-on lots whose traces have at most --max-trace-events events (all events):
-  - in-process: uncached (the Cypher round trip + assembly) and cached, p50/p95/p99;
+on lots whose traces have at most --max-trace-events events (all events), lot by lot, side by
+side in one run:
+  - raw: the Cypher round trip of cypher/trace.cypher alone (a managed read transaction on
+    the app's sync driver, the record fetched, nothing else);
+  - served uncached: the app's own `TraceService` (built by `create_app`, its lifespan run),
+    X-ApiCache-Bypass as a client asks it: what a client gets in-process;
+  - before (--before REV): the same, served by the app of git revision REV, in a child
+    process of its own (REV's trace_engine, api and cypher extracted from git);
+  - read + assembly without the worker-thread hop, and cached;
   - over HTTP against `trace-engine serve` on loopback: uncached (X-ApiCache-Bypass) latency
     p50/p95/p99, and cached throughput with wrk (traces/s) when wrk is installed.
 Results are appended to bench/RESULTS.md. Uses the Neo4j of TRACE_NEO4J_URI (default local).
@@ -14,29 +21,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import os
 import random
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
-from neo4j import (
-    AsyncDriver,
-    AsyncGraphDatabase,
-    AsyncManagedTransaction,
-    ManagedTransaction,
-    Record,
-)
+from neo4j import ManagedTransaction, Record
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.main import create_app  # noqa: E402
 from bench.common import (  # noqa: E402
     api_key,
     append_results,
@@ -47,23 +54,16 @@ from bench.common import (  # noqa: E402
     serving,
     wipe,
 )
-from trace_engine.config import Settings, get_settings  # noqa: E402
+from trace_engine.config import get_settings  # noqa: E402
 from trace_engine.graph.catalog import Query, query  # noqa: E402
 from trace_engine.graph.driver import make_driver  # noqa: E402
 from trace_engine.seed.generator import load_truth, truth_trace  # noqa: E402
 from trace_engine.trace.assembly import build_trace  # noqa: E402
-from trace_engine.trace.cache import TraceCache  # noqa: E402
-from trace_engine.trace.repository import fetch_lineage  # noqa: E402
+from trace_engine.trace.repository import TraceRepository  # noqa: E402
 from trace_engine.trace.schemas import TraceParams  # noqa: E402
 from trace_engine.trace.service import TraceService, instance_key  # noqa: E402
 
 ORG = "bench"
-
-
-def make_async_driver(settings: Settings) -> AsyncDriver:
-    """An async driver, only to compare it with the app's sync driver (the app has none)."""
-    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    return AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
 
 
 def pick_lots(folder: Path, count: int, max_events: int, seed: int) -> list[tuple[str, int]]:
@@ -82,93 +82,134 @@ def pick_lots(folder: Path, count: int, max_events: int, seed: int) -> list[tupl
     return chosen
 
 
-async def _raw_read(tx: AsyncManagedTransaction, key: str) -> Record | None:
-    result = await tx.run(query(Query.TRACE), productId=key)
-    return await result.single()
-
-
-def _raw_read_sync(tx: ManagedTransaction, key: str) -> Record | None:
+def _raw_read(tx: ManagedTransaction, key: str) -> Record | None:
     return tx.run(query(Query.TRACE), productId=key).single()
 
 
-async def in_process(lots: list[tuple[str, int]]) -> dict[str, Any]:
-    """Per lot, side by side on one server: the raw Cypher round trip on the app's sync
-    driver (and, for comparison, on an async one: the managed read, the record fetched and
-    nothing else), the service uncached (its read in a worker thread, as the API runs it)
-    and cached, and the same read + assembly without the thread hop."""
+# The child process that serves traces with the app of another revision: it reads a lot per
+# line and answers the milliseconds its app's TraceService took (uncached), as this process
+# measures its own.
+BEFORE_CHILD = """
+import asyncio, sys, time
+sys.path.insert(0, sys.argv[1])
+import trace_engine
+assert trace_engine.__file__.startswith(sys.argv[1]), trace_engine.__file__
+from api.main import create_app
+from trace_engine.config import get_settings
+try:
+    from trace_engine.trace.schemas import TraceParams
+except ImportError:
+    from trace_engine.trace import TraceParams
+
+async def main():
+    app = create_app(get_settings())
+    async with app.router.lifespan_context(app):
+        service, params = app.state.trace_service, TraceParams(all_events=True)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            start = time.perf_counter()
+            await service.trace(line.strip(), sys.argv[2], params, bypass_cache=True)
+            print((time.perf_counter() - start) * 1000, flush=True)
+
+asyncio.run(main())
+"""
+
+
+@contextmanager
+def before_app(revision: str) -> Iterator[Any]:
+    """A child process serving traces with the app of git revision `revision` (its
+    trace_engine, api and cypher, the queries mapped into the package as a build does);
+    yields a function timing one uncached trace there (ms)."""
+    archive = subprocess.run(
+        ["git", "archive", revision, "trace_engine", "api", "cypher"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tempfile.TemporaryDirectory(prefix="trace-before-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        shutil.copytree(Path(tmp) / "cypher", Path(tmp) / "trace_engine" / "queries")
+        child = subprocess.Popen(
+            [sys.executable, "-c", BEFORE_CHILD, tmp, ORG],
+            cwd=ROOT,  # its settings: this checkout's .env
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdin is not None and child.stdout is not None
+        if child.stdout.readline().strip() != "ready":
+            raise SystemExit(f"the app of {revision} did not start")
+
+        def timed(lot: str) -> float:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(lot + "\n")
+            child.stdin.flush()
+            return float(child.stdout.readline())
+
+        try:
+            yield timed
+        finally:
+            child.stdin.close()
+            child.wait(timeout=60)
+
+
+async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[str, Any]:
+    """Per lot, side by side on one server, in turns (every other lot the other way round, so
+    no column always meets the cold pages): the raw round trip, the app's service uncached
+    (as a client gets it), the same in the app of revision `before`, and the read + assembly
+    without the worker-thread hop; then the cached trace."""
     settings = get_settings()
-    driver = make_async_driver(settings)
-    sync_driver = make_driver(settings)
-    service = TraceService(TraceCache(3600, 100_000), settings.trace_max_events)
     params = TraceParams(all_events=True)
-    orgs = frozenset({ORG})
     times: dict[str, list[float]] = {
-        name: [] for name in ("raw", "uncached", "cached", "raw_async", "sync", "data", "items")
+        name: [] for name in ("raw", "served", "before", "no_hop", "cached")
     }
-    sync_session = sync_driver.session(database=settings.neo4j_database)
-    async with driver.session(database=settings.neo4j_database) as session:
+    raw_driver = make_driver(settings)
+    raw_session = raw_driver.session(database=settings.neo4j_database)
+    app = create_app(settings)
+    with nullcontext() if before is None else before_app(before) as old:
+        async with app.router.lifespan_context(app):
+            service: TraceService = app.state.trace_service
+            repository = TraceRepository(lambda: app.state.driver, settings.neo4j_database)
+            keys = app.state.key_service
 
-        async def fetch(key: str) -> dict[str, Any] | None:
-            # what the app does: the sync driver's managed read, in a worker thread
-            return await asyncio.to_thread(sync_session.execute_read, fetch_lineage, key)
+            def no_hop(lot: str, key: str) -> bytes:
+                lineage = repository.lineage(key)
+                orgs = keys.visible_orgs(ORG)
+                body, _ = build_trace(lot, key, lineage, orgs, params, service.max_events, ORG)
+                return orjson.dumps(body)
 
-        async def visible() -> frozenset[str]:
-            return orgs
-
-        def sync_trace(lot: str) -> bytes:
-            key = instance_key(lot)
-            record = sync_session.execute_read(_raw_read_sync, key)
-            lineage = dict(record.items()) if record else None
-            body, _ = build_trace(lot, key, lineage, orgs, params, settings.trace_max_events)
-            return orjson.dumps(body)
-
-        def timed(name: str, start: float) -> None:
-            times[name].append((time.perf_counter() - start) * 1000)
-
-        for lot, _ in lots[:20]:  # warm the query plans and the page cache
-            await service.trace_with(fetch, visible, lot, ORG, params, bypass_cache=True)
-            await session.execute_read(_raw_read, instance_key(lot))
-            sync_trace(lot)
-        for n, (lot, _) in enumerate(lots):
-            key = instance_key(lot)
-            # every other lot the other way round, so neither side always meets the cold pages
-            for first in ("raw", "uncached") if n % 2 == 0 else ("uncached", "raw"):
+            async def run(name: str, lot: str, key: str) -> None:
+                if name == "before":
+                    if old is not None:
+                        times[name].append(old(lot))
+                    return
                 start = time.perf_counter()
-                if first == "raw":
-                    record = sync_session.execute_read(_raw_read_sync, key)
+                if name == "raw":
+                    raw_session.execute_read(_raw_read, key)
+                elif name == "served":
+                    await service.trace(lot, ORG, params, bypass_cache=True)
                 else:
-                    await service.trace_with(fetch, visible, lot, ORG, params, bypass_cache=True)
-                timed(first, start)
-            start = time.perf_counter()
-            result = await service.trace_with(fetch, visible, lot, ORG, params)
-            timed("cached", start)
-            assert result.cached
-            start = time.perf_counter()
-            await session.execute_read(_raw_read, key)
-            timed("raw_async", start)
-            start = time.perf_counter()
-            sync_trace(lot)
-            timed("sync", start)
-            assert record is not None
-            start = time.perf_counter()
-            as_data = record.data()
-            timed("data", start)
-            start = time.perf_counter()
-            as_items = dict(record.items())
-            timed("items", start)
-            assert as_data == as_items  # the row holds no nodes: both give the same answer
-    sync_session.close()
-    sync_driver.close()
-    await driver.close()
-    return {
-        "raw_ms": percentiles(times["raw"]),
-        "uncached_ms": percentiles(times["uncached"]),
-        "cached_ms": percentiles(times["cached"]),
-        "raw_async_ms": percentiles(times["raw_async"]),
-        "sync_ms": percentiles(times["sync"]),
-        "record_data_ms": percentiles(times["data"]),
-        "record_items_ms": percentiles(times["items"]),
-    }
+                    no_hop(lot, key)
+                times[name].append((time.perf_counter() - start) * 1000)
+
+            order = ("raw", "served", "before", "no_hop")
+            for lot, _ in lots[:20]:  # warm the query plans and the page cache
+                for name in order:
+                    await run(name, lot, instance_key(lot))
+            for name in order:
+                times[name].clear()
+            for n, (lot, _) in enumerate(lots):
+                key = instance_key(lot)
+                for name in order if n % 2 == 0 else reversed(order):
+                    await run(name, lot, key)
+                start = time.perf_counter()
+                result = await service.trace(lot, ORG, params)
+                times["cached"].append((time.perf_counter() - start) * 1000)
+                assert result.cached
+    raw_session.close()
+    raw_driver.close()
+    return {name + "_ms": percentiles(v) if v else None for name, v in times.items()}
 
 
 def load(folder: Path) -> float:
@@ -236,6 +277,11 @@ def main() -> None:
     parser.add_argument("--max-trace-events", type=int, default=200)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="Also serve each trace with the app of this git revision (a column beside)",
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="Print, do not append to RESULTS.md"
     )
     parser.add_argument(
@@ -256,7 +302,7 @@ def main() -> None:
             load_seconds = load(folder)
         lots = pick_lots(folder, args.samples, args.max_trace_events, args.seed)
         sizes = [s for _, s in lots]
-        local = asyncio.run(in_process(lots))
+        local = asyncio.run(in_process(lots, args.before))
         http = over_http(lots, args.wrk_seconds)
         row = {
             "events": size,
@@ -270,47 +316,66 @@ def main() -> None:
         print(row, flush=True)
         rows.append(row)
 
+    before = (
+        args.before
+        and subprocess.run(
+            ["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    )
     lines = [
         "| graph (events) | load s | traces (median / max events) "
         "| raw Cypher round trip p50 / p95 ms "
-        "| in-process uncached p50 / p95 / p99 ms | uncached p50 ÷ raw p50 "
-        "| in-process cached p50 / p99 ms "
-        "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s "
-        "| raw on an async driver p50 ms | read + assembly, no thread hop p50 ms "
-        "| record.data() / dict(items) p50 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| served uncached p50 / p95 / p99 ms | served ÷ raw (p50) "
+        + (
+            f"| before ({before}) served uncached p50 / p95 ms | before ÷ raw (p50) "
+            if before
+            else ""
+        )
+        + "| read + assembly, no thread hop p50 ms | cached p50 / p99 ms "
+        "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s |",
+        "|---|---|---|---|---|---|" + ("---|---|" if before else "") + "---|---|---|---|",
     ]
     for r in rows:
         local = r["in_process"]
-        u, c, raw = local["uncached_ms"], local["cached_ms"], local["raw_ms"]
+        u, c, raw = local["served_ms"], local["cached_ms"], local["raw_ms"]
+        old = local["before_ms"]
         h = r["http"]["uncached_ms"]
         lines.append(
             f"| {r['events']:,} | {r['load_s']} "
             f"| {r['lots']} ({r['trace_events_median']:.0f} / {r['trace_events_max']}) "
-            f"| {raw['p50']:.1f} / {raw['p95']:.1f} "
-            f"| {u['p50']:.1f} / {u['p95']:.1f} / {u['p99']:.1f} "
-            f"| {u['p50'] / raw['p50']:.2f} "
-            f"| {c['p50']:.2f} / {c['p99']:.2f} "
+            f"| {raw['p50']:.2f} / {raw['p95']:.2f} "
+            f"| {u['p50']:.2f} / {u['p95']:.2f} / {u['p99']:.2f} "
+            f"| **{u['p50'] / raw['p50']:.2f}** "
+            + (
+                f"| {old['p50']:.2f} / {old['p95']:.2f} | {old['p50'] / raw['p50']:.2f} "
+                if old
+                else ""
+            )
+            + f"| {local['no_hop_ms']['p50']:.2f} | {c['p50']:.2f} / {c['p99']:.2f} "
             f"| {h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} "
-            f"| {r['http'].get('cached_traces_per_s', 'n/a')} "
-            f"| {local['raw_async_ms']['p50']:.1f} | {local['sync_ms']['p50']:.1f} "
-            f"| {local['record_data_ms']['p50']:.2f} / {local['record_items_ms']['p50']:.3f} |"
+            f"| {r['http'].get('cached_traces_per_s', 'n/a')} |"
         )
     notes = [
         "",
         "Traces are of randomly drawn generated instances with at most "
-        f"{args.max_trace_events} events (events=all); uncached = Cypher round trip + "
-        "assembly (X-ApiCache-Bypass over HTTP); cached throughput: wrk, 2 threads, 16 "
-        f"connections, {args.wrk_seconds} s, on the same 2-core machine as Neo4j. "
-        "Raw Cypher round trip: a managed read transaction on the app's sync driver running "
-        "cypher/trace.cypher and fetching its record, nothing else, per lot, alternating with "
-        "the uncached trace (the service, its read in a worker thread as the API does it); "
-        "the async column is the same raw read on an async driver, for comparison.",
+        f"{args.max_trace_events} events (events=all), measured lot by lot in turns (every "
+        "other lot the other way round). Raw: a managed read transaction on a sync driver "
+        "running cypher/trace.cypher and fetching its record, nothing else. Served uncached: "
+        "the app's TraceService as `create_app` builds it, with X-ApiCache-Bypass, which is "
+        "what a client gets in-process (the route adds nothing but the Response)"
+        + (
+            f"; before: the same with the app of revision {before}, in a child process"
+            if before
+            else ""
+        )
+        + ". HTTP: `trace-engine serve` on loopback (X-ApiCache-Bypass); cached throughput: "
+        f"wrk, 2 threads, 16 connections, {args.wrk_seconds} s, on the same machine as Neo4j.",
         "",
         f"Load average (1/5/15 min) at start {' / '.join(f'{x:.1f}' for x in load_before)}, "
-        f"at end {' / '.join(f'{x:.1f}' for x in os.getloadavg())}: the 2 cores were shared "
-        "with other work, so the figures were taken under contention; the ratios compare "
-        "measurements taken side by side, lot by lot.",
+        f"at end {' / '.join(f'{x:.1f}' for x in os.getloadavg())}, on "
+        f"{os.cpu_count()} CPUs: the machine was shared with other work, so the figures were "
+        "taken under contention; the ratios compare measurements taken side by side, lot by "
+        "lot.",
         "",
     ]
     if not args.no_write:
