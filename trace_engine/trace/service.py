@@ -71,11 +71,9 @@ class TraceService:
         """The trace of `product_id` as `org` may see it, read through the repository."""
         if self._lineage is None or self._visible_orgs is None:
             raise RuntimeError("TraceService was built without its reads")
-        key, entry = self._check(product_id, org, params)
-        if not bypass_cache:
-            cached = self.cache.get(entry)
-            if cached is not None:
-                return TraceResult(cached, cached=True)
+        key, cached = self._lookup(product_id, org, params, bypass_cache)
+        if cached is not None:
+            return cached
         generation = self.cache.generation
         result: TraceResult = await self._in_thread(
             self._read_and_build, product_id, key, org, params, generation
@@ -102,23 +100,26 @@ class TraceService:
         """The trace of `product_id` as `org` may see it (its statements and those of the orgs
         sharing with it, narrowed by `params.orgs`; `visible_orgs` is only asked on a cache
         miss)."""
-        key, entry = self._check(product_id, org, params)
-        if not bypass_cache:
-            cached = self.cache.get(entry)
-            if cached is not None:
-                return TraceResult(cached, cached=True)
+        key, cached = self._lookup(product_id, org, params, bypass_cache)
+        if cached is not None:
+            return cached
         generation = self.cache.generation
         lineage = await fetch(key)
         visible = await visible_orgs()
         return self._build(product_id, key, org, params, lineage, visible, generation)
 
-    def _check(self, product_id: str, org: str, params: TraceParams) -> tuple[str, Any]:
-        """The canonical key of the start and the cache key (400 and 422 before any read)."""
+    def _lookup(
+        self, product_id: str, org: str, params: TraceParams, bypass_cache: bool
+    ) -> tuple[str, TraceResult | None]:
+        """The canonical key of the start (400 and 422 before any read) and the cached
+        response, if there is one and it may be used."""
         if params.depth is not None and params.depth > self.max_depth:
             raise InvalidInput(
                 "depth", f"at most {self.max_depth} lineage hops each way (TRACE_TRACE_MAX_DEPTH)"
             )
-        return instance_key(product_id), cache_key(org, product_id, params)
+        key = instance_key(product_id)
+        cached = None if bypass_cache else self.cache.get(cache_key(org, product_id, params))
+        return key, TraceResult(cached, cached=True) if cached is not None else None
 
     def _build(
         self,
