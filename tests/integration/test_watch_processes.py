@@ -58,6 +58,10 @@ def _capture(http: httpx.Client, *events: dict[str, Any]) -> None:
     }
     response = http.post("/epcis/capture", content=orjson.dumps(document), headers=JSONLD)
     assert response.status_code == 202, response.text
+    # a served capture job runs after the 202: the lot must be stored before it is watched
+    location = response.headers["Location"]
+    _until(lambda: not http.get(location).json()["running"], "the capture job finished")
+    assert http.get(location).json()["success"] is True
 
 
 def _until(check: Callable[[], bool], what: str, deadline_s: float = 90.0) -> None:
