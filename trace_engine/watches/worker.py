@@ -74,7 +74,7 @@ class WatchWorker(DeliveryWorker):
         until = _at(self._settings.subscription_lease_s)
         node = await self._db(self._write, repository.claim, row["id"], _at(), self.owner, until)
         if node is not None:
-            await self._serve_watch(node, orgs)
+            await self._serve_watch(node, orgs, before)
 
     async def _floor(self) -> tuple[datetime, str | None]:
         """Now, and the start of the earliest capture job still being written."""
@@ -82,15 +82,14 @@ class WatchWorker(DeliveryWorker):
         floor = await self._db(self._read, repository.capture_floor, int(now.timestamp() * 1000))
         return now, floor
 
-    async def _cutoff(self, expires_at: str | None) -> str:
-        """Where this watch's round stops examining (`planner.cutoff`), read now."""
-        now, floor = await self._floor()
-        return planner.cutoff(now, self._settings.subscription_settle_ms, floor, expires_at)
-
-    async def _serve_watch(self, node: dict[str, Any], orgs: list[str]) -> None:
+    async def _serve_watch(self, node: dict[str, Any], orgs: list[str], before: str) -> None:
+        """Deliver what the claimed watch has before the round's cutoff `before` (read before
+        the claim, so earlier than one read now: never past anything still committing)."""
         settings = self._settings
-        before = await self._cutoff(node.get("expiresAt"))
         after = _position(node)
+        if after.value >= before:  # another process got it this far meanwhile
+            await self._release(node["id"], _at(), {})
+            return
         batch = int(node.get("batchSize") or settings.subscription_batch_size)
         visible = frozenset(orgs)
         lineage = await self._db(self._read, fetch_lineage, node["productKey"])
