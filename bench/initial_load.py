@@ -75,24 +75,23 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            pid = self._server.status().pid
             try:
                 root = psutil.Process(self.root)
                 self._note("loader", root.memory_info().rss)
-                workers = 0
                 for child in root.children(recursive=True):
+                    if child.pid == pid:
+                        continue  # the server the loader restarted is its child too
                     try:
                         name = child.name()
                         rss = child.memory_info().rss
                     except psutil.Error:
                         continue
-                    if name.startswith("java"):
-                        self._note("importer (java)", rss)
-                    else:
-                        self._note("parser worker", rss)
-                        workers += 1
+                    self._note(
+                        "importer (java)" if name.startswith("java") else "parser worker", rss
+                    )
             except psutil.Error:
                 pass
-            pid = self._server.status().pid
             if pid is not None:
                 try:
                     self._note("neo4j server", psutil.Process(pid).memory_info().rss)
