@@ -49,7 +49,7 @@ CREATE INDEX event_type IF NOT EXISTS FOR (n:Event) ON (n.eventType);
 CREATE INDEX event_biz_step IF NOT EXISTS FOR (n:Event) ON (n.bizStep);
 CREATE INDEX event_disposition IF NOT EXISTS FOR (n:Event) ON (n.disposition);
 CREATE INDEX capture_job_org IF NOT EXISTS FOR (n:CaptureJob) ON (n.org);
-// capture jobs still being written (recall watches never pass one: watches_capture_floor)
+// capture jobs still being written (recall watches and subscriptions never pass one: capture_jobs_floor)
 CREATE INDEX capture_job_lease IF NOT EXISTS FOR (n:CaptureJob) ON (n.leaseUntil);
 
 // Indexes of earlier versions that no query can use: an event's hash is only the source of

@@ -148,3 +148,48 @@ async def test_subscriptions_of_one_query_each_get_every_event_under_their_own_i
     finally:
         for receiver in receivers:
             receiver.close()
+
+
+async def test_a_stream_never_passes_a_capture_job_still_being_written(
+    make_client: MakeClient, receiver: Receiver, driver: Driver, settings: Settings
+) -> None:
+    """A long document's events are stamped when its job starts and commit later: while a job
+    is being written, the delivery position stops at the job's start, and events recorded
+    after it wait for the job to end (without the floor the position would pass them)."""
+    http = make_client(org="worker-floor")
+    query = {"name": "shipped", "query": {"EQ_bizStep": ["shipping"]}}
+    assert (await http.post("/epcis/queries", json=query)).status_code == 201
+    body = {"dest": receiver.url, "stream": True}
+    created = await http.post("/epcis/queries/shipped/subscriptions", json=body)
+    sub_id = created.json()["subscriptionID"]
+    started = now_utc()
+    far = 4_102_444_800_000  # 2100: the lease of a job its process is still renewing
+    with driver.session(database=settings.neo4j_database) as session:
+        session.run(
+            "CREATE (:CaptureJob {id: $id, org: 'worker-floor', createdAt: $at, running: true,"
+            " success: false, captureErrorBehaviour: 'rollback', totalCount: 1,"
+            " leaseUntil: $far})",
+            id=f"floor-{sub_id}",
+            at=started,
+            far=far,
+        ).consume()
+
+    def node() -> dict[str, Any]:
+        with driver.session(database=settings.neo4j_database) as session:
+            found = session.execute_read(repository.by_id, sub_id, None)
+        assert found is not None
+        return found
+
+    try:
+        wanted = _event(3, "shipping")
+        await _capture(http, wanted)
+        await _until(lambda: node().get("checkedUntil") is not None, "a round")
+        assert node()["checkedUntil"] <= started  # held back at the job's start
+        assert receiver.accepted_events() == []
+    finally:
+        with driver.session(database=settings.neo4j_database) as session:
+            session.run(
+                "MATCH (j:CaptureJob {id: $id}) SET j.summary = '{}', j.running = false",
+                id=f"floor-{sub_id}",
+            ).consume()
+    await _until(lambda: receiver.accepted_events() == [wanted["eventID"]], "the delivery")

@@ -30,6 +30,13 @@ def create_job(
     ).consume()
 
 
+def capture_floor(tx: ManagedTransaction, now_ms: int) -> str | None:
+    """When the earliest capture job still being written started, or None: its events will be
+    recorded after it but are not committed yet, so a delivery position must not pass it."""
+    floor = tx.run(query(Query.CAPTURE_JOBS_FLOOR), nowMs=now_ms).single(strict=True)["floor"]
+    return str(floor) if floor is not None else None
+
+
 def renew_lease(tx: ManagedTransaction, job_id: str, lease_until: int) -> None:
     """The storing process is still at work on the job."""
     tx.run(query(Query.CAPTURE_JOB_RENEW), id=job_id, leaseUntil=lease_until).consume()

@@ -39,6 +39,7 @@ from trace_engine.epcis_query.schemas import (
 )
 from trace_engine.epcis_query.service import run_page
 from trace_engine.graph.access import read_tx, write_tx
+from trace_engine.graph.capture_jobs import capture_floor
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.named_queries import repository as named_repository
 from trace_engine.named_queries.query_object import validate
@@ -240,7 +241,7 @@ class DeliveryWorker:
         """Claim and serve every due subscription once (a caught-up stream is due only when an
         event was recorded at or after the point its last round examined up to, or after
         `_STALE_S`)."""
-        settle = self._settle_bound()
+        settle = await self._settle_bound()
         stale = _at(-_STALE_S)
         due = await self._db(self._read, repository.due, _at(), settle, stale, _DUE_PER_ROUND)
         if len(due) == _DUE_PER_ROUND:  # more are due: another round straight after this one
@@ -252,10 +253,15 @@ class DeliveryWorker:
             if node is not None:
                 await self._serve(node, this_round)
 
-    def _settle_bound(self) -> str:
-        """Events recorded before this are committed (or were refused): deliverable."""
-        since = datetime.now(UTC) - timedelta(milliseconds=self._settings.subscription_settle_ms)
-        return utc_millis(since)
+    async def _settle_bound(self) -> str:
+        """Events recorded before this are committed (or were refused): deliverable. Now less
+        the settle time (a single event's transaction commits within it), and never past the
+        start of a capture job still being written: a long document's events are stamped
+        before they commit, and a position past them would skip them."""
+        now = datetime.now(UTC)
+        since = utc_millis(now - timedelta(milliseconds=self._settings.subscription_settle_ms))
+        floor = await self._db(self._read, capture_floor, int(now.timestamp() * 1000))
+        return min(since, floor) if floor is not None else since
 
     async def _query(self, org: str, name: str, this_round: _Round) -> EventQuery | None:
         """The named query, parsed (read once per round per query)."""

@@ -61,12 +61,6 @@ def recent(tx: ManagedTransaction, orgs: list[str], after: Position, before: str
     return bool(result.single(strict=True)["found"])
 
 
-def capture_floor(tx: ManagedTransaction, now_ms: int) -> str | None:
-    """When the earliest capture job still being written started, or None."""
-    floor = tx.run(query(Query.WATCHES_CAPTURE_FLOOR), nowMs=now_ms).single(strict=True)["floor"]
-    return str(floor) if floor is not None else None
-
-
 def claim(
     tx: ManagedTransaction, watch_id: str, now: str, owner: str, until: str
 ) -> dict[str, Any] | None:

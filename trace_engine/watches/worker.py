@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from trace_engine.epcis_query.schemas import Position
+from trace_engine.graph.capture_jobs import capture_floor
 from trace_engine.kit.timestamps import utc_millis
 from trace_engine.subscriptions.worker import DeliveryWorker, _uninterrupted
 from trace_engine.trace.repository import fetch_lineage
@@ -79,7 +80,7 @@ class WatchWorker(DeliveryWorker):
     async def _floor(self) -> tuple[datetime, str | None]:
         """Now, and the start of the earliest capture job still being written."""
         now = datetime.now(UTC)
-        floor = await self._db(self._read, repository.capture_floor, int(now.timestamp() * 1000))
+        floor = await self._db(self._read, capture_floor, int(now.timestamp() * 1000))
         return now, floor
 
     async def _serve_watch(self, node: dict[str, Any], orgs: list[str], before: str) -> None:
