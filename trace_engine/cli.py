@@ -147,7 +147,7 @@ def keys_create(
     org: Annotated[str, typer.Option(help="The organisation the key acts for.")],
     name: Annotated[str, typer.Option(help="A name to recognise the key by.")],
     scopes: Annotated[
-        str, typer.Option(help="Comma-separated: read, write, admin (admin ⊇ write ⊇ read).")
+        str, typer.Option(help="Comma-separated: read (GET), write (POST/PUT/DELETE), admin (keys; includes both).")
     ] = "read",
     expires_in_days: Annotated[int | None, typer.Option(help="Lifetime in days.")] = None,
     rate_limit_per_hour: Annotated[

@@ -1,8 +1,10 @@
 """API keys, scopes and data sharing between organisations.
 
 A secret is 64 random hex characters; its first 8 are the public `key_prefix` that finds the
-key, and only its SHA-256 hash is stored, compared in constant time. Scopes nest: `admin`
-includes `write`, which includes `read`.
+key, and only its SHA-256 hash is stored, compared in constant time. Scopes are what the
+Enterprise API document says ("the read scope is required for all GET endpoints"): `read` for
+GET/OPTIONS, `write` for the other methods, each needed by name; `admin` (the key routes)
+includes both.
 """
 
 from __future__ import annotations
@@ -53,9 +55,9 @@ def hash_secret(secret: str) -> str:
 
 
 def grants(scopes: list[str], needed: Scope) -> bool:
-    """Whether a key with `scopes` may do what needs `needed` (admin ⊇ write ⊇ read)."""
-    rank = max((i for i, scope in enumerate(SCOPES) if scope in scopes), default=-1)
-    return rank >= SCOPES.index(needed)
+    """Whether a key with `scopes` may do what needs `needed`: that scope by name, or `admin`
+    (a `write`-only key cannot read, as the Enterprise API has it)."""
+    return needed in scopes or "admin" in scopes
 
 
 class KeyCreate(BaseModel):

@@ -194,7 +194,8 @@ MATRIX |= (
     | WATCHES_MATRIX
 )
 KEY_SCOPES = {"read": ["read"], "write": ["write"], "admin": ["admin"]}
-ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
+# each scope by name (a write-only key cannot read); admin includes both
+ALLOWED = {"read": {"read"}, "write": {"write"}, "admin": {"read", "write", "admin"}}
 
 
 def test_the_matrix_covers_every_route(app: FastAPI) -> None:

@@ -517,7 +517,13 @@ async def test_another_org_sees_nothing_and_read_is_needed(
     assert (await coop.post("/api/v1/sharing", json={"org": "another-org"})).status_code == 201
     assert (await other.post("/api/v1/sharing/accept", json={"org": ORG})).status_code == 200
     assert (await other.get("/api/v1/batches")).json()["meta"]["total"] == 0
-    # scopes nest (admin ⊇ write ⊇ read), so every key reads; declaring needs write
+    # the read scope is needed by name for every listing: a read-less (write-only) key gets
+    # 403 naming it; declaring needs write
+    writer = make_client(ORG, scopes=["write"])
+    for listing in SCHEMAS:
+        refused = await writer.get(f"/api/v1/{listing}")
+        assert refused.status_code == 403 and "'read'" in refused.json()["error"], listing
+        assert "X-RateLimit-Remaining" in refused.headers
     reader = make_client(ORG, scopes=["read"])
     assert (await reader.get("/api/v1/batches")).status_code == 200
     refused = await reader.put("/api/v1/shipments/S9", json={"items": []})

@@ -152,7 +152,7 @@ def _events(response: httpx.Response, lot: str) -> list[str]:
 def test_a_capture_through_a_drops_the_trace_cached_in_b(
     two_apis: tuple[str, str], new_key: Callable[..., str], lot: str
 ) -> None:
-    secret = new_key(scopes=("write",))
+    secret = new_key(scopes=("read", "write"))
     a, b = (_client(base, secret) for base in two_apis)
     _capture(a, [_event(lot, 1, "2024-05-01T08:00:00.000Z", action="ADD", bizStep="commissioning")])
     b.get(TRACE, params={"productId": lot})
@@ -199,7 +199,7 @@ def test_a_limit_of_10_is_10_calls_across_both_processes(
 def test_redis_down_the_api_answers_and_says_so_then_sharing_resumes(
     two_apis: tuple[str, str], new_key: Callable[..., str], lot: str, redis_server: LocalRedis
 ) -> None:
-    secret = new_key(scopes=("write",))
+    secret = new_key(scopes=("read", "write"))
     a, b = (_client(base, secret) for base in two_apis)
     _capture(a, [_event(lot, 1, "2024-05-01T08:00:00.000Z", action="ADD", bizStep="commissioning")])
     assert b.get("/health").json()["redis"] == {"reachable": True}
@@ -339,7 +339,7 @@ def test_a_capture_jobs_bookmarks_are_kept_for_its_readers_in_any_process(
     driver: Driver,
     settings: Settings,
 ) -> None:
-    secret = new_key(scopes=("write",))
+    secret = new_key(scopes=("read", "write"))
     a, b = (_client(base, secret) for base in two_apis)
     job_id = _capture(a, [_event(lot, 1, "2024-05-01T08:00:00.000Z", action="ADD")])
     raw = redis.Redis.from_url(redis_server.url).get(JOB + job_id)
@@ -387,7 +387,7 @@ def test_serve_with_granian_workers(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(process, base, log)
-        client = _client(base, new_key(scopes=("write",)))
+        client = _client(base, new_key(scopes=("read", "write")))
         _capture(client, [_event(lot, 1, "2024-05-01T08:00:00.000Z", action="ADD")])
         for _ in range(4):  # whichever worker answers
             assert len(_events(client.get(TRACE, params={"productId": lot}), lot)) == 1

@@ -135,6 +135,41 @@ def test_snake_case_keys_orgs_and_shares_are_migrated_once(driver: Driver, setti
     assert shared["created_at"] == "2025-01-02T00:00:00.000Z"
 
 
+def test_write_keys_stored_when_scopes_nested_keep_reading(driver: Driver, settings: Settings):
+    """Scopes are needed by name now; a key stored with `write` alone (which could read when
+    scopes nested) is given `read` once, and keeps what it could do; others are untouched."""
+    from trace_engine.keys import KeyService, grants, hash_secret
+
+    db = settings.neo4j_database
+    secrets = {"w": "ef12ab34" + "1" * 56, "a": "ef12ab35" + "2" * 56}
+    for ident, scopes in (("w", ["write"]), ("a", ["admin"])):
+        driver.execute_query(
+            "MERGE (o:Org {id: 'nested'}) "
+            "CREATE (k:ApiKey {id: $id, org: 'nested', name: $id, scopes: $scopes, "
+            "status: 'active', keyPrefix: $prefix, keyHash: $hash, "
+            "createdAt: '2025-01-01T00:00:00.000Z', rateLimitPerHour: 1000})-[:BELONGS_TO]->(o)",
+            id=f"scopes-{ident}",
+            scopes=scopes,
+            prefix=secrets[ident][:8],
+            hash=hash_secret(secrets[ident]),
+            database_=db,
+        )
+    assert not grants(["write"], "read")  # what the stored key would be refused
+    driver.execute_query("MATCH (m:Migration {id: 'key-scopes-by-name'}) DELETE m", database_=db)
+    for _ in range(2):  # the second run finds nothing left to change
+        apply_schema(driver, db)
+    records, _, _ = driver.execute_query(
+        "MATCH (k:ApiKey) WHERE k.id STARTS WITH 'scopes-' RETURN k.id AS id, k.scopes AS s",
+        database_=db,
+    )
+    assert {r["id"]: r["s"] for r in records} == {
+        "scopes-w": ["read", "write"],
+        "scopes-a": ["admin"],
+    }
+    service = KeyService(driver, db)
+    assert grants(list(service.authenticate(secrets["w"]).scopes), "read")
+
+
 def _plan_of(driver: Driver, settings: Settings, text: str, parameters: dict[str, object]) -> str:
     with driver.session(database=settings.neo4j_database) as session:
         summary = session.run("EXPLAIN " + text, parameters).consume()

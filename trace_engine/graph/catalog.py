@@ -158,6 +158,7 @@ class Query(enum.StrEnum):
     MASTERDATA_PRODUCT_PUT = "masterdata_product_put"
     MIGRATE_STATEMENTS = "migrate_statements"
     MIGRATE_TALLIES = "migrate_tallies"
+    MIGRATE_KEY_SCOPES = "migrate_key_scopes"
     MIGRATION_DONE = "migration_done"
     MIGRATION_GET = "migration_get"
     MIGRATION_RECORD = "migration_record"
@@ -266,6 +267,7 @@ WRITES: frozenset[Query] = frozenset(
         Query.MASTERDATA_PRODUCT_PUT,
         Query.MIGRATE_STATEMENTS,
         Query.MIGRATE_TALLIES,
+        Query.MIGRATE_KEY_SCOPES,
         Query.MIGRATION_RECORD,
         Query.MIGRATION_REPORT,
         Query.NAMED_QUERIES_CREATE,

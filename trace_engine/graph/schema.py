@@ -15,6 +15,7 @@ SCHEMA_FILE = Query.SCHEMA
 MIGRATIONS = (
     ("statements-per-org", Query.MIGRATE_STATEMENTS),
     ("enterprise-tallies", Query.MIGRATE_TALLIES),
+    ("key-scopes-by-name", Query.MIGRATE_KEY_SCOPES),
 )
 
 
