@@ -95,17 +95,18 @@ def assemble(
     rank = {name: n for n, name in enumerate(precedence(caller, orgs))}
 
     events = []
+    since, until, all_events = params.since, params.until, params.all_events
     for event in lineage["events"]:
         if event["owner"] not in orgs:
             continue
-        if params.since and event["eventTime"] < params.since:
+        if since and event["eventTime"] < since:
             continue
-        if params.until and event["eventTime"] > params.until:
+        if until and event["eventTime"] > until:
             continue
-        if not any(o["id"] in members for o in event["objects"]):
+        if members.isdisjoint([o["id"] for o in event["objects"]]):
             continue
         kind = event_type(event["eventType"], event["action"])
-        if not params.all_events and not is_default_event(kind, event["bizStep"]):
+        if not all_events and not is_default_event(kind, event["bizStep"]):
             continue
         events.append((event, kind))
     if len(events) > max_events:
@@ -151,16 +152,16 @@ def assemble(
         if event["bizStep"]:
             data["step"] = event["bizStep"]
         facility: dict[str, Any] = {}
-        if event["facility"]:
-            facility["id"] = facility_id(event["facility"])
-            used_facilities[event["facility"]] = None
-        for name, entries in (
-            ("sources", event["sources"]),
-            ("destinations", event["destinations"]),
-        ):
+        at = event["facility"]
+        if at:
+            facility["id"] = facility_display.get(at, at)
+            used_facilities[at] = None
+        for name in ("sources", "destinations"):
+            entries = event[name]
             if entries:
-                facility[name] = [{"id": facility_id(e["id"])} for e in entries]
-                used_facilities.update((e["id"], None) for e in entries)
+                ids = [e["id"] for e in entries]
+                facility[name] = [{"id": facility_display.get(i, i)} for i in ids]
+                used_facilities.update(dict.fromkeys(ids))
         if facility:
             data["facility"] = facility
         data["productInstances"] = _event_objects(event["objects"], used_products)
@@ -307,25 +308,30 @@ _ROLE = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
          "INPUT": "inputs", "OUTPUT": "outputs"}  # fmt: skip
 
 
+def _object_order(obj: dict[str, Any]) -> tuple[bool, int]:
+    return obj["rel"] != "PARENT", obj["seq"] or 0
+
+
 def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
     groups: dict[str, list[dict[str, Any]]] = {}
     # parent first, then the objects in the order the event lists them
-    ordered = (
-        sorted(objects, key=lambda o: (o["rel"] != "PARENT", o["seq"] or 0))
-        if len(objects) > 1
-        else objects
-    )
+    ordered = sorted(objects, key=_object_order) if len(objects) > 1 else objects
     for obj in ordered:
         if obj["product"]:
             used_products[obj["id"]] = None
-        item: dict[str, Any] = {"id": obj["displayId"]}
-        if obj["quantity"] is not None:
-            item["quantity"] = _number(obj["quantity"])
+        quantity = obj["quantity"]
+        if quantity is None:  # an individually identified object: one each
+            item: dict[str, Any] = {"id": obj["displayId"], "quantity": 1, "unit": "EA"}
+        else:
+            item = {"id": obj["displayId"], "quantity": _number(quantity)}
             if obj["uom"]:
                 item["unit"] = obj["uom"]
-        else:  # an individually identified object: one each
-            item["quantity"], item["unit"] = 1, "EA"
-        groups.setdefault(_ROLE[obj["rel"]], []).append(item)
+        role = _ROLE[obj["rel"]]
+        group = groups.get(role)
+        if group is None:
+            groups[role] = [item]
+        else:
+            group.append(item)
     return groups
 
 

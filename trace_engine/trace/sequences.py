@@ -19,10 +19,10 @@ def sequences(
     """Event edges (each instance's events in time order), the facility edges they cross
     (and each source → destination), and the product-instance edges of transformations."""
     per_instance: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for event, _ in events:  # already in time order
-        for key in dict.fromkeys(o["id"] for o in event["objects"] if not o["product"]):
-            if key in members:
-                per_instance[key].append(event)
+    for event, _ in events:  # already in time order (the edges are sorted below, so the
+        # order of the instances of one event does not matter)
+        for key in members.intersection([o["id"] for o in event["objects"] if not o["product"]]):
+            per_instance[key].append(event)
     event_edges: dict[tuple[str, str], tuple[Any, ...]] = {}
     for chain in per_instance.values():
         for first, then in zip(chain, chain[1:], strict=False):
