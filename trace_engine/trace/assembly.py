@@ -28,6 +28,8 @@ LOT_FIELDS = (
     "sellByDate",
     "bestBeforeDate",
 )
+FACILITY_FIELDS = ("name", "type", *ADDRESS_FIELDS)
+INSTANCE_FIELDS = ("name", *LOT_FIELDS)
 
 
 _BY_ACTION = {
@@ -341,7 +343,7 @@ Statements = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
 def _facility_block(
     entry: dict[str, Any], statements: Statements, rank: dict[str, int]
 ) -> dict[str, Any]:
-    node = statements(entry, ("name", "type", *ADDRESS_FIELDS))
+    node = statements(entry, FACILITY_FIELDS)
     data: dict[str, Any] = {k: node[k] for k in ("name", "type") if k in node}
     address = {k: node[k] for k in ADDRESS_FIELDS if k in node}
     if address:
@@ -355,7 +357,7 @@ def _instance_block(
     statements: Statements,
     rank: dict[str, int],
 ) -> dict[str, Any]:
-    node = statements(entry, ("name", *LOT_FIELDS))
+    node = statements(entry, INSTANCE_FIELDS)
     data: dict[str, Any] = {}
     name = node.get("name") or (statements(product, ("name",)).get("name") if product else None)
     if name is not None:

@@ -18,34 +18,35 @@ def sequences(
 ) -> dict[str, list[dict[str, str]]]:
     """Event edges (each instance's events in time order), the facility edges they cross
     (and each source → destination), and the product-instance edges of transformations."""
-    per_instance: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for event, _ in events:  # already in time order (the edges are sorted below, so the
-        # order of the instances of one event does not matter)
+    # events by their place in `events` (sorted by time, then eventID, and the eventIDs are
+    # unique there): ordering an edge by (time, time, place, place) is ordering it by (time,
+    # time, eventID, eventID), with integers to compare
+    per_instance: dict[str, list[int]] = defaultdict(list)
+    for n, (event, _) in enumerate(events):
         for key in members.intersection([o["id"] for o in event["objects"] if not o["product"]]):
-            per_instance[key].append(event)
-    event_edges: dict[tuple[str, str], tuple[Any, ...]] = {}
+            per_instance[key].append(n)
+    pairs: set[tuple[int, int]] = set()
     for chain in per_instance.values():
-        for first, then in zip(chain, chain[1:], strict=False):
-            if first["eventID"] != then["eventID"]:
-                order = (first["eventTime"], then["eventTime"], first["eventID"], then["eventID"])
-                event_edges.setdefault((first["eventID"], then["eventID"]), order)
-    ordered_edges = sorted(event_edges, key=event_edges.__getitem__)
+        pairs.update(zip(chain, chain[1:], strict=False))
+    times = [event["eventTime"] for event, _ in events]
+    ordered_edges = sorted(pairs, key=lambda ab: (times[ab[0]], times[ab[1]], ab[0], ab[1]))
 
-    by_id = {event["eventID"]: event for event, _ in events}
     facility_edges: dict[tuple[str, str], None] = {}
     # an event's source → destination edges go in after the first event edge it is on (or at
     # the end); adding them again would change nothing, so each event's are added once
     added: set[int] = set()
     for a, b in ordered_edges:
-        fa, fb = by_id[a]["facility"], by_id[b]["facility"]
+        first, then = events[a][0], events[b][0]
+        fa, fb = first["facility"], then["facility"]
         if fa and fb and fa != fb:
             facility_edges[(facility_id(fa), facility_id(fb))] = None
-        for event in (by_id[a], by_id[b]):
-            if id(event) not in added:
-                added.add(id(event))
-                _source_destination_edges(event, facility_id, facility_edges)
-    for event, _ in events:
-        if id(event) not in added:
+        for n, event in ((a, first), (b, then)):
+            if n not in added:
+                added.add(n)
+                if event["sources"] and event["destinations"]:
+                    _source_destination_edges(event, facility_id, facility_edges)
+    for n, (event, _) in enumerate(events):
+        if n not in added and event["sources"] and event["destinations"]:
             _source_destination_edges(event, facility_id, facility_edges)
 
     instance_edges = [
@@ -53,7 +54,10 @@ def sequences(
         for a, b in _transformation_order(events, graph.transformations, members)
     ]
     return {
-        "events": [{"source": a, "target": b} for a, b in ordered_edges],
+        "events": [
+            {"source": events[a][0]["eventID"], "target": events[b][0]["eventID"]}
+            for a, b in ordered_edges
+        ],
         "facilities": [{"source": a, "target": b} for a, b in facility_edges],
         "productInstances": instance_edges,
     }
