@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import io
 import os
 import random
@@ -89,9 +90,9 @@ def _raw_read(tx: ManagedTransaction, key: str) -> Record | None:
 
 # The child process that serves traces with the app of another revision: it reads a lot per
 # line and answers the milliseconds its app's TraceService took (uncached), as this process
-# measures its own.
+# measures its own, and the SHA-256 of the body it served (the two apps' answers compared).
 BEFORE_CHILD = """
-import asyncio, sys, time
+import asyncio, hashlib, sys, time
 sys.path.insert(0, sys.argv[1])
 import trace_engine
 assert trace_engine.__file__.startswith(sys.argv[1]), trace_engine.__file__
@@ -109,8 +110,9 @@ async def main():
         print("ready", flush=True)
         for line in sys.stdin:
             start = time.perf_counter()
-            await service.trace(line.strip(), sys.argv[2], params, bypass_cache=True)
-            print((time.perf_counter() - start) * 1000, flush=True)
+            result = await service.trace(line.strip(), sys.argv[2], params, bypass_cache=True)
+            elapsed = (time.perf_counter() - start) * 1000
+            print(elapsed, hashlib.sha256(result.body).hexdigest(), flush=True)
 
 asyncio.run(main())
 """
@@ -120,7 +122,7 @@ asyncio.run(main())
 def before_app(revision: str) -> Iterator[Any]:
     """A child process serving traces with the app of git revision `revision` (its
     trace_engine, api and cypher, the queries mapped into the package as a build does);
-    yields a function timing one uncached trace there (ms)."""
+    yields a function timing one uncached trace there: (ms, SHA-256 of the body)."""
     archive = subprocess.run(
         ["git", "archive", revision, "trace_engine", "api", "cypher"],
         cwd=ROOT,
@@ -142,11 +144,12 @@ def before_app(revision: str) -> Iterator[Any]:
         if child.stdout.readline().strip() != "ready":
             raise SystemExit(f"the app of {revision} did not start")
 
-        def timed(lot: str) -> float:
+        def timed(lot: str) -> tuple[float, str]:
             assert child.stdin is not None and child.stdout is not None
             child.stdin.write(lot + "\n")
             child.stdin.flush()
-            return float(child.stdout.readline())
+            ms, digest = child.stdout.readline().split()
+            return float(ms), digest
 
         try:
             yield timed
@@ -162,6 +165,7 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
     without the worker-thread hop; then the cached trace."""
     settings = get_settings()
     params = TraceParams(all_events=True)
+    digests: dict[str, dict[str, str]] = {"served": {}, "before": {}}
     times: dict[str, list[float]] = {
         name: [] for name in ("raw", "raw_fresh", "served", "before", "no_hop", "cached")
     }
@@ -183,8 +187,10 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
             async def run(name: str, lot: str, key: str) -> None:
                 if name == "before":
                     if old is not None:
-                        times[name].append(old(lot))
+                        elapsed, digests["before"][lot] = old(lot)
+                        times[name].append(elapsed)
                     return
+                body = None
                 start = time.perf_counter()
                 if name == "raw":
                     raw_session.execute_read(_raw_read, key)
@@ -192,10 +198,12 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
                     with raw_driver.session(database=settings.neo4j_database) as session:
                         session.execute_read(_raw_read, key)
                 elif name == "served":
-                    await service.trace(lot, ORG, params, bypass_cache=True)
+                    body = (await service.trace(lot, ORG, params, bypass_cache=True)).body
                 else:
                     no_hop(lot, key)
                 times[name].append((time.perf_counter() - start) * 1000)
+                if body is not None:
+                    digests["served"][lot] = hashlib.sha256(body).hexdigest()
 
             order = ("raw", "raw_fresh", "served", "before", "no_hop")
             for lot, _ in lots[:20]:  # warm the query plans and the page cache
@@ -213,7 +221,14 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
                 assert result.cached
     raw_session.close()
     raw_driver.close()
-    return {name + "_ms": percentiles(v) if v else None for name, v in times.items()}
+    answers: dict[str, Any] = {
+        name + "_ms": percentiles(v) if v else None for name, v in times.items()
+    }
+    if before is not None:  # lots whose body is byte for byte the one the other app served
+        answers["identical_to_before"] = sum(
+            digest == digests["before"].get(lot) for lot, digest in digests["served"].items()
+        )
+    return answers
 
 
 def load(folder: Path) -> float:
@@ -332,13 +347,14 @@ def main() -> None:
         "| served uncached p50 / p95 / p99 ms | served ÷ raw (p50) "
         + (
             f"| before ({before}) served uncached p50 / p95 ms | before ÷ raw (p50) "
+            "| bodies identical to before "
             if before
             else ""
         )
         + "| raw in a fresh session p50 ms | read + assembly, no thread hop p50 ms "
         "| cached p50 / p99 ms "
         "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s |",
-        "|---|---|---|---|---|---|" + ("---|---|" if before else "") + "---|---|---|---|---|",
+        "|---|---|---|---|---|---|" + ("---|---|---|" if before else "") + "---|---|---|---|---|",
     ]
     for r in rows:
         local = r["in_process"]
@@ -353,6 +369,7 @@ def main() -> None:
             f"| **{u['p50'] / raw['p50']:.2f}** "
             + (
                 f"| {old['p50']:.2f} / {old['p95']:.2f} | {old['p50'] / raw['p50']:.2f} "
+                f"| {local['identical_to_before']} / {r['lots']} "
                 if old
                 else ""
             )
