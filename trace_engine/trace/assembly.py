@@ -202,7 +202,8 @@ def assemble(
     payload_ids: dict[str, None] = {}
     for block in (body_events, facilities, instances, products):
         for entry in block.values():
-            payload_ids.update((pid, None) for pid in entry.get("payloadIds", ()))
+            if entry.get("payloadIds"):
+                payload_ids.update(dict.fromkeys(entry["payloadIds"]))
     # two visible orgs' payloads with one id: the one of the org that comes first
     payload_nodes: dict[str, dict[str, Any]] = {}
     for node in sorted(
