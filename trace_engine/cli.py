@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -41,7 +39,7 @@ def _local() -> LocalNeo4j:
     return LocalNeo4j(get_settings(), echo=console.print)
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
+def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
 
@@ -52,7 +50,7 @@ def neo4j_start() -> None:
     try:
         _local().start()
     except LocalNeo4jError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @neo4j_app.command("stop")
@@ -108,7 +106,7 @@ def db_migrate(
             count = apply_schema(driver, settings.neo4j_database, recheck_values)
             report = stored_values_report(driver, settings.neo4j_database)
     except ServiceUnavailable as exc:
-        raise _fail(f"Neo4j is not reachable at {settings.neo4j_uri}: {exc}") from None
+        raise fail(f"Neo4j is not reachable at {settings.neo4j_uri}: {exc}") from None
     console.print(f"Schema applied: {count} statements")
     if report is not None:
         _print_stored_values(report)
@@ -135,7 +133,7 @@ def _print_stored_values(report: dict[str, Any]) -> None:
     console.print(table)
 
 
-def _key_service() -> tuple[Driver, KeyService]:
+def key_service() -> tuple[Driver, KeyService]:
 
     settings = get_settings()
     driver = make_driver(settings)
@@ -147,7 +145,11 @@ def keys_create(
     org: Annotated[str, typer.Option(help="The organisation the key acts for.")],
     name: Annotated[str, typer.Option(help="A name to recognise the key by.")],
     scopes: Annotated[
-        str, typer.Option(help="Comma-separated: read (GET), write (POST/PUT/DELETE), admin (keys; includes both).")
+        str,
+        typer.Option(
+            help="Comma-separated: read (GET), write (POST/PUT/DELETE), admin (keys and "
+            "sharing; includes both)."
+        ),
     ] = "read",
     expires_in_days: Annotated[int | None, typer.Option(help="Lifetime in days.")] = None,
     rate_limit_per_hour: Annotated[
@@ -170,8 +172,8 @@ def keys_create(
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
-    driver, service = _key_service()
+        raise fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    driver, service = key_service()
     with driver:
         key, secret = service.create_key(org, request)
     console.print(f"API key {key['id']} ({key['name']}) for org {org}, scopes {key['scopes']}")
@@ -182,7 +184,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(org: Annotated[str, typer.Option(help="The organisation.")]) -> None:
     """List an organisation's keys (never a secret or a hash)."""
-    driver, service = _key_service()
+    driver, service = key_service()
     with driver:
         keys = service.list_keys(org)
     for key in keys:
@@ -202,12 +204,12 @@ def keys_revoke(
     """Revoke a key: it stops working at once."""
     from trace_engine.errors import NotFound
 
-    driver, service = _key_service()
+    driver, service = key_service()
     with driver:
         try:
             service.revoke_key(org, key_id)
         except NotFound as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     console.print("API key revoked")
 
 
@@ -220,7 +222,7 @@ def db_wipe(
 
     settings = get_settings()
     if not yes:
-        raise _fail(f"this deletes everything in {settings.neo4j_uri}: add --yes to go ahead")
+        raise fail(f"this deletes everything in {settings.neo4j_uri}: add --yes to go ahead")
     with make_driver(settings) as driver:
         wipe(driver, settings.neo4j_database)
     console.print("The graph is empty")
@@ -257,7 +259,7 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     settings = get_settings()
     if workers > 1 and not settings.redis_url:
-        raise _fail(
+        raise fail(
             f"--workers {workers} needs TRACE_REDIS_URL (e.g. redis://127.0.0.1:6379/0): "
             "without it each worker keeps its own trace cache, which another worker's "
             "capture cannot invalidate, and counts rate limits on its own"
@@ -267,7 +269,7 @@ def serve(
             from granian import Granian
             from granian.constants import Interfaces
         except ImportError:
-            raise _fail(
+            raise fail(
                 "--server granian needs granian: pip install 'trace-engine\\[granian]'"
             ) from None
         Granian(
@@ -326,10 +328,10 @@ def up(
         try:
             _local().start()
         except LocalNeo4jError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     db_migrate()
     seed_load(SeedExample.RECALL_DEMO, org=None)
-    driver, keys = _key_service()
+    driver, keys = key_service()
     with driver:
         _, secret = keys.create_key(
             settings.default_org,
@@ -362,81 +364,16 @@ def up(
     serve(host=host, port=port, workers=1, server=Server.UVICORN)
 
 
-@app.command("fsma204")
-def fsma204(
-    out: Annotated[Path, typer.Option("--out", help="The file to write (.xlsx or .csv).")],
-    product_id: Annotated[
-        str | None,
-        typer.Option("--product-id", help="A lot, serial or SSCC: its whole trace."),
-    ] = None,
-    product: Annotated[
-        str | None,
-        typer.Option(help="A product class (GTIN in any form): every lot of it."),
-    ] = None,
-    since: Annotated[
-        datetime | None, typer.Option(help="Only events at or after this time (UTC if no zone).")
-    ] = None,
-    until: Annotated[
-        datetime | None, typer.Option(help="Only events at or before this time.")
-    ] = None,
-    org: Annotated[
-        str | None, typer.Option(help="Whose view (and its sharing partners') [default: demo]")
-    ] = None,
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="xlsx or csv [default: from --out]")
-    ] = None,
-) -> None:
-    """Write the FDA FSMA 204 sortable spreadsheet (21 CFR 1.1455) of a lot's trace, or of a
-    product's lots in a time window, with a progress bar over the events read."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from trace_engine.errors import TraceEngineError
-    from trace_engine.fsma204.repository import Fsma204Repository
-    from trace_engine.fsma204.scope import Scope, utc
-    from trace_engine.fsma204.service import Fsma204Service
-
-    settings = get_settings()
-    kind = (fmt or out.suffix.lstrip(".") or "xlsx").lower()
-    if kind not in ("xlsx", "csv"):
-        raise _fail(f"--format must be xlsx or csv, not {kind!r}", 2)
-    owner = org or settings.default_org
-
-    try:
-        scope = Scope(product_id=product_id, product=product, since=utc(since, "--since"),
-                      until=utc(until, "--until"))  # fmt: skip
-    except TraceEngineError as exc:
-        raise _fail(str(exc), 2) from None
-    driver, keys = _key_service()
-    with driver:
-        service = Fsma204Service(Fsma204Repository(driver, settings.neo4j_database))
-        try:
-            resolved = service.resolve(scope, keys.visible_orgs(owner))
-            with Progress(
-                "[bold]{task.description}", BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=console,
-            ) as bar:  # fmt: skip
-                task = bar.add_task("events", total=len(resolved.keys))
-                made = service.spreadsheet(
-                    resolved,
-                    out,
-                    "csv" if kind == "csv" else "xlsx",
-                    owner,
-                    lambda done, _total: bar.update(task, completed=done),
-                )
-        except TraceEngineError as exc:
-            raise _fail(str(exc)) from None
-    rows = ", ".join(f"{n} {cte}" for cte, n in made.rows.items()) or "no rows"
-    console.print(f"Wrote {out} ({rows})")
-
-
 # -- bulk loading and seed data (trace_engine/cli_data.py) ---------------------------------------
 
 
 def _add_data_commands() -> None:
     from trace_engine.cli_data import register
+    from trace_engine.cli_reports import register as register_reports
     from trace_engine.cli_subscriptions import register as register_subscriptions
 
     register(app)
+    register_reports(app)
     register_subscriptions(app)
 
 

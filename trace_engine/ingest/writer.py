@@ -1,3 +1,5 @@
+# Long on purpose: one job (batches of events → one write transaction each), with the per-event
+# fallback when Neo4j refuses an event, which needs the same batch state.
 """Ingest: parsed EPCIS events → batched graph writes, with an exact account per event.
 
 An event's identity is its owner org and its eventID (the parser gives an event without one

@@ -1,3 +1,5 @@
+# Long on purpose: one job (the delivery loop: due, claim, page, POST, position, release), which
+# the recall watches subclass.
 """The delivery worker: a background task of the API process, outside every request.
 
 It wakes when a capture commits in this process (`wake`, thread-safe) and every
