@@ -571,7 +571,7 @@ async def test_journey_scope_matrix(
     make_client: MakeClient, client: httpx.AsyncClient, route: tuple[str, str]
 ) -> None:
     needed, build = MATRIX[route]
-    allowed = {"read": {"read", "write", "admin"}, "write": {"write", "admin"}}[needed]
+    allowed = {"read": {"read", "admin"}, "write": {"write", "admin"}}[needed]  # by name
     for scope in ("read", "write", "admin"):
         method, path, options = await build(client)
         response = await make_client(scopes=[scope]).request(method, path, **options)

@@ -30,7 +30,8 @@ DTO_FIELDS = {
     "processingFacility", "certifications", "isCompliant", "userId", "companyId", "notes",
     "metadata", "createdAt", "updatedAt",
 }  # fmt: skip
-ALLOWED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
+# each scope by name (a write-only key cannot read); admin includes both
+ALLOWED = {"read": {"read"}, "write": {"write"}, "admin": {"read", "write", "admin"}}
 _ids = itertools.count(1)
 
 
