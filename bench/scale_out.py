@@ -186,7 +186,7 @@ def main() -> None:
     wipe()
     load(folder)
     lots = [lot for lot, _ in pick_lots(folder, args.lots, 200, args.seed)]
-    secret = api_key(ORG, ["write"], "bench/scale_out.py")
+    secret = api_key(ORG, ["read", "write"], "bench/scale_out.py")
     load_before = os.getloadavg()
     throughput: dict[str, float] = {}
     capture: dict[str, list[float]] = {"without Redis": [], "with Redis": []}
