@@ -99,7 +99,8 @@ def bench_http(
     """POST every event to a real `trace-engine serve`: one document at a time, each job
     polled to completion before the next (default), or (`pipeline`) the next document posted
     as soon as the previous one is accepted (202), the jobs polled at the end."""
-    auth = {"Authorization": f"Bearer {api_key(get_settings().default_org, ['read', 'write'], 'bench')}"}
+    secret = api_key(get_settings().default_org, ["read", "write"], "bench")
+    auth = {"Authorization": f"Bearer {secret}"}
     before = counts()  # the key's own nodes
     with (
         serving(folder / "serve.log") as base,
