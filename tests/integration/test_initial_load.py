@@ -4,8 +4,9 @@ One throw-away server (own home, free ports; the jars of the suite's server) tak
 load first; its whole graph and the trace of every lot are kept. Then `--initial` is killed in
 its parse phase and in its import phase (the graph must still be the online one, whole), and
 finally run to the end with --replace: the graph it builds must equal the online one node for
-node and relationship for relationship, and the traces of 150 random lots must be
-byte-identical.
+node and relationship for relationship, the enterprise listings (farms, batches, shipments)
+must answer the same rows and totals for every status, and the traces of 150 random lots must
+be byte-identical.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from servers import free_port
 
 from trace_engine.bulk import expand_paths, load_files
 from trace_engine.config import Settings
+from trace_engine.enterprise.repository import STATUSES
+from trace_engine.enterprise.service import EnterpriseService
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.schema import apply_schema
 from trace_engine.ingest import Ingestor
@@ -159,6 +162,29 @@ def _graph(driver: Driver, database: str) -> tuple[Counter[Any], Counter[Any]]:
     return nodes, rels
 
 
+def _listings(driver: Driver, database: str) -> dict[Any, Any]:
+    """Every row the farms, batches and shipments listings answer (readiness included) and
+    their totals, for every status filter. Rows as sets without their creation time: the online
+    path stamps each batch of writes, and the listings' order follows that stamp."""
+    service = EnterpriseService(driver, database)
+    pages = {
+        "farms": service.list_farms,
+        "batches": service.list_batches,
+        "shipments": service.list_shipments,
+    }
+    answers: dict[Any, Any] = {}
+    for listing, page in pages.items():
+        for status in (None, *STATUSES[listing]):
+            answer = page(ORG, status, 100_000, 0)
+            rows = [r.model_dump(mode="json", exclude={"created_at"}) for r in answer.data]
+            assert answer.meta.total == len(rows)
+            answers[listing, status] = (
+                answer.meta.total,
+                sorted(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) for r in rows),
+            )
+    return answers
+
+
 async def _traces(driver: Driver, database: str, lots: list[str]) -> dict[str, bytes]:
     """The trace API's response body for each lot (both directions, every event)."""
     service = TraceService(TraceCache(60, 10), max_events=100_000)
@@ -195,6 +221,7 @@ def online(own: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "paths": paths,
             "reports": [(r.total, r.accepted, r.duplicates, len(r.rejected)) for r in reports],
             "graph": _graph(driver, own.neo4j_database),
+            "listings": _listings(driver, own.neo4j_database),
             "lots": lots,
             "traces": asyncio.run(_traces(driver, own.neo4j_database, lots)),
         }
@@ -279,6 +306,9 @@ async def test_initial_load_builds_the_graph_the_online_loader_builds(
         assert Counter(k[1] for k in rels.elements()) == Counter(k[1] for k in want_rels.elements())
         assert nodes == want_nodes
         assert rels == want_rels
+        listings = _listings(driver, own.neo4j_database)
         traces = await _traces(driver, own.neo4j_database, online["lots"])
+    assert all(listings[name, None][0] for name in ("farms", "batches", "shipments"))
+    assert listings == online["listings"]
     assert len(traces) == LOTS
     assert traces == online["traces"]

@@ -130,7 +130,8 @@ def state_farms(
     return stated
 
 
-def _collection(raw: dict[str, Any]) -> Collection:
+def collection_of(raw: dict[str, Any]) -> Collection:
+    """A collection event as `enterprise_batch_facts.cypher` returns it → `Collection`."""
     agents = {a["type"]: a["id"] for a in reversed(raw["agents"])}
     agent = next((agents[t] for t in _SOURCE_PARTY_TYPES if t in agents), None)
     return Collection(
@@ -157,7 +158,7 @@ def refresh_batches(
     for raw in repo.batch_facts(tx, org, lots):
         facts = BatchFacts(
             lot_id=raw["id"],
-            collections=tuple(_collection(c) for c in raw["collections"]),
+            collections=tuple(collection_of(c) for c in raw["collections"]),
             later_events=raw["later"],
             aggregated=raw["aggregated"],
             shipped=raw["shipped"],

@@ -27,6 +27,7 @@ from trace_engine.errors import InitialLoadError, InvalidDocument, InvalidInput
 from trace_engine.ingest import EventResult, Status, build_rows
 from trace_engine.initial.files import CsvSink, Group
 from trace_engine.initial.graph import NodeTables, write_events
+from trace_engine.initial.listings import ListingFacts
 
 CHUNK = 2000  # events turned into rows at a time (memory does not grow with the file)
 
@@ -61,7 +62,8 @@ class FileResult:
     stored: list[int] = field(default_factory=list)  # digests of the events written, in order
     declarations: list[dict[str, Any]] = field(default_factory=list)
     farms: list[tuple[str, FarmFields]] = field(default_factory=list)
-    enterprise: Path | None = None  # the shipping events' shipment rows (JSON), for the finish
+    enterprise: Path | None = None  # the shipping events' shipment rows (JSON)
+    listings: ListingFacts = field(default_factory=ListingFacts)  # what batch rows derive from
     events: int = 0
     multiline: bool = False
 
@@ -153,6 +155,7 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
         rows = build_rows(accepted, None, org, None, record_time)
         result.events += write_events(sink, rows)
         result.tables.add_rows(rows)
+        result.listings.add_rows(rows, org)
         shipping.extend(shipping_rows(org, accepted, record_time))
         outcome.fold()
         if on_events is not None:

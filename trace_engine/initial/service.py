@@ -5,12 +5,14 @@ Phases (each reported to a `Phases` listener, which the CLI shows as progress ba
 1. parse: worker processes parse and validate the files (the online loader's parser and row
    builders) and write the events' CSV part files; the main process takes the results in file
    order, finds duplicates across files and gathers the shared nodes;
-2. write: the shared nodes, statements, aliases and lineage edges, and the importer's headers;
+2. write: the shared nodes, statements, aliases and lineage edges, the enterprise listings
+   (farm statements, shipments, batch rows and their tallies, derived from what the parse
+   gathered: `listings.py`), and the importer's headers;
 3. import: `neo4j-admin database import full` into a staging store while the server still runs;
 4. swap: stop the server, put the staged store in place (`store.py`: never a half graph),
    start it;
-5. finish: `db migrate` (constraints and indexes, waiting until online), error declarations and
-   the enterprise listings through the online statements, and a health check.
+5. finish: `db migrate` (constraints and indexes, waiting until online), error declarations
+   through the online statement, and a health check.
 
 For a server the project does not run, phases 1-2 write the files and the result carries the
 exact `neo4j-admin` command to run on that server's host.
@@ -33,7 +35,6 @@ import orjson
 
 from trace_engine.bulk import FileReport, Format, expand_paths
 from trace_engine.config import Settings
-from trace_engine.enterprise.schemas import FarmFields
 from trace_engine.errors import InitialLoadError, LocalNeo4jError
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.schema import apply_schema
@@ -41,6 +42,7 @@ from trace_engine.ingest import Status
 from trace_engine.initial import repository as repo
 from trace_engine.initial.files import CsvSink, Group, merge_groups
 from trace_engine.initial.graph import NodeTables
+from trace_engine.initial.listings import ListingFacts, write_listings
 from trace_engine.initial.parse import FileResult, FileTask, parse_file
 from trace_engine.initial.store import (
     ImportFiles,
@@ -182,6 +184,8 @@ class _Parsed:
     declarations: list[tuple[int, dict[str, Any]]]
     multiline: bool
     events: int
+    record_time: str
+    listings: ListingFacts = field(default_factory=ListingFacts)
 
 
 def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases) -> _Parsed:
@@ -193,7 +197,7 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with driver threads
     counter = ctx.Value("q", 0)
     phases.start("parse", _estimate_events(paths))
-    parsed = _Parsed([], NodeTables(), [], [], False, 0)
+    parsed = _Parsed([], NodeTables(), [], [], False, 0, record_time)
     seen: set[int] = set()
     shown = 0
 
@@ -222,6 +226,8 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
             seen.update(result.stored)
             parsed.tables.merge(result.tables)
             result.tables = NodeTables()
+            parsed.listings.merge(result.listings)
+            result.listings = ListingFacts()
             result.stored = []
             parsed.groups.append(result.groups)
             parsed.declarations.extend((task.index, d) for d in result.declarations)
@@ -252,6 +258,7 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     phases.start("write nodes", None, "rows")
     sink = CsvSink(work_dir, "shared")
     parsed.tables.write(sink)
+    _write_listings(sink, parsed, load.org)
     groups = merge_groups([*parsed.groups, sink.close()])
     nodes, rels = group_lists(list(groups.values()))
     files = ImportFiles(work_dir, nodes, rels, parsed.multiline or sink.multiline)
@@ -298,31 +305,34 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     return result
 
 
+def _write_listings(sink: CsvSink, parsed: _Parsed, org: str) -> None:
+    """The enterprise listings into the import files: the farm statements of every file, the
+    shipments of the files from the first that states a farm on (until an org has a farm, the
+    online path keeps no listings for it)."""
+    farms = []
+    shipping: list[Path] = []
+    for r in parsed.results:
+        farms.extend(r.farms)
+        if farms and r.enterprise is not None:
+            shipping.append(r.enterprise)
+    rows = (row for path in shipping for row in orjson.loads(path.read_bytes()))
+    write_listings(sink, org, parsed.record_time, parsed.tables, parsed.listings, farms, rows)
+
+
 def _finish_plan(parsed: _Parsed, org: str) -> dict[str, Any]:
     """What the finish needs, saved beside the files so a killed finish can be run again."""
-    farms: list[tuple[str, dict[str, Any]]] = []
-    enterprise: list[str] = []
-    active = False
-    for r in parsed.results:
-        if r.farms:
-            active = True
-            farms.extend((key, fields.model_dump(mode="json")) for key, fields in r.farms)
-        if active and r.enterprise is not None:
-            enterprise.append(str(r.enterprise))
     return {
         "org": org,
         "events": parsed.events,
         "declarations": [d for _, d in parsed.declarations],
         "declaringFiles": [i for i, _ in parsed.declarations],
-        "farms": farms,
-        "enterprise": enterprise,
     }
 
 
 def finish(
     settings: Settings, work_dir: Path, phases: Phases, result: InitialResult | None = None
 ) -> None:
-    """After the swap: schema and indexes, declarations, enterprise listings, health check."""
+    """After the swap: schema and indexes, error declarations, health check."""
     plan = orjson.loads((work_dir / PLAN).read_bytes())
     org = plan["org"]
     database = settings.neo4j_database
@@ -334,17 +344,6 @@ def finish(
             applied = repo.apply_declarations(driver, database, org, plan["declarations"])
             if result is not None and result.reports:
                 _settle_declarations(result, plan, applied)
-        if plan["farms"]:
-            phases.start("enterprise", len(plan["enterprise"]), "files")
-            farms = [(key, FarmFields.model_validate(f)) for key, f in plan["farms"]]
-            repo.state_org_farms(driver, database, org, farms)
-            for path in plan["enterprise"]:
-                shipping = orjson.loads(Path(path).read_bytes())
-                repo.write_shipments(driver, database, org, shipping)
-                phases.advance(1)
-            phases.start("batches", None, "lots")
-            farm_ids = list(dict.fromkeys(k for k, _ in farms))
-            repo.derive_batches(driver, database, org, farm_ids, phases.advance)
         phases.start("health check", None, "steps")
         nodes, relationships = repo.counts(driver, database)
         if result is not None:

@@ -1,0 +1,142 @@
+"""The enterprise listings `load --initial` writes into its import files (`initial/listings.py`):
+farm statements, shipments, batch rows with their derived status, and the tallies."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
+from trace_engine.graph.events import GraphRows
+from trace_engine.initial.files import CsvSink
+from trace_engine.initial.graph import NodeTables
+from trace_engine.initial.listings import ListingFacts, write_listings
+
+ORG = "coop"
+NOW = "2026-11-29T20:00:00.000Z"
+FARM, DEPOT = "414/farm", "414/depot"
+COMMISSIONING = "urn:epcglobal:cbv:bizstep:commissioning"
+SHIPPING = "urn:epcglobal:cbv:bizstep:shipping"
+RECEIVING = "urn:epcglobal:cbv:bizstep:receiving"
+
+
+def _event(
+    event_id: str,
+    step: str,
+    things: list[tuple[str, str, float | None, str | None]],
+    place: str = FARM,
+    action: str = "ADD",
+    agents: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    return {
+        "eventID": event_id,
+        "action": action,
+        "bizStep": step,
+        "eventTime": f"2024-01-0{event_id[-1]}T08:00:00.000Z",
+        "recordTime": NOW,
+        "owner": ORG,
+        "instances": [
+            {"id": lot, "rel": rel, "quantity": q, "uom": u, "seq": i}
+            for i, (lot, rel, q, u) in enumerate(things)
+        ],
+        "facilities": [{"id": place, "rel": "AT", "type": None, "seq": None}],
+        "parties": [
+            {"id": a, "rel": "SOURCE", "type": "urn:epcglobal:cbv:sdt:owning_party", "seq": i}
+            for i, a in enumerate(agents)
+        ],
+    }
+
+
+def _written(folder: Path, sink: CsvSink) -> dict[str, list[dict[str, str]]]:
+    """The rows written, by label or type, as the importer reads them."""
+    rows: dict[str, list[dict[str, str]]] = {}
+    for group in sink.close():
+        header = next(csv.reader([group.key.header()]))
+        for path in group.files:
+            with path.open(newline="") as fh:
+                rows.setdefault(group.key.name, []).extend(csv.DictReader(fh, fieldnames=header))
+    return rows
+
+
+def test_listings_are_derived_as_the_online_statements_derive_them(tmp_path: Path) -> None:
+    tables = NodeTables()
+    tables.facilities = {FARM: "urn:farm", DEPOT: "urn:depot"}
+    tables.instances = {k: (k, "lot", None) for k in ("L1", "L2", "L3", "L4", "L5", "X", "P")}
+    tables.lineage = {("L3", "X", "TRANSFORMED_INTO"): [ORG], ("P", "L4", "CONTAINS"): [ORG]}
+    events = [
+        _event("e1", COMMISSIONING, [("L1", "OBSERVED", 10.0, "KGM"), ("L1", "OBSERVED", 2, "BG")],
+               agents=("party-a", "party-b")),
+        _event("e2", COMMISSIONING, [("L2", "OBSERVED", 500.0, "GRM")]),
+        _event("e3", RECEIVING, [("L2", "OBSERVED", None, None)], place=DEPOT, action="OBSERVE"),
+        _event("e4", COMMISSIONING, [("L3", "OBSERVED", None, None), ("L4", "OBSERVED", 1, "TNE")]),
+        _event("e5", SHIPPING, [("P", "OBSERVED", None, None)], place=DEPOT, action="OBSERVE"),
+        _event("e6", COMMISSIONING, [("L5", "OBSERVED", 1.0, "KGM")], place=DEPOT),
+    ]  # fmt: skip
+    facts, later = ListingFacts(), ListingFacts()
+    facts.add_rows(GraphRows(events=events[:3]), ORG)
+    later.add_rows(GraphRows(events=events[3:]), ORG)
+    facts.merge(later)
+    farms = [
+        (FARM, FarmFields(farmerName="Ama")),
+        (FARM, FarmFields(commodity="cocoa", complianceStatus=ComplianceStatus.APPROVED)),
+        ("414/unknown", FarmFields(farmerName="nobody")),  # no such facility: no statement
+    ]
+    shipping = [
+        {
+            "eventID": "e5",
+            "key": '["coop","e5"]',
+            "eventTime": "2024-01-05T08:00:00.000Z",
+            "objects": [{"id": "P", "quantity": None, "uom": None}],
+            "props": {"id": "e5", "source": "event", "status": "shipped", "shipmentCode": "e5",
+                      "estimatedShipDate": "2024-01-05", "createdAt": NOW},
+        }
+    ]  # fmt: skip
+    sink = CsvSink(tmp_path, "shared")
+    counts = write_listings(sink, ORG, NOW, tables, facts, farms, shipping)
+    rows = _written(tmp_path, sink)
+
+    (farm,) = rows["FarmProfile"]
+    assert farm["key:ID(FarmProfile)"] == '["coop","414/farm"]'
+    # the last statement stands whole (the first one's farmer name is gone, as `SET p += …`)
+    assert farm["commodity:string"] == "cocoa" and "farmerName:string" not in farm
+    assert farm["statusRank:string"] == f'"coop" approved {NOW} 414/farm'
+    batches = {r["id:string"]: r for r in rows["Batch"]}
+    assert {lot: b["status:string"] for lot, b in batches.items()} == {
+        "L1": "collecting",  # nothing after its collection
+        "L2": "completed",  # received at the depot
+        "L3": "aggregated",  # transformed into X
+        "L4": "shipped",  # packed into P, which was shipped
+    }  # L5 was collected at the depot, not at a farm: not a batch
+    assert batches["L1"]["totalWeight:double"] == "10.0" and batches["L1"]["bagCount:long"] == "2"
+    assert batches["L1"]["agentId:string"] == "party-a"  # the first owning party
+    assert batches["L2"]["totalWeight:double"] == "0.5" and "agentId:string" not in batches["L2"]
+    assert batches["L4"]["totalWeight:double"] == "1000.0"
+    (shipment,) = rows["Shipment"]
+    assert shipment["shippedBy:string"] == "e5" and shipment["status:string"] == "shipped"
+    assert [(r[":START_ID(Shipment)"], r[":END_ID(ProductInstance)"]) for r in rows["CARRIES"]] == [
+        ('["coop","e5"]', "P")
+    ]
+    tallies = {r["key:ID(Tally)"] for r in rows["Tally"]}
+    assert tallies == {
+        "farms approved coop",
+        "shipments shipped coop",
+        "batches collecting coop",
+        "batches completed coop",
+        "batches aggregated coop",
+        "batches shipped coop",
+    }
+    assert len(rows["COUNTED_IN"]) == 1 + 1 + 4  # every row counted once
+    assert counts["Batch"] == 4 and counts["Tally"] == 6 and counts["COUNTED_IN"] == 6
+
+
+def test_no_farm_no_listings(tmp_path: Path) -> None:
+    tables = NodeTables()
+    tables.instances = {"L1": ("L1", "lot", None)}
+    facts = ListingFacts()
+    facts.add_rows(
+        GraphRows(events=[_event("e1", COMMISSIONING, [("L1", "OBSERVED", 1, "KGM")])]), ORG
+    )
+    sink = CsvSink(tmp_path, "shared")
+    assert write_listings(sink, ORG, NOW, tables, facts, [], []) == {}
+    assert sink.close() == []
