@@ -147,21 +147,42 @@ class CsvSink:
         self.folder = folder
         self.part = part
         self.multiline = False  # a value holds a line break: the importer must be told
-        self._open: dict[GroupKey, tuple[IO[str], Group]] = {}
+        # (kind, name, ids, columns) → the open file and its group: a plain tuple, so a row
+        # costs one dict look-up and no GroupKey
+        self._open: dict[tuple[Any, ...], tuple[IO[str], Group]] = {}
 
-    @staticmethod
-    def _columns(props: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-        return tuple((name, kind) for name, value in props.items() if (kind := column_type(value)))
-
-    def _write(self, key: GroupKey, first: list[str], props: dict[str, Any]) -> None:
-        entry = self._open.get(key)
+    def _write(
+        self, kind: str, name: str, ids: tuple[str, str], first: str, props: dict[str, Any]
+    ) -> None:
+        # the columns of this row (a null or empty list is left out) and its fields, in one pass
+        columns: list[tuple[str, str]] = []
+        fields = [first]
+        for prop, value in props.items():
+            exact = type(value)  # the common cases inline, the rest through column_type/cell
+            if exact is str:
+                columns.append((prop, "string"))
+                fields.append(
+                    '"' + value.replace('"', '""') + '"' if '"' in value else '"' + value + '"'
+                )
+            elif value is None:
+                continue
+            elif exact is int:
+                columns.append((prop, "long"))
+                fields.append(str(value))
+            elif exact is float and math.isfinite(value):
+                columns.append((prop, "double"))
+                fields.append(repr(value))
+            elif (column := column_type(value)) is not None:
+                columns.append((prop, column))
+                fields.append(cell(value))
+        signature = (kind, name, ids, tuple(columns))
+        entry = self._open.get(signature)
         if entry is None:
-            group = Group(key)
-            path = self.folder / f"{key.slug}.{self.part}.csv"
+            group = Group(GroupKey(kind, name, ids, signature[3]))
+            path = self.folder / f"{group.key.slug}.{self.part}.csv"
             group.files.append(path)
-            entry = self._open[key] = (path.open("w", encoding="utf-8", newline=""), group)
+            entry = self._open[signature] = (path.open("w", encoding="utf-8", newline=""), group)
         fh, group = entry
-        fields = first + [cell(props[name]) for name, _ in key.columns]
         line = ",".join(fields)
         if "\n" in line or "\r" in line:
             self.multiline = True
@@ -173,8 +194,7 @@ class CsvSink:
     ) -> None:
         """A node of `label` with importer id `node_id` in id space `space`; `id_property`
         names the property the id is also stored as (empty: not stored)."""
-        key = GroupKey("nodes", label, (id_property, space), self._columns(props))
-        self._write(key, [_quoted(node_id)], props)
+        self._write("nodes", label, (id_property, space), _quoted(node_id), props)
 
     def relationship(
         self,
@@ -184,9 +204,8 @@ class CsvSink:
         props: dict[str, Any] | None = None,
     ) -> None:
         """A relationship from (space, id) `start` to (space, id) `end`."""
-        props = props or {}
-        key = GroupKey("relationships", rel_type, (start[0], end[0]), self._columns(props))
-        self._write(key, [_quoted(start[1]), _quoted(end[1])], props)
+        ends = _quoted(start[1]) + "," + _quoted(end[1])
+        self._write("relationships", rel_type, (start[0], end[0]), ends, props or {})
 
     def close(self) -> list[Group]:
         """Flush and fsync every file; the groups written."""

@@ -43,7 +43,7 @@ from trace_engine.initial import repository as repo
 from trace_engine.initial.files import CsvSink, Group, merge_groups
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.listings import ListingFacts, write_listings
-from trace_engine.initial.parse import FileResult, FileTask, parse_file
+from trace_engine.initial.parse import FileResult, FileTask, parse_file, quiet_collector
 from trace_engine.initial.store import (
     ImportFiles,
     admin_command_text,
@@ -141,6 +141,7 @@ _counter: Any = None
 def _init_worker(counter: Any) -> None:
     global _counter
     _counter = counter
+    quiet_collector()
 
 
 def _count(n: int) -> None:
