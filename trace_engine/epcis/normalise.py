@@ -19,7 +19,7 @@ Both parsers (JSON and XML) end here, so validation and normalisation have one c
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -138,23 +138,34 @@ class _Reject(Exception):
         self.reason = reason
 
 
-def _ident(value: Any, field: str) -> Identifier:
+def _ident(value: Any, field: str, index: int | None = None, member: str = "") -> Identifier:
+    # the field is named `field`, or `field[index]member` for a list's item (the name is
+    # formatted only when something is wrong: most identifiers are fine)
     if not isinstance(value, str):
-        raise _Reject(field, "must be a string")
+        raise _Reject(_field_name(field, index, member), "must be a string")
     try:
         return _identifier(value)
     except InvalidIdentifier as exc:
-        raise _Reject(field, exc.reason) from None
+        raise _Reject(_field_name(field, index, member), exc.reason) from None
+
+
+def _field_name(field: str, index: int | None, member: str) -> str:
+    return field if index is None else f"{field}[{index}]{member}"
 
 
 def _idents(event: dict[str, Any], key: str) -> list[Identifier]:
-    values = event.get(key) or []
-    return [_ident(v, f"{key}[{i}]") for i, v in enumerate(values)]
+    values = event.get(key)
+    if not values:  # most lists are absent from most events
+        return []
+    return [_ident(v, key, i) for i, v in enumerate(values)]
 
 
 def _quantities(event: dict[str, Any], key: str) -> list[Quantity]:
+    items = event.get(key)
+    if not items:
+        return []
     out = []
-    for i, item in enumerate(event.get(key) or []):
+    for i, item in enumerate(items):
         quantity = item.get("quantity")
         if quantity is not None and (
             isinstance(quantity, bool) or not isinstance(quantity, int | float)
@@ -162,7 +173,7 @@ def _quantities(event: dict[str, Any], key: str) -> list[Quantity]:
             raise _Reject(f"{key}[{i}].quantity", "must be a number")
         out.append(
             Quantity(
-                epc_class=_ident(item.get("epcClass"), f"{key}[{i}].epcClass"),
+                epc_class=_ident(item.get("epcClass"), key, i, ".epcClass"),
                 quantity=float(quantity) if quantity is not None else None,
                 uom=item.get("uom"),
             )
@@ -174,7 +185,7 @@ def _source_dest(event: dict[str, Any], key: str, value_key: str) -> list[Source
     return [
         SourceDest(
             type=expand_cbv(str(item.get("type", "")), "sdt"),
-            id=_ident(item.get(value_key), f"{key}[{i}].{value_key}"),
+            id=_ident(item.get(value_key), key, i, "." + value_key),
         )
         for i, item in enumerate(event.get(key) or [])
     ]
@@ -187,6 +198,12 @@ _DATE_TIME = re.compile(
     r"^(?P<year>-?\d{4,})-(?P<month>\d\d)-(?P<day>\d\d)[Tt](?P<hour>\d\d):(?P<minute>\d\d)"
     r":(?P<second>\d\d)(?:\.(?P<fraction>\d+))?(?P<zone>[Zz]|[+-]\d\d:\d\d)?$"
 )
+
+
+@lru_cache(maxsize=256)
+def _zone(offset: str) -> tzinfo | None:
+    # a checked ±hh:mm → its fixed-offset time zone (one per offset, not one per event)
+    return datetime.fromisoformat("2000-01-01T00:00:00" + offset).tzinfo
 
 
 def utc_millis(value: str, default_offset: str | None = None) -> str:
@@ -231,7 +248,7 @@ def utc_millis(value: str, default_offset: str | None = None) -> str:
             minute,
             second,
             micro,
-            tzinfo=datetime.fromisoformat("2000-01-01T00:00:00" + zone).tzinfo,
+            tzinfo=_zone(zone),
         )
         if end_of_day:
             moment += timedelta(days=1)

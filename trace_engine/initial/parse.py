@@ -121,7 +121,7 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
     sink = CsvSink(task.folder, f"{task.index:06d}")
     # the master data, as the online path writes it with a file's first batch
     result.tables.add_rows(build_rows([], master, org, None, record_time))
-    seen: set[tuple[int, bool]] = set()
+    seen: set[int] = set()  # (eventID digest, declares an error) of the events met
     stored: set[int] = set()
     shipping: list[dict[str, Any]] = []
     outcome = report.outcome
@@ -137,14 +137,15 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
                 continue
             digest = event_digest(item.event_id)
             declares = _declares_error(item)
-            if (digest, declares) in seen:
+            occurrence = digest << 1 | declares  # an int: no tuple per event to track
+            if occurrence in seen:
                 outcome.results.append(
                     EventResult(
                         index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
                     )
                 )
                 continue
-            seen.add((digest, declares))
+            seen.add(occurrence)
             if digest in stored or digest in task.existing:
                 if declares:  # applied to the stored event by the finish (or a duplicate then)
                     result.declarations.append(

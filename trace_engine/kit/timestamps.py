@@ -13,6 +13,8 @@ def utc_millis(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("has no time zone offset")
     moment = moment.astimezone(UTC)
+    if moment.year >= 1000:  # isoformat is C and quick; it pads a year below 1000, strftime not
+        return moment.isoformat(timespec="milliseconds")[:23] + "Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
