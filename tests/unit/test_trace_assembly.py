@@ -9,8 +9,9 @@ import pytest
 
 from trace_engine.errors import TraceTooLarge
 from trace_engine.kit.timestamps import utc_millis
-from trace_engine.trace.assembly import assemble, event_type, is_default_event
+from trace_engine.trace.assembly import assemble
 from trace_engine.trace.cache import TraceCache, entry_bytes
+from trace_engine.trace.events import event_type, is_default_event
 from trace_engine.trace.lineage import trace_instances
 from trace_engine.trace.schemas import TraceParams
 

@@ -10,13 +10,19 @@ from typing import Any
 
 from trace_engine.errors import NotFound, TraceTooLarge
 from trace_engine.records.schemas import record_json
+from trace_engine.trace.events import (
+    event_blocks,
+    payload_ids,
+    time_then_id,
+    trace_events,
+    unique_event_keys,
+)
 from trace_engine.trace.lineage import trace_instances
 from trace_engine.trace.schemas import TraceParams
 from trace_engine.trace.sequences import sequences
 from trace_engine.visibility import merge_statements, precedence
 
 X_VERSION = "1.0.0"
-CBV_BIZSTEP = "urn:epcglobal:cbv:bizstep:"
 
 
 ADDRESS_FIELDS = ("street", "city", "state", "postalCode", "country")
@@ -30,36 +36,6 @@ LOT_FIELDS = (
 )
 FACILITY_FIELDS = ("name", "type", *ADDRESS_FIELDS)
 INSTANCE_FIELDS = ("name", *LOT_FIELDS)
-
-
-_BY_ACTION = {
-    "ObjectEvent": {"ADD": "commission", "DELETE": "decommission"},
-    "AggregationEvent": {"ADD": "aggregation", "DELETE": "disaggregation"},
-}
-_BY_TYPE = {
-    "TransformationEvent": "transformation",
-    "TransactionEvent": "transaction",
-    "AssociationEvent": "association",
-}
-
-
-def event_type(event_type_name: str, action: str | None) -> str:
-    """The Food Trust event `type` of an EPCIS event."""
-    by_action = _BY_ACTION.get(event_type_name)
-    if by_action is not None:
-        return by_action.get(action or "", "observation")
-    return _BY_TYPE.get(event_type_name, event_type_name)
-
-
-def is_default_event(kind: str, biz_step: str | None) -> bool:
-    """Food Trust's default events: lot creation, transformation and store scans."""
-    return kind in ("commission", "transformation") or (
-        kind == "observation" and biz_step == CBV_BIZSTEP + "stocking"
-    )
-
-
-def _number(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def build_trace(
@@ -96,28 +72,15 @@ def assemble(
     members, graph = trace_instances(lineage["root"], lineage["edges"], orgs, params)
     rank = {name: n for n, name in enumerate(precedence(caller, orgs))}
 
-    events = []
-    since, until, all_events = params.since, params.until, params.all_events
-    for event in lineage["events"]:
-        if event["owner"] not in orgs:
-            continue
-        if since and event["eventTime"] < since:
-            continue
-        if until and event["eventTime"] > until:
-            continue
-        if members.isdisjoint([o["id"] for o in event["objects"]]):
-            continue
-        kind = event_type(event["eventType"], event["action"])
-        if not all_events and not is_default_event(kind, event["bizStep"]):
-            continue
-        events.append((event, kind))
+    events = trace_events(lineage["events"], members, orgs, params)
     if len(events) > max_events:
         raise TraceTooLarge(
             f"the trace of {product_id} has {len(events)} events, more than the limit of "
             f"{max_events}: narrow it with direction, depth, since or until"
         )
-    events = _unique_event_keys(events, rank)
-    events.sort(key=lambda pair: (pair[0]["eventTime"], pair[0]["eventID"]))
+    if len(rank) > 1:  # one org's eventIDs are unique (a constraint): nothing to rename
+        events = unique_event_keys(events, rank)
+    events.sort(key=time_then_id)
     # whose events these are: said on every event as soon as one is not the caller's, so a
     # trace of the caller's own events alone keeps the exact Food Trust shape
     owners = {event["owner"] for event, _ in events}
@@ -125,12 +88,9 @@ def assemble(
 
     facility_nodes = {f["node"]["id"]: f for f in lineage["facilities"]}
     instance_nodes = {i["node"]["id"]: i for i in lineage["instances"]}
-    product_nodes = {p["node"]["id"]: p for p in lineage["products"]}
-
     facility_display = {key: entry["node"]["displayId"] for key, entry in facility_nodes.items()}
-
-    def facility_id(key: str) -> str:
-        return facility_display.get(key, key)
+    product_nodes = {p["node"]["id"]: p for p in lineage["products"]}
+    display = {key: entry["node"]["displayId"] for key, entry in instance_nodes.items()}
 
     referrers = _Referrers(events)
 
@@ -146,51 +106,28 @@ def assemble(
         order = precedence(caller, orgs, referrers.of(entry["node"]["id"]))
         return merge_statements(said, order, fields)
 
-    body_events: dict[str, Any] = {}
     used_facilities: dict[str, None] = {}
     used_products: dict[str, None] = {}
-    for event, kind in events:
-        data: dict[str, Any] = {"time": event["eventTime"], "type": kind}
-        if event["bizStep"]:
-            data["step"] = event["bizStep"]
-        facility: dict[str, Any] = {}
-        at = event["facility"]
-        if at:
-            facility["id"] = facility_display.get(at, at)
-            used_facilities[at] = None
-        for name in ("sources", "destinations"):
-            entries = event[name]
-            if entries:
-                ids = [e["id"] for e in entries]
-                facility[name] = [{"id": facility_display.get(i, i)} for i in ids]
-                used_facilities.update(dict.fromkeys(ids))
-        if facility:
-            data["facility"] = facility
-        data["productInstances"] = _event_objects(event["objects"], used_products)
-        block: dict[str, Any] = {
-            "data": data,
-            "payloadIds": _payload_ids(event["payloadIds"], rank),
-        }
-        if show_owner:
-            block["x-owner"] = event["owner"]
-        body_events[event["eventID"]] = block
-
+    body_events = event_blocks(
+        events, facility_display, used_facilities, used_products, rank, show_owner
+    )
     facilities = {
-        facility_id(key): _facility_block(facility_nodes[key], statements, rank)
+        facility_display[key]: _facility_block(facility_nodes[key], statements, rank)
         for key in used_facilities
         if key in facility_nodes
     }
     instances: dict[str, Any] = {}
-    for key in sorted(members, key=lambda k: instance_nodes.get(k, {"node": {"displayId": k}})
-                      ["node"]["displayId"]):  # fmt: skip
+    for key in sorted(members, key=lambda k: display.get(k, k)):
         entry = instance_nodes.get(key)
         if entry is None:
             continue
-        product = product_nodes.get(entry["productId"]) if entry["productId"] else None
-        if entry["productId"]:
-            used_products[entry["productId"]] = None
-            referrers.inherit(entry["productId"], key)
-        instances[entry["node"]["displayId"]] = _instance_block(entry, product, statements, rank)
+        product_key = entry["productId"]
+        product = None
+        if product_key:
+            product = product_nodes.get(product_key)
+            used_products[product_key] = None
+            referrers.inherit(product_key, key)
+        instances[display[key]] = _instance_block(entry, product, statements, rank)
     products = {
         product_nodes[key]["node"]["displayId"]: _product_block(
             product_nodes[key], statements, rank
@@ -202,23 +139,11 @@ def assemble(
     payload_ids: dict[str, None] = {}
     for block in (body_events, facilities, instances, products):
         for entry in block.values():
-            if entry.get("payloadIds"):
+            if entry["payloadIds"]:
                 payload_ids.update(dict.fromkeys(entry["payloadIds"]))
-    # two visible orgs' payloads with one id: the one of the org that comes first
-    payload_nodes: dict[str, dict[str, Any]] = {}
-    for node in sorted(
-        (p for p in lineage["payloads"] if p.get("owner") in rank),
-        key=lambda p: rank[p["owner"]],
-    ):
-        payload_nodes.setdefault(node["id"], node)
-    payloads = {
-        pid: {"data": _payload_data(payload_nodes[pid])}
-        for pid in payload_ids
-        if pid in payload_nodes
-    }
+    payloads = _payloads(payload_ids, lineage["payloads"], rank) if payload_ids else {}
 
-    display = {key: entry["node"]["displayId"] for key, entry in instance_nodes.items()}
-    edges = sequences(events, members, graph, display, facility_id)
+    edges = sequences(events, members, graph, display, facility_display)
     blocks: dict[str, Any] = {
         "events": body_events,
         "facilities": facilities,
@@ -229,6 +154,31 @@ def assemble(
     }
     # the caller's traceability records, beyond Food Trust's blocks: present only when there
     # are some, so a Food Trust client sees its six blocks
+    records = _records(members, instance_nodes, display, caller)
+    if records:
+        blocks["traceabilityRecords"] = records
+    return {product_id: blocks, "x-version": X_VERSION}
+
+
+def _payloads(
+    ids: dict[str, None], nodes: list[dict[str, Any]], rank: dict[str, int]
+) -> dict[str, Any]:
+    """The `payloads` block: two visible orgs' payloads with one id: the one of the org that
+    comes first."""
+    by_id: dict[str, dict[str, Any]] = {}
+    visible = (p for p in nodes if p.get("owner") in rank)
+    for node in sorted(visible, key=lambda p: rank[p["owner"]]):
+        by_id.setdefault(node["id"], node)
+    return {pid: {"data": _payload_data(by_id[pid])} for pid in ids if pid in by_id}
+
+
+def _records(
+    members: set[str],
+    instance_nodes: dict[str, dict[str, Any]],
+    display: dict[str, str],
+    caller: str | None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The caller's traceability records on the trace's instances, by instance, oldest first."""
     mine = sorted(
         (
             (record["createdAt"], record["id"], key, record)
@@ -241,9 +191,7 @@ def assemble(
     records: dict[str, list[dict[str, Any]]] = {}
     for _created, _id, key, record in mine:
         records.setdefault(display.get(key, key), []).append(record_json(record))
-    if records:
-        blocks["traceabilityRecords"] = records
-    return {product_id: blocks, "x-version": X_VERSION}
+    return records
 
 
 class _Referrers:
@@ -282,62 +230,6 @@ class _Referrers:
         return by_key.get(key, ())
 
 
-def _unique_event_keys(
-    events: list[tuple[dict[str, Any], str]], rank: dict[str, int]
-) -> list[tuple[dict[str, Any], str]]:
-    """The events with a key unique in the trace: two visible orgs may each have an event
-    with one eventID; the one of the org that comes first keeps it, the others become
-    `eventID@owner`."""
-    first: dict[str, int] = {}
-    for event, _ in events:
-        at = rank[event["owner"]]
-        first[event["eventID"]] = min(at, first.get(event["eventID"], at))
-    return [
-        (event, kind)
-        if first[event["eventID"]] == rank[event["owner"]]
-        else ({**event, "eventID": f"{event['eventID']}@{event['owner']}"}, kind)
-        for event, kind in events
-    ]
-
-
-def _payload_ids(refs: list[dict[str, Any]], rank: dict[str, int]) -> list[str]:
-    """The ids of the payloads (`{id, owner}`) of visible orgs, each once, in stored order."""
-    if not refs:
-        return []
-    return list(dict.fromkeys(ref["id"] for ref in refs if ref["owner"] in rank))
-
-
-_ROLE = {"OBSERVED": "instances", "PARENT": "instances", "CHILD": "instances",
-         "INPUT": "inputs", "OUTPUT": "outputs"}  # fmt: skip
-
-
-def _object_order(obj: dict[str, Any]) -> tuple[bool, int]:
-    return obj["rel"] != "PARENT", obj["seq"] or 0
-
-
-def _event_objects(objects: list[dict[str, Any]], used_products: dict[str, None]) -> dict[str, Any]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    # parent first, then the objects in the order the event lists them
-    ordered = sorted(objects, key=_object_order) if len(objects) > 1 else objects
-    for obj in ordered:
-        if obj["product"]:
-            used_products[obj["id"]] = None
-        quantity = obj["quantity"]
-        if quantity is None:  # an individually identified object: one each
-            item: dict[str, Any] = {"id": obj["displayId"], "quantity": 1, "unit": "EA"}
-        else:
-            item = {"id": obj["displayId"], "quantity": _number(quantity)}
-            if obj["uom"]:
-                item["unit"] = obj["uom"]
-        role = _ROLE[obj["rel"]]
-        group = groups.get(role)
-        if group is None:
-            groups[role] = [item]
-        else:
-            group.append(item)
-    return groups
-
-
 Statements = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
 
 
@@ -349,7 +241,7 @@ def _facility_block(
     address = {k: node[k] for k in ADDRESS_FIELDS if k in node}
     if address:
         data["address"] = address
-    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
+    return {"data": data, "payloadIds": payload_ids(entry["payloadIds"], rank)}
 
 
 def _instance_block(
@@ -366,14 +258,14 @@ def _instance_block(
     if product is not None:
         data["productId"] = product["node"]["displayId"]
     data.update((k, node[k]) for k in LOT_FIELDS if k in node)
-    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
+    return {"data": data, "payloadIds": payload_ids(entry["payloadIds"], rank)}
 
 
 def _product_block(
     entry: dict[str, Any], statements: Statements, rank: dict[str, int]
 ) -> dict[str, Any]:
     data = statements(entry, ("name", "sku"))
-    return {"data": data, "payloadIds": _payload_ids(entry["payloadIds"], rank)}
+    return {"data": data, "payloadIds": payload_ids(entry["payloadIds"], rank)}
 
 
 def _payload_data(node: dict[str, Any]) -> dict[str, Any]:

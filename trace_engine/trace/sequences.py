@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from trace_engine.trace.lineage import LineageGraph
@@ -14,22 +12,14 @@ def sequences(
     members: set[str],
     graph: LineageGraph,
     display: dict[str, str],
-    facility_id: Callable[[str], str],
+    facility_display: dict[str, str],
 ) -> dict[str, list[dict[str, str]]]:
     """Event edges (each instance's events in time order), the facility edges they cross
-    (and each source → destination), and the product-instance edges of transformations."""
-    # events by their place in `events` (sorted by time, then eventID, and the eventIDs are
-    # unique there): ordering an edge by (time, time, place, place) is ordering it by (time,
-    # time, eventID, eventID), with integers to compare
-    per_instance: dict[str, list[int]] = defaultdict(list)
-    for n, (event, _) in enumerate(events):
-        for key in members.intersection([o["id"] for o in event["objects"] if not o["product"]]):
-            per_instance[key].append(n)
-    pairs: set[tuple[int, int]] = set()
-    for chain in per_instance.values():
-        pairs.update(zip(chain, chain[1:], strict=False))
-    times = [event["eventTime"] for event, _ in events]
-    ordered_edges = sorted(pairs, key=lambda ab: (times[ab[0]], times[ab[1]], ab[0], ab[1]))
+    (and each source → destination), and the product-instance edges of transformations.
+
+    `events` are sorted by time, then eventID (unique there); `display` and
+    `facility_display` give the display ids of instance and facility keys."""
+    ordered_edges = _event_edges(events, members)
 
     facility_edges: dict[tuple[str, str], None] = {}
     # an event's source → destination edges go in after the first event edge it is on (or at
@@ -39,39 +29,64 @@ def sequences(
         first, then = events[a][0], events[b][0]
         fa, fb = first["facility"], then["facility"]
         if fa and fb and fa != fb:
-            facility_edges[(facility_id(fa), facility_id(fb))] = None
+            facility_edges[(facility_display.get(fa, fa), facility_display.get(fb, fb))] = None
         for n, event in ((a, first), (b, then)):
             if n not in added:
                 added.add(n)
                 if event["sources"] and event["destinations"]:
-                    _source_destination_edges(event, facility_id, facility_edges)
+                    _source_destination_edges(event, facility_display, facility_edges)
     for n, (event, _) in enumerate(events):
         if n not in added and event["sources"] and event["destinations"]:
-            _source_destination_edges(event, facility_id, facility_edges)
+            _source_destination_edges(event, facility_display, facility_edges)
 
-    instance_edges = [
-        {"source": display.get(a, a), "target": display.get(b, b)}
-        for a, b in _transformation_order(events, graph.transformations, members)
-    ]
     return {
         "events": [
             {"source": events[a][0]["eventID"], "target": events[b][0]["eventID"]}
             for a, b in ordered_edges
         ],
         "facilities": [{"source": a, "target": b} for a, b in facility_edges],
-        "productInstances": instance_edges,
+        "productInstances": [
+            {"source": display.get(a, a), "target": display.get(b, b)}
+            for a, b in _transformation_order(events, graph.transformations, members)
+        ],
     }
+
+
+def _event_edges(
+    events: list[tuple[dict[str, Any], str]], members: set[str]
+) -> list[tuple[int, int]]:
+    """Each instance's consecutive events, as pairs (a, b) of places in `events`, ordered by
+    (time, time, eventID, eventID). `events` is sorted by (time, eventID), so that is the
+    order of (the first place with a's time, the first place with b's time, a, b)."""
+    last: dict[str, int] = {}  # each instance's latest event so far
+    edges: set[tuple[int, int, int, int]] = set()
+    first_at: list[int] = []  # for each place, the first place with its time
+    previous = None
+    for n, (event, _) in enumerate(events):
+        time = event["eventTime"]
+        first_at.append(n if time != previous else first_at[-1])
+        previous = time
+        for obj in event["objects"]:
+            key = obj["id"]
+            if key in members and not obj["product"]:
+                before = last.get(key)
+                if before is not None and before != n:
+                    edges.add((first_at[before], first_at[n], before, n))
+                last[key] = n
+    return [(a, b) for _, _, a, b in sorted(edges)]
 
 
 def _source_destination_edges(
     event: dict[str, Any],
-    facility_id: Callable[[str], str],
+    facility_display: dict[str, str],
     edges: dict[tuple[str, str], None],
 ) -> None:
     for source in event["sources"]:
+        a = source["id"]
         for destination in event["destinations"]:
-            if source["id"] != destination["id"]:
-                edges[(facility_id(source["id"]), facility_id(destination["id"]))] = None
+            b = destination["id"]
+            if a != b:
+                edges[(facility_display.get(a, a), facility_display.get(b, b))] = None
 
 
 def _transformation_order(
@@ -81,6 +96,8 @@ def _transformation_order(
 ) -> list[tuple[str, str]]:
     """Transformation pairs within the trace, in the order the transformations happened."""
     wanted = {(a, b) for a, b in pairs if a in members and b in members}
+    if not wanted:
+        return []
     ordered: dict[tuple[str, str], None] = {}
     for event, kind in events:
         if kind != "transformation":
