@@ -50,8 +50,7 @@ def build_trace(
     """The response and the instance keys it depends on; NotFound if nothing is visible."""
     if lineage is None:
         raise NotFound("product", product_id)
-    visible = {e["owner"] for e in lineage["events"]} & orgs
-    if not visible:
+    if not any(e["owner"] in orgs for e in lineage["events"]):
         # the product exists, but no event the caller may see mentions it
         raise NotFound("product", product_id)
     body = assemble(product_id, lineage, orgs, params, max_events, caller)
@@ -100,7 +99,7 @@ def assemble(
             only = said[0]
             if only.get("org") not in orgs:
                 return {}
-            return {name: only[name] for name in fields if only.get(name) is not None}
+            return {name: value for name in fields if (value := only.get(name)) is not None}
         if not said:
             return {}
         order = precedence(caller, orgs, referrers.of(entry["node"]["id"]))
@@ -182,8 +181,9 @@ def _records(
     mine = sorted(
         (
             (record["createdAt"], record["id"], key, record)
-            for key in members
-            for record in instance_nodes.get(key, {}).get("records", ())
+            for key, entry in instance_nodes.items()
+            if entry.get("records") and key in members
+            for record in entry["records"]
             if record["org"] == caller
         ),
         key=lambda row: row[:2],

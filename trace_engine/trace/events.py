@@ -36,6 +36,14 @@ def is_default_event(kind: str, biz_step: str | None) -> bool:
     )
 
 
+_KINDS = {
+    (name, action): event_type(name, action)
+    for name in (*_BY_ACTION, *_BY_TYPE)
+    for action in ("ADD", "OBSERVE", "DELETE", None)
+}
+"""`event_type` of the EPCIS event types and actions, looked up once."""
+
+
 Event = tuple[dict[str, Any], str]
 """An event of the trace (a row of cypher/trace.cypher's `events`) and its Food Trust type."""
 
@@ -54,9 +62,15 @@ def trace_events(
             continue
         if until and event["eventTime"] > until:
             continue
-        if members.isdisjoint([o["id"] for o in event["objects"]]):
+        objects = event["objects"]
+        if len(objects) == 1:
+            if objects[0]["id"] not in members:
+                continue
+        elif members.isdisjoint([o["id"] for o in objects]):
             continue
-        kind = event_type(event["eventType"], event["action"])
+        kind = _KINDS.get((event["eventType"], event["action"])) or event_type(
+            event["eventType"], event["action"]
+        )
         if not all_events and not is_default_event(kind, event["bizStep"]):
             continue
         events.append((event, kind))
