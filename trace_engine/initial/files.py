@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -147,38 +148,45 @@ class CsvSink:
         self.folder = folder
         self.part = part
         self.multiline = False  # a value holds a line break: the importer must be told
-        # (kind, name, ids, columns) → the open file and its group: a plain tuple, so a row
+        # (kind, name, *ids, *columns) → the open file and its group: a flat tuple, so a row
         # costs one dict look-up and no GroupKey
         self._open: dict[tuple[Any, ...], tuple[IO[str], Group]] = {}
 
     def _write(
-        self, kind: str, name: str, ids: tuple[str, str], first: str, props: dict[str, Any]
+        self,
+        kind: str,
+        name: str,
+        ids: tuple[str, str],
+        first: str,
+        props: Iterable[tuple[str, Any]],
     ) -> None:
-        # the columns of this row (a null or empty list is left out) and its fields, in one pass
-        columns: list[tuple[str, str]] = []
+        # the columns of this row (a null or empty list is left out) and its fields, in one
+        # pass; the common types inline, the rest through column_type and cell
+        columns: list[str] = []  # name, type, name, type, …: flat, no tuple per value
         fields = [first]
-        for prop, value in props.items():
-            exact = type(value)  # the common cases inline, the rest through column_type/cell
+        for prop, value in props:
+            exact = type(value)
             if exact is str:
-                columns.append((prop, "string"))
+                columns += (prop, "string")
                 fields.append(
                     '"' + value.replace('"', '""') + '"' if '"' in value else '"' + value + '"'
                 )
             elif value is None:
                 continue
             elif exact is int:
-                columns.append((prop, "long"))
+                columns += (prop, "long")
                 fields.append(str(value))
             elif exact is float and math.isfinite(value):
-                columns.append((prop, "double"))
+                columns += (prop, "double")
                 fields.append(repr(value))
             elif (column := column_type(value)) is not None:
-                columns.append((prop, column))
+                columns += (prop, column)
                 fields.append(cell(value))
-        signature = (kind, name, ids, tuple(columns))
+        signature = (kind, name, *ids, *columns)
         entry = self._open.get(signature)
         if entry is None:
-            group = Group(GroupKey(kind, name, ids, signature[3]))
+            pairs = tuple(zip(columns[::2], columns[1::2], strict=True))
+            group = Group(GroupKey(kind, name, ids, pairs))
             path = self.folder / f"{group.key.slug}.{self.part}.csv"
             group.files.append(path)
             entry = self._open[signature] = (path.open("w", encoding="utf-8", newline=""), group)
@@ -194,7 +202,7 @@ class CsvSink:
     ) -> None:
         """A node of `label` with importer id `node_id` in id space `space`; `id_property`
         names the property the id is also stored as (empty: not stored)."""
-        self._write("nodes", label, (id_property, space), _quoted(node_id), props)
+        self._write("nodes", label, (id_property, space), _quoted(node_id), props.items())
 
     def relationship(
         self,
@@ -205,7 +213,19 @@ class CsvSink:
     ) -> None:
         """A relationship from (space, id) `start` to (space, id) `end`."""
         ends = _quoted(start[1]) + "," + _quoted(end[1])
-        self._write("relationships", rel_type, (start[0], end[0]), ends, props or {})
+        self._write("relationships", rel_type, (start[0], end[0]), ends, (props or {}).items())
+
+    def links(
+        self, start: tuple[str, str], space: str, rows: list[dict[str, Any]], names: tuple[str, ...]
+    ) -> None:
+        """`relationship` for each link row of one start node, without a dict per row: its
+        type is the row's `rel`, its end the node `id` in id space `space`, its properties the
+        row's values of `names`."""
+        ids = (start[0], space)
+        head = _quoted(start[1]) + ","
+        for row in rows:
+            props = [(name, row[name]) for name in names]
+            self._write("relationships", row["rel"], ids, head + _quoted(row["id"]), props)
 
     def close(self) -> list[Group]:
         """Flush and fsync every file; the groups written."""

@@ -16,17 +16,18 @@ from typing import Any
 from trace_engine.graph.events import GraphRows
 from trace_engine.initial.files import CsvSink
 
-# id spaces of the importer, one per label the events link to
-_TARGETS = (
-    ("instances", "ProductInstance"),
-    ("products", "Product"),
-    ("facilities", "Facility"),
-    ("parties", "Party"),
-)
+# the link tables of an event row: the id space of the importer they end in and the
+# properties of their relationships
 _QUANTITY_LINK_PROPS = ("quantity", "uom", "seq")
-_EVENT_LINK_PROPS = {"instances": _QUANTITY_LINK_PROPS, "products": _QUANTITY_LINK_PROPS}
 _PLACE_LINK_PROPS = ("type", "seq")
-_EVENT_EXTRA = frozenset({"instances", "products", "facilities", "parties"})
+_TARGETS = (
+    ("instances", "ProductInstance", _QUANTITY_LINK_PROPS),
+    ("products", "Product", _QUANTITY_LINK_PROPS),
+    ("facilities", "Facility", _PLACE_LINK_PROPS),
+    ("parties", "Party", _PLACE_LINK_PROPS),
+)
+# what an event row holds besides the Event node's properties (eventID is its importer id)
+_EVENT_EXTRA = frozenset({"instances", "products", "facilities", "parties", "eventID"})
 # which statement label an org's attributes about each kind of node take
 _STATEMENTS = (
     ("facilities", "Facility", "FacilityData", "attributes"),
@@ -40,17 +41,12 @@ def write_events(sink: CsvSink, rows: GraphRows) -> int:
     """Write the Event nodes of `rows` and every relationship from them; return how many."""
     for event in rows.events:
         event_id = event["eventID"]
-        props = {k: v for k, v in event.items() if k not in _EVENT_EXTRA and k != "eventID"}
+        props = {k: v for k, v in event.items() if k not in _EVENT_EXTRA}
         sink.node("Event", "Event", event_id, props, id_property="eventID")
-        for table, space in _TARGETS:
-            names = _EVENT_LINK_PROPS.get(table, _PLACE_LINK_PROPS)
-            for link in event[table]:
-                sink.relationship(
-                    link["rel"],
-                    ("Event", event_id),
-                    (space, link["id"]),
-                    {name: link[name] for name in names},
-                )
+        start = ("Event", event_id)
+        for table, space, names in _TARGETS:
+            if event[table]:
+                sink.links(start, space, event[table], names)
     return len(rows.events)
 
 
