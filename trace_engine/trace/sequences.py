@@ -22,22 +22,27 @@ def sequences(
     ordered_edges = _event_edges(events, members)
 
     facility_edges: dict[tuple[str, str], None] = {}
+    facility = [event["facility"] for event, _ in events]
     # an event's source → destination edges go in after the first event edge it is on (or at
     # the end); adding them again would change nothing, so each event's are added once
-    added: set[int] = set()
+    movers = [
+        n for n, (event, _) in enumerate(events) if event["sources"] and event["destinations"]
+    ]
+    pending = set(movers)
     for a, b in ordered_edges:
-        first, then = events[a][0], events[b][0]
-        fa, fb = first["facility"], then["facility"]
+        fa, fb = facility[a], facility[b]
         if fa and fb and fa != fb:
             facility_edges[(facility_display.get(fa, fa), facility_display.get(fb, fb))] = None
-        for n, event in ((a, first), (b, then)):
-            if n not in added:
-                added.add(n)
-                if event["sources"] and event["destinations"]:
-                    _source_destination_edges(event, facility_display, facility_edges)
-    for n, (event, _) in enumerate(events):
-        if n not in added and event["sources"] and event["destinations"]:
-            _source_destination_edges(event, facility_display, facility_edges)
+        if pending:
+            if a in pending:
+                pending.discard(a)
+                _source_destination_edges(events[a][0], facility_display, facility_edges)
+            if b in pending:
+                pending.discard(b)
+                _source_destination_edges(events[b][0], facility_display, facility_edges)
+    for n in movers:
+        if n in pending:
+            _source_destination_edges(events[n][0], facility_display, facility_edges)
 
     return {
         "events": [
