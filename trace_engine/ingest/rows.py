@@ -36,27 +36,31 @@ class _Rows:
 
     @staticmethod
     def _node(table: dict[str, dict[str, Any]], ident: Identifier, **extra: Any) -> dict[str, Any]:
-        row = table.get(ident.key)
-        if row is None:
-            row = table[ident.key] = {
-                "id": ident.key,
-                "displayId": ident.raw,
-                "aliases": [],
-                **extra,
-            }
-        if ident.raw != ident.key and ident.raw not in row["aliases"]:
-            row["aliases"].append(ident.raw)
+        # the row of a node not met before in this batch (callers look it up first, so the
+        # row of a node met again costs no dict of extras)
+        row = table[ident.key] = {"id": ident.key, "displayId": ident.raw, "aliases": [], **extra}
         return row
 
+    @staticmethod
+    def _alias(row: dict[str, Any], ident: Identifier) -> None:
+        if ident.raw != ident.key and ident.raw not in row["aliases"]:
+            row["aliases"].append(ident.raw)
+
     def facility(self, ident: Identifier, attributes: dict[str, Any] | None = None) -> None:
-        row = self._node(self.facilities, ident, attributes={})
+        row = self.facilities.get(ident.key)  # a node met before: no new row
+        if row is None:
+            row = self._node(self.facilities, ident, attributes={})
+        self._alias(row, ident)
         if attributes:
             row["attributes"].update(attributes)
 
     def place(self, ident: Identifier) -> bool:
         """Record a source / destination; True if it is a party rather than a facility."""
         if ident.kind == "party":
-            self._node(self.parties, ident)
+            row = self.parties.get(ident.key)
+            if row is None:
+                row = self._node(self.parties, ident)
+            self._alias(row, ident)
             return True
         self.facility(ident)
         return False
@@ -82,9 +86,12 @@ class _Rows:
             return True
         if ident.product_key and ident.product_raw:
             self.product(ident.product_key, ident.product_raw)
-        row = self._node(
-            self.instances, ident, kind=ident.kind, productId=ident.product_key, lotData={}
-        )
+        row = self.instances.get(ident.key)
+        if row is None:
+            row = self._node(
+                self.instances, ident, kind=ident.kind, productId=ident.product_key, lotData={}
+            )
+        self._alias(row, ident)
         if lot_data:
             row["lotData"].update(lot_data)
         return False
