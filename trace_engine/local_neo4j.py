@@ -36,6 +36,8 @@ from trace_engine.initial.store import finish_pending_swap
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_ENTRY_POINT = "org.neo4j.server.startup.Neo4jAdminCommand"
 
+# how often stop and start look again (an initial load waits for both: every 0.1 s, not 0.5)
+_POLL_S = 0.1
 # Neo4j's own launcher passes these from server.jvm.additional; started directly, the JVM
 # needs them or start-up fails with "module java.base does not open java.nio".
 JVM_OPTIONS = (
@@ -138,7 +140,7 @@ class LocalNeo4j:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and _alive(pid):
-            time.sleep(0.2)
+            time.sleep(_POLL_S)
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
@@ -326,7 +328,7 @@ class LocalNeo4j:
                 tail = " | ".join(self.logs(5)) or "no log"
                 raise LocalNeo4jError(f"Neo4j exited during start-up: {tail}")
             if _port_free(self.settings.neo4j_bolt_port):
-                time.sleep(0.5)
+                time.sleep(_POLL_S)
                 continue
             try:
                 with (
@@ -346,7 +348,7 @@ class LocalNeo4j:
                     f"{self.home / 'data'} was created with another password"
                 ) from exc
             except (ServiceUnavailable, SessionExpired, TransientError, OSError):
-                time.sleep(0.5)
+                time.sleep(_POLL_S)
         self.stop()
         raise LocalNeo4jError(
             f"Neo4j did not answer on {self.bolt_uri} within "

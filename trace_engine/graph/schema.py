@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from trace_engine.graph.catalog import Query, query, statements
 from trace_engine.graph.stored_values import MIGRATION_ID as STORED_VALUES
@@ -79,14 +79,28 @@ def apply_schema(driver: Driver, database: str, recheck_values: bool = False) ->
     migrations the database has not had (`MIGRATIONS`); return how many schema statements
     ran."""
     stmts = schema_statements()
+    indexes = [s for s in stmts if s.upper().startswith("CREATE INDEX")]
+    # the plain indexes first, in one transaction: Neo4j populates the indexes a transaction
+    # creates together (one scan of a label's nodes for all of them: after an initial load one
+    # pass over the events for their six indexes), in the background while the constraints,
+    # each populated and checked by its own statement, are created (bench/RESULTS.md: 11 s
+    # against 14 s on 1M events)
+    with driver.session(database=database) as session:
+        session.execute_write(_create_all, indexes)
     for stmt in stmts:
-        driver.execute_query(stmt, database_=database)
+        if stmt not in indexes:
+            driver.execute_query(stmt, database_=database)
     # a read, but on the leader, where the indexes were just created and the writes will go
     driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database, routing_="w")
     for stmt in statements(Query.SCHEMA_MIGRATE):
         driver.execute_query(stmt, database_=database)
     migrate(driver, database, recheck_values)
     return len(stmts)
+
+
+def _create_all(tx: ManagedTransaction, stmts: list[str]) -> None:
+    for stmt in stmts:
+        tx.run(stmt).consume()
 
 
 def schema_applied(driver: Driver, database: str) -> bool:
