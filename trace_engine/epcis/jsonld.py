@@ -160,9 +160,12 @@ def read_json_header(file: IO[bytes]) -> tuple[Any, ParsedDocument]:
         # the body is skipped event by event, never built, so memory stays bounded even when
         # the @context comes after it (as in several of the standard's examples)
         for prefix, event, value in ijson.parse(file, use_float=True):
-            top = prefix.split(".", 1)[0]
+            top = prefix.partition(".")[0]
             if top in wanted and prefix:
-                builders.setdefault(top, ijson.ObjectBuilder()).event(event, value)
+                builder = builders.get(top)  # (not setdefault: no builder made per token)
+                if builder is None:
+                    builder = builders[top] = ijson.ObjectBuilder()
+                builder.event(event, value)
             elif prefix == "" and event == "map_key" and all(k in builders for k in wanted):
                 break
     except ijson.JSONError as exc:
