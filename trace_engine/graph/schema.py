@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+import orjson
 from neo4j import Driver, ManagedTransaction
 
 from trace_engine.graph.catalog import Query, query, statements
@@ -54,6 +56,19 @@ def migrate(driver: Driver, database: str, recheck_values: bool = False) -> list
         check_stored_values(driver, database)
         ran.append(STORED_VALUES)
     return ran
+
+
+def current_shape_migrations() -> list[dict[str, Any]]:
+    """The `(:Migration)` records of a database written in the current shape from the start
+    (an initial load's import): what `migrate` records on an empty database, every migration
+    done with nothing to bring over and a stored-values report with nothing in it."""
+    now = _now()
+    records: list[dict[str, Any]] = [
+        {"id": migration_id, "at": now, "unattributed": 0} for migration_id, _ in MIGRATIONS
+    ]
+    empty = orjson.dumps({"repaired": {}, "reported": {}}).decode()
+    records.append({"id": STORED_VALUES, "at": now, "lastRunAt": now, "report": empty})
+    return records
 
 
 def _done(driver: Driver, database: str, migration_id: str) -> bool:

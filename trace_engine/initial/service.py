@@ -7,12 +7,13 @@ Phases (each reported to a `Phases` listener, which the CLI shows as progress ba
    order, finds duplicates across files and gathers the shared nodes;
 2. write: the shared nodes, statements, aliases and lineage edges, the enterprise listings
    (farm statements, shipments, batch rows and their tallies, derived from what the parse
-   gathered: `listings.py`), and the importer's headers;
+   gathered: `listings.py`), the schema migrations' records (the graph is written in the
+   current shape: nothing for them to find), and the importer's headers;
 3. import: `neo4j-admin database import full` into a staging store while the server still runs;
 4. swap: stop the server, put the staged store in place (`store.py`: never a half graph),
    start it;
-5. finish: `db migrate` (constraints and indexes, waiting until online), error declarations
-   through the online statement, and a health check.
+5. finish: `db migrate` (constraints and indexes, waiting until online; the migrations are
+   recorded as done), error declarations through the online statement, and a health check.
 
 For a server the project does not run, phases 1-2 write the files and the result carries the
 exact `neo4j-admin` command to run on that server's host.
@@ -37,7 +38,7 @@ from trace_engine.bulk import FileReport, Format, expand_paths
 from trace_engine.config import Settings
 from trace_engine.errors import InitialLoadError, LocalNeo4jError
 from trace_engine.graph.driver import make_driver
-from trace_engine.graph.schema import apply_schema
+from trace_engine.graph.schema import apply_schema, current_shape_migrations
 from trace_engine.ingest import Status
 from trace_engine.initial import repository as repo
 from trace_engine.initial.files import CsvSink, Group, merge_groups
@@ -260,6 +261,8 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     sink = CsvSink(work_dir, "shared")
     parsed.tables.write(sink)
     _write_listings(sink, parsed, load.org)
+    for record in current_shape_migrations():  # the graph is written in the current shape
+        sink.node("Migration", "Migration", record.pop("id"), record, id_property="id")
     groups = merge_groups([*parsed.groups, sink.close()])
     nodes, rels = group_lists(list(groups.values()))
     files = ImportFiles(work_dir, nodes, rels, parsed.multiline or sink.multiline)
