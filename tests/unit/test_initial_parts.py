@@ -114,3 +114,29 @@ def test_no_marker_no_swap(tmp_path: Path) -> None:
     assert not finish_pending_swap(data)
     assert (data / "databases" / "neo4j" / "f").read_text() == "old"
     assert not (data / MARKER).exists()
+
+
+def test_links_write_what_relationship_writes(tmp_path: Path) -> None:
+    rows = [
+        {"id": "01/1/10/a", "rel": "OBSERVED", "quantity": 2.5, "uom": "KGM", "seq": 0},
+        {"id": 'lot "b"', "rel": "OBSERVED", "quantity": None, "uom": None, "seq": 1},
+        {"id": "00/3", "rel": "PARENT", "quantity": None, "uom": None, "seq": None},
+        {"id": "01/1/10/c", "rel": "INPUT", "quantity": float("nan"), "uom": "", "seq": 7},
+    ]
+    names = ("quantity", "uom", "seq")
+    one, many = CsvSink(tmp_path / "a", "p"), CsvSink(tmp_path / "b", "p")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for row in rows:
+        props = {name: row[name] for name in names}
+        one.relationship(row["rel"], ("Event", "e,1"), ("ProductInstance", row["id"]), props)
+    many.links(("Event", "e,1"), "ProductInstance", rows, names)
+    written = [
+        sorted(
+            ((g.key, g.rows, [f.read_bytes() for f in g.files]) for g in sink.close()),
+            key=lambda group: group[0].slug,
+        )
+        for sink in (one, many)
+    ]
+    assert written[0] == written[1]
+    assert len(written[0]) == 4  # (quantity, uom, seq), seq only, none, and a NaN double
