@@ -304,6 +304,7 @@ def main() -> None:
     command_text = (
         f".venv/bin/python bench/initial_load.py --events {args.events} --seed {args.seed}"
         + (" --equivalence" if args.equivalence else "")
+        + (" --skip-online" if args.skip_online else "")
     )
     lines = section_header(f"initial load against online load, {events:,} events", command_text)
     lines += [
