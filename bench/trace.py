@@ -13,6 +13,9 @@ side in one run:
     process of its own (REV's trace_engine, api and cypher extracted from git);
   - the raw round trip in a fresh session (each request has its own), the read + assembly
     without the worker-thread hop, and the cached trace;
+  - the other driver style, for the choice of one (issue 14): the same raw round trip on an
+    async driver, and the served trace with its read on that async driver and the same
+    assembly on the event loop (no worker-thread hop at all);
   - over HTTP against `trace-engine serve` on loopback: uncached (X-ApiCache-Bypass) latency
     p50/p95/p99, and cached throughput with wrk (traces/s) when wrk is installed.
 Results are appended to bench/RESULTS.md. Uses the Neo4j of TRACE_NEO4J_URI (default local).
@@ -40,7 +43,13 @@ from typing import Any
 
 import httpx
 import orjson
-from neo4j import ManagedTransaction, Record
+from neo4j import (
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    ManagedTransaction,
+    NotificationDisabledClassification,
+    Record,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -86,6 +95,12 @@ def pick_lots(folder: Path, count: int, max_events: int, seed: int) -> list[tupl
 
 def _raw_read(tx: ManagedTransaction, key: str) -> Record | None:
     return tx.run(query(Query.TRACE), productId=key).single()
+
+
+async def _async_read(tx: AsyncManagedTransaction, key: str) -> dict[str, Any] | None:
+    """The trace repository's read (`fetch_lineage`), on an async driver."""
+    record = await (await tx.run(query(Query.TRACE), productId=key)).single()
+    return dict(record.items()) if record else None
 
 
 # The child process that serves traces with the app of another revision: it reads a lot per
@@ -167,10 +182,30 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
     params = TraceParams(all_events=True)
     digests: dict[str, dict[str, str]] = {"served": {}, "before": {}}
     times: dict[str, list[float]] = {
-        name: [] for name in ("raw", "raw_fresh", "served", "before", "no_hop", "cached")
+        name: []
+        for name in (
+            "raw",
+            "raw_fresh",
+            "served",
+            "before",
+            "no_hop",
+            "async_raw",
+            "async_served",
+            "cached",
+        )
     }
     raw_driver = make_driver(settings)
     raw_session = raw_driver.session(database=settings.neo4j_database)
+    async_driver = AsyncGraphDatabase.driver(  # as make_driver builds the sync one
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
+    )
+
+    async def async_lineage(key: str) -> dict[str, Any] | None:
+        async with async_driver.session(database=settings.neo4j_database) as session:
+            return await session.execute_read(_async_read, key)
+
     app = create_app(settings)
     with nullcontext() if before is None else before_app(before) as old:
         async with app.router.lifespan_context(app):
@@ -183,6 +218,9 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
                 orgs = keys.visible_orgs(ORG)
                 body, _ = build_trace(lot, key, lineage, orgs, params, service.max_events, ORG)
                 return orjson.dumps(body)
+
+            async def visible() -> frozenset[str]:
+                return keys.visible_orgs(ORG)
 
             async def run(name: str, lot: str, key: str) -> None:
                 if name == "before":
@@ -199,13 +237,27 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
                         session.execute_read(_raw_read, key)
                 elif name == "served":
                     body = (await service.trace(lot, ORG, params, bypass_cache=True)).body
+                elif name == "async_raw":
+                    await async_lineage(key)
+                elif name == "async_served":
+                    await service.trace_with(
+                        async_lineage, visible, lot, ORG, params, bypass_cache=True
+                    )
                 else:
                     no_hop(lot, key)
                 times[name].append((time.perf_counter() - start) * 1000)
                 if body is not None:
                     digests["served"][lot] = hashlib.sha256(body).hexdigest()
 
-            order = ("raw", "raw_fresh", "served", "before", "no_hop")
+            order = (
+                "raw",
+                "raw_fresh",
+                "served",
+                "before",
+                "no_hop",
+                "async_raw",
+                "async_served",
+            )
             for lot, _ in lots[:20]:  # warm the query plans and the page cache
                 for name in order:
                     await run(name, lot, instance_key(lot))
@@ -221,6 +273,7 @@ async def in_process(lots: list[tuple[str, int]], before: str | None) -> dict[st
                 assert result.cached
     raw_session.close()
     raw_driver.close()
+    await async_driver.close()
     answers: dict[str, Any] = {
         name + "_ms": percentiles(v) if v else None for name, v in times.items()
     }
@@ -352,9 +405,10 @@ def main() -> None:
             else ""
         )
         + "| raw in a fresh session p50 ms | read + assembly, no thread hop p50 ms "
+        "| async driver: raw p50 ms | async driver: served, no hop p50 ms (÷ raw) "
         "| cached p50 / p99 ms "
         "| HTTP uncached p50 / p95 / p99 ms | HTTP cached traces/s |",
-        "|---|---|---|---|---|---|" + ("---|---|---|" if before else "") + "---|---|---|---|---|",
+        "|---" * 6 + ("|---" * 3 if before else "") + "|---" * 7 + "|",
     ]
     for r in rows:
         local = r["in_process"]
@@ -374,6 +428,9 @@ def main() -> None:
                 else ""
             )
             + f"| {local['raw_fresh_ms']['p50']:.2f} | {local['no_hop_ms']['p50']:.2f} "
+            f"| {local['async_raw_ms']['p50']:.2f} "
+            f"| {local['async_served_ms']['p50']:.2f} "
+            f"({local['async_served_ms']['p50'] / raw['p50']:.2f}) "
             f"| {c['p50']:.2f} / {c['p99']:.2f} "
             f"| {h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} "
             f"| {r['http'].get('cached_traces_per_s', 'n/a')} |"
@@ -386,7 +443,10 @@ def main() -> None:
         "running cypher/trace.cypher and fetching its record, nothing else, in one long-lived "
         "session (and in a fresh session per read, as a request has). Served uncached: "
         "the app's TraceService as `create_app` builds it, with X-ApiCache-Bypass, which is "
-        "what a client gets in-process (the route adds nothing but the Response)"
+        "what a client gets in-process (the route adds nothing but the Response). Async driver: "
+        "the same raw read on an async driver, and the TraceService with its read on that "
+        "driver and the same assembly on the event loop, no worker thread (the other driver "
+        "style, measured beside the one chosen)"
         + (
             f"; before: the same with the app of revision {before}, in a child process"
             if before
