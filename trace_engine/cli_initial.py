@@ -115,6 +115,7 @@ def initial_load(
             service.require_local_server(settings)
             pending = service.pending_finish(settings)
             found = service.check_target(settings)
+            load.target_empty = not found
             if pending is not None and (pending / service.PLAN).exists():
                 console.print(f"Finishing the initial load killed after its import ({pending})")
                 bars = _Bars(_progress())

@@ -3,10 +3,11 @@
 One throw-away server (own home, free ports; the jars of the suite's server) takes the online
 load first; its whole graph and the trace of every lot are kept. Then `--initial` is killed in
 its parse phase and in its import phase (the graph must still be the online one, whole), and
-finally run to the end with --replace: the graph it builds must equal the online one node for
+run to the end with --replace: the graph it builds must equal the online one node for
 node and relationship for relationship, the enterprise listings (farms, batches, shipments)
 must answer the same rows and totals for every status, and the traces of 150 random lots must
-be byte-identical.
+be byte-identical. Last, into the database emptied, where the server is stopped during the parse
+(it has nothing to serve): the same graph again.
 """
 
 from __future__ import annotations
@@ -312,3 +313,16 @@ async def test_initial_load_builds_the_graph_the_online_loader_builds(
     assert listings == online["listings"]
     assert len(traces) == LOTS
     assert traces == online["traces"]
+
+
+def test_initial_load_into_an_empty_database_stops_the_server_during_the_parse(
+    own: Settings, online: dict[str, Any], tmp_path: Path
+) -> None:
+    with make_driver(own) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=own.neo4j_database)
+    process = _initial(own, online["paths"])
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output.decode()
+    assert b"Neo4j was stopped during the parse" in output
+    with make_driver(own) as driver:
+        assert _graph(driver, own.neo4j_database) == online["graph"]

@@ -9,8 +9,9 @@ Phases (each reported to a `Phases` listener, which the CLI shows as progress ba
    (farm statements, shipments, batch rows and their tallies, derived from what the parse
    gathered: `listings.py`), the schema migrations' records (the graph is written in the
    current shape: nothing for them to find), and the importer's headers;
-3. import: `neo4j-admin database import full` into a staging store while the server still runs;
-4. swap: stop the server, put the staged store in place (`store.py`: never a half graph),
+3. import: `neo4j-admin database import full` into a staging store while the server still runs
+   (when the target was found empty it was stopped during the parse: nothing to serve);
+4. swap: stop the server (if still running), put the staged store in place (`store.py`: never a half graph),
    start it;
 5. finish: `db migrate` (constraints and indexes, waiting until online; the migrations are
    recorded as done), error declarations through the online statement, and a health check.
@@ -25,6 +26,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -82,6 +84,9 @@ class InitialLoad:
     jobs: int = 0  # 0: one per core
     work_dir: Path | None = None
     keep_files: bool = False
+    # the caller found the local target database empty: its server is stopped while the files
+    # are parsed (it has nothing to serve, and the import replaces whatever it would take in)
+    target_empty: bool = False
 
 
 @dataclass
@@ -251,6 +256,11 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     work_dir = (load.work_dir or default_work_dir(settings)).resolve()
     _prepare_work_dir(work_dir)
     paths = expand_paths(load.files)
+    idle = LocalNeo4j(settings, echo=lambda _: None)
+    # the server's stop (seconds of waiting on its shutdown) runs during the parse
+    stopping = threading.Thread(target=idle.stop) if local and load.target_empty else None
+    if stopping is not None:
+        stopping.start()
 
     parsed = _parse(paths, load, work_dir, phases)
     reports = [r.report for r in parsed.results]
@@ -278,6 +288,9 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
 
     mark = time.monotonic()
     server = LocalNeo4j(settings, echo=phases.note)
+    if stopping is not None:
+        stopping.join()
+        phases.note("Neo4j was stopped during the parse (the database was empty)")
     data = settings.neo4j_home.resolve() / "data"
     remove_staging(data)
     java = server.java()
@@ -296,7 +309,8 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
 
     phases.start("swap", None, "steps")
     write_marker(data, "swap", work_dir=str(work_dir))
-    server.stop()
+    if stopping is None:
+        server.stop()
     finish_pending_swap(data, settings.neo4j_database)
     server.start()
     clock["swap"] = time.monotonic() - mark
