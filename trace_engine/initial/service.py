@@ -11,8 +11,8 @@ Phases (each reported to a `Phases` listener, which the CLI shows as progress ba
    current shape: nothing for them to find), and the importer's headers;
 3. import: `neo4j-admin database import full` into a staging store while the server still runs
    (when the target was found empty it was stopped during the parse: nothing to serve);
-4. swap: stop the server (if still running), put the staged store in place (`store.py`: never a half graph),
-   start it;
+4. swap: stop the server (if still running), put the staged store in place (`store.py`: never
+   a half graph), start it;
 5. finish: `db migrate` (constraints and indexes, waiting until online; the migrations are
    recorded as done), error declarations through the online statement, and a health check.
 
