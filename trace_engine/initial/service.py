@@ -46,7 +46,13 @@ from trace_engine.initial import repository as repo
 from trace_engine.initial.files import CsvSink, Group, merge_groups
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.listings import ListingFacts, write_listings
-from trace_engine.initial.parse import FileResult, FileTask, parse_file, quiet_collector
+from trace_engine.initial.parse import (
+    FileResult,
+    FileTask,
+    collect_after_file,
+    parse_file,
+    quiet_collector,
+)
 from trace_engine.initial.store import (
     ImportFiles,
     admin_command_text,
@@ -156,7 +162,10 @@ def _count(n: int) -> None:
 
 
 def _parse_in_worker(task: FileTask) -> FileResult:
-    return parse_file(task, on_events=_count)
+    try:
+        return parse_file(task, on_events=_count)
+    finally:
+        collect_after_file()
 
 
 def _prepare_work_dir(work_dir: Path) -> None:
