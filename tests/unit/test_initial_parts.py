@@ -79,6 +79,42 @@ def test_shared_nodes_merge_like_the_online_statements() -> None:
     assert first.lineage == {("a", "b", "CONTAINS"): ["o1", "o2"]}
 
 
+def _instances(org: str, *keys: tuple[str, str]) -> GraphRows:
+    return GraphRows(
+        instances=[
+            {"id": key, "displayId": raw, "aliases": [raw] if raw != key else [],
+             "kind": "lot", "productId": "p1", "lotData": {}, "org": org}
+            for key, raw in keys
+        ],
+        products=[{"id": "p1", "displayId": "p1", "aliases": [], "attributes": {}, "org": org}],
+    )  # fmt: skip
+
+
+def test_shared_nodes_streamed_while_merging_are_the_files_written_at_the_end(
+    tmp_path: Path,
+) -> None:
+    files = []
+    for run in ("at-end", "streamed"):
+        tables, sink = NodeTables(), CsvSink(tmp_path / run, "shared")
+        (tmp_path / run).mkdir()
+        for rows in (
+            _rows("urn:a", "o1", {"name": "A"}),
+            _instances("o1", ("l1", "urn:l1"), ("l2", "l2")),
+            _rows("urn:b", "o1", {"city": "Y"}),
+            _instances("o1", ("l1", "urn:l1-again"), ("l3", "urn:l3")),
+        ):
+            later = NodeTables()
+            later.add_rows(rows)
+            tables.merge(later, sink if run == "streamed" else None)
+        counts = tables.write(sink, streamed=run == "streamed")
+        sink.close()
+        files.append((counts, {p.name: p.read_bytes() for p in (tmp_path / run).iterdir()}))
+    assert files[0] == files[1]
+    counts, written = files[0]
+    assert counts["ProductInstance"] == 3 and counts["INSTANCE_OF"] == 3 and counts["Alias"] == 5
+    assert any(b"urn:l1-again" in text for text in written.values())  # an alias, once
+
+
 def _store(data: Path, name: str, content: str) -> None:
     for part in ("databases", "transactions"):
         (data / part / name).mkdir(parents=True, exist_ok=True)

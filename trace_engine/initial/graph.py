@@ -35,6 +35,7 @@ _STATEMENTS = (
     ("instances", "ProductInstance", "LotData", "lotData"),
 )
 _STATEMENT_SEPARATOR = "\x1f"
+_NODE_TABLES = (("facilities", "Facility"), ("parties", "Party"), ("products", "Product"))
 
 
 def write_events(sink: CsvSink, rows: GraphRows) -> int:
@@ -65,6 +66,8 @@ class NodeTables:
     statements: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     # (from, to, relationship type) → the orgs whose events made it
     lineage: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    # the raw forms whose Alias node `merge` has written
+    _alias_nodes: dict[str, None] = field(default_factory=dict, repr=False)
 
     def add_rows(self, rows: GraphRows) -> None:
         """Take in the node and lineage rows of one batch (`build_rows`)."""
@@ -94,54 +97,77 @@ class NodeTables:
         for raw in row["aliases"]:
             self.aliases.setdefault((raw, label, row["id"]), None)
 
-    def merge(self, later: NodeTables) -> None:
-        """Take in the tables of a later file (what this one saw first stays)."""
-        for table in ("facilities", "parties", "products", "instances"):
+    def merge(self, later: NodeTables, sink: CsvSink | None = None) -> None:
+        """Take in the tables of a later file (what this one saw first stays).
+
+        With `sink`, each node, alias and INSTANCE_OF edge seen for the first time is written
+        at once (the main process does it while the workers parse the next files), in the
+        order `write` would write it; `write(sink, streamed=True)` then writes the rest.
+        """
+        for table, label in _NODE_TABLES:
             known = getattr(self, table)
             for key, value in getattr(later, table).items():
-                known.setdefault(key, value)
+                if key not in known:
+                    known[key] = value
+                    if sink is not None:
+                        sink.node(label, label, key, {"displayId": value}, id_property="id")
+        instances = self.instances
+        for key, value in later.instances.items():
+            if key not in instances:
+                instances[key] = value
+                if sink is not None:
+                    self._write_instance(sink, key, value)
+        aliases = self.aliases
         for edge in later.aliases:
-            self.aliases.setdefault(edge, None)
+            if edge not in aliases:
+                aliases[edge] = None
+                if sink is not None:
+                    raw, label, key = edge
+                    if raw not in self._alias_nodes:
+                        self._alias_nodes[raw] = None
+                        sink.node("Alias", "Alias", raw, {}, id_property="id")
+                    sink.relationship("ALIAS_OF", ("Alias", raw), (label, key))
         for key, attributes in later.statements.items():
             self.statements.setdefault(key, {}).update(attributes)
         for pair, orgs in later.lineage.items():
             into = self.lineage.setdefault(pair, [])
             into.extend(org for org in orgs if org not in into)
 
-    def write(self, sink: CsvSink) -> dict[str, int]:
-        """Write every node and relationship of the tables; return the counts by label/type."""
+    @staticmethod
+    def _write_instance(sink: CsvSink, key: str, value: tuple[str, str, str | None]) -> None:
+        display, kind, product = value
+        props = {"displayId": display, "kind": kind}
+        sink.node("ProductInstance", "ProductInstance", key, props, id_property="id")
+        if product is not None:
+            sink.relationship("INSTANCE_OF", ("ProductInstance", key), ("Product", product))
+
+    def write(self, sink: CsvSink, streamed: bool = False) -> dict[str, int]:
+        """Write every node and relationship of the tables (with `streamed`, those `merge`
+        has not written already); return the counts by label/type, all of them."""
         counts: dict[str, int] = {}
 
         def count(name: str, n: int) -> None:
             counts[name] = counts.get(name, 0) + n
 
-        for table, label in (
-            ("facilities", "Facility"),
-            ("parties", "Party"),
-            ("products", "Product"),
-        ):
+        for table, label in _NODE_TABLES:
             known: dict[str, str] = getattr(self, table)
-            for key, display in known.items():
-                sink.node(label, label, key, {"displayId": display}, id_property="id")
+            if not streamed:
+                for key, display in known.items():
+                    sink.node(label, label, key, {"displayId": display}, id_property="id")
             count(label, len(known))
-        for key, (display, kind, product) in self.instances.items():
-            sink.node(
-                "ProductInstance",
-                "ProductInstance",
-                key,
-                {"displayId": display, "kind": kind},
-                id_property="id",
-            )
-            if product is not None:
-                sink.relationship("INSTANCE_OF", ("ProductInstance", key), ("Product", product))
+        for key, value in self.instances.items():
+            if not streamed:
+                self._write_instance(sink, key, value)
+            if value[2] is not None:
                 count("INSTANCE_OF", 1)
         count("ProductInstance", len(self.instances))
         raws = dict.fromkeys(raw for raw, _, _ in self.aliases)
-        for raw in raws:
-            sink.node("Alias", "Alias", raw, {}, id_property="id")
+        if not streamed:
+            for raw in raws:
+                sink.node("Alias", "Alias", raw, {}, id_property="id")
+            for raw, label, key in self.aliases:
+                sink.relationship("ALIAS_OF", ("Alias", raw), (label, key))
         count("Alias", len(raws))
-        for raw, label, key in self.aliases:
-            sink.relationship("ALIAS_OF", ("Alias", raw), (label, key))
         count("ALIAS_OF", len(self.aliases))
         for (statement, key, org), attributes in self.statements.items():
             node_id = org + _STATEMENT_SEPARATOR + key

@@ -4,8 +4,9 @@ Phases (each reported to a `Phases` listener, which the CLI shows as progress ba
 
 1. parse: worker processes parse and validate the files (the online loader's parser and row
    builders) and write the events' CSV part files; the main process takes the results in file
-   order, finds duplicates across files and gathers the shared nodes;
-2. write: the shared nodes, statements, aliases and lineage edges, the enterprise listings
+   order, finds duplicates across files and gathers the shared nodes, writing each node, alias
+   and INSTANCE_OF edge the first time it is seen (while the workers parse on);
+2. write: the org statements and lineage edges, the enterprise listings
    (farm statements, shipments, batch rows and their tallies, derived from what the parse
    gathered: `listings.py`), the schema migrations' records (the graph is written in the
    current shape: nothing for them to find), and the importer's headers;
@@ -201,6 +202,7 @@ class _Parsed:
     multiline: bool
     events: int
     record_time: str
+    shared: CsvSink  # the shared nodes' files: written as the nodes are first seen
     listings: ListingFacts = field(default_factory=ListingFacts)
 
 
@@ -213,7 +215,9 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with driver threads
     counter = ctx.Value("q", 0)
     phases.start("parse", _estimate_events(paths))
-    parsed = _Parsed([], NodeTables(), [], [], False, 0, record_time)
+    # the shared nodes are written as they are first seen, while the workers parse on
+    shared = CsvSink(work_dir, "shared")
+    parsed = _Parsed([], NodeTables(), [], [], False, 0, record_time, shared)
     seen: set[int] = set()
     shown = 0
 
@@ -240,7 +244,7 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
                         path.unlink(missing_ok=True)
                 result = parse_file(replace(task, existing=frozenset(clash)))
             seen.update(result.stored)
-            parsed.tables.merge(result.tables)
+            parsed.tables.merge(result.tables, parsed.shared)
             result.tables = NodeTables()
             parsed.listings.merge(result.listings)
             result.listings = ListingFacts()
@@ -277,8 +281,8 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     mark = time.monotonic()
 
     phases.start("write nodes", None, "rows")
-    sink = CsvSink(work_dir, "shared")
-    parsed.tables.write(sink)
+    sink = parsed.shared
+    parsed.tables.write(sink, streamed=True)  # the rest: statements, lineage
     _write_listings(sink, parsed, load.org)
     for record in current_shape_migrations():  # the graph is written in the current shape
         sink.node("Migration", "Migration", record.pop("id"), record, id_property="id")
