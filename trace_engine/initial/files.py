@@ -70,7 +70,7 @@ def column_type(value: object) -> str | None:
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    return '"' + text.replace('"', '""') + '"' if '"' in text else '"' + text + '"'
 
 
 def _number(value: int | float) -> str:
@@ -182,6 +182,12 @@ class CsvSink:
             elif (column := column_type(value)) is not None:
                 columns += (prop, column)
                 fields.append(cell(value))
+        self._line(kind, name, ids, columns, ",".join(fields))
+
+    def _line(
+        self, kind: str, name: str, ids: tuple[str, str], columns: list[str], line: str
+    ) -> None:
+        # one row's line into the file of its group (kind, name, ids and columns)
         signature = (kind, name, *ids, *columns)
         entry = self._open.get(signature)
         if entry is None:
@@ -191,7 +197,6 @@ class CsvSink:
             group.files.append(path)
             entry = self._open[signature] = (path.open("w", encoding="utf-8", newline=""), group)
         fh, group = entry
-        line = ",".join(fields)
         if "\n" in line or "\r" in line:
             self.multiline = True
         fh.write(line + "\n")
@@ -202,7 +207,10 @@ class CsvSink:
     ) -> None:
         """A node of `label` with importer id `node_id` in id space `space`; `id_property`
         names the property the id is also stored as (empty: not stored)."""
-        self._write("nodes", label, (id_property, space), _quoted(node_id), props.items())
+        if props:
+            self._write("nodes", label, (id_property, space), _quoted(node_id), props.items())
+        else:
+            self._line("nodes", label, (id_property, space), [], _quoted(node_id))
 
     def relationship(
         self,
@@ -213,7 +221,10 @@ class CsvSink:
     ) -> None:
         """A relationship from (space, id) `start` to (space, id) `end`."""
         ends = _quoted(start[1]) + "," + _quoted(end[1])
-        self._write("relationships", rel_type, (start[0], end[0]), ends, (props or {}).items())
+        if props:
+            self._write("relationships", rel_type, (start[0], end[0]), ends, props.items())
+        else:
+            self._line("relationships", rel_type, (start[0], end[0]), [], ends)
 
     def links(
         self, start: tuple[str, str], space: str, rows: list[dict[str, Any]], names: tuple[str, ...]
