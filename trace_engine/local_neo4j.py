@@ -251,6 +251,10 @@ class LocalNeo4j:
                     # a day of bulk loads and benchmarks kept tens of GB of transaction logs;
                     # nothing here reads old logs (no backups, no clustering)
                     "db.tx_log.rotation.retention_policy=1G size",
+                    # Bolt's network threads wait for a quiet period of 5 s each (twice)
+                    # after the databases have stopped and checkpointed: 5-10 s of every stop
+                    # spent idle (an initial load stops the server once, the tests often)
+                    "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
                     "",
                 ]
             )
