@@ -38,6 +38,8 @@ from trace_engine.initial.service import finish, is_local  # noqa: E402
 from trace_engine.initial.store import (  # noqa: E402
     ImportFiles,
     finish_pending_swap,
+    matching_files,
+    read_argument_file,
     remove_staging,
     run_import,
     write_marker,
@@ -62,8 +64,7 @@ def _import_files(folder: Path) -> ImportFiles:
     nodes: list[Group] = []
     rels: list[Group] = []
     multiline = False
-    for line in (folder / "import.args").read_text().splitlines():
-        arg = line.strip().strip('"')
+    for arg in read_argument_file(folder / "import.args"):
         multiline |= arg == "--multiline-fields=true"
         for option, kind, into in (
             ("--nodes=", "nodes", nodes),
@@ -71,7 +72,8 @@ def _import_files(folder: Path) -> ImportFiles:
         ):
             if arg.startswith(option):
                 name, listed = arg[len(option) :].split("=", 1)
-                header, *paths = (Path(p) for p in listed.split(","))
+                header, *patterns = (Path(p) for p in listed.split(","))
+                paths = [f for pattern in patterns for f in matching_files(pattern)]
                 key = _key(kind, name, header.read_text().strip())
                 assert f"{key.slug}.header.csv" == header.name, header
                 into.append(Group(key, paths))

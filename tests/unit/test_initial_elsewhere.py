@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from trace_engine.cli import app
 from trace_engine.config import get_settings
+from trace_engine.initial.store import matching_files, read_argument_file
 from trace_engine.seed.generator import generate
 
 
@@ -31,14 +32,20 @@ def test_writes_the_files_and_prints_the_neo4j_admin_command(
     command = "neo4j-admin database import full --overwrite-destination=true neo4j @import.args"
     assert f"cd {work} && {command}" in result.output
     assert f"trace-engine load --initial --finish {work}" in result.output
-    args = (work / "import.args").read_text().splitlines()
-    assert '"--id-type=string"' in args
-    # paths relative to the folder, every one of them there
-    files = [
-        f
+    args = read_argument_file(work / "import.args")
+    assert "--id-type=string" in args
+    # paths relative to the folder: a header, then its group's data files as one pattern (the
+    # importer lists the folder once per pattern), naming exactly the part files written
+    listed = [
+        a.split("=", 2)[2].split(",")
         for a in args
-        if a.startswith(('"--nodes=', '"--relationships='))
-        for f in a.strip('"').split("=", 2)[2].split(",")
+        if a.startswith(("--nodes=", "--relationships="))
     ]
-    assert files and all(not f.startswith("/") and (work / f).is_file() for f in files)
-    assert any(a.startswith('"--nodes=Event=') for a in args)
+    assert listed and all(len(group) == 2 for group in listed)
+    assert all(not f.startswith("/") for group in listed for f in group)
+    assert all((work / header).is_file() for header, _ in listed)
+    named = [f for _, pattern in listed for f in matching_files(work / pattern)]
+    assert sorted(named) == sorted(
+        f for f in work.glob("*.csv") if not f.name.endswith(".header.csv")
+    )
+    assert any(a.startswith("--nodes=Event=") for a in args)

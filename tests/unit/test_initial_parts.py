@@ -18,7 +18,9 @@ from trace_engine.initial.files import (
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.store import (
     MARKER,
+    file_patterns,
     finish_pending_swap,
+    matching_files,
     read_marker,
     staging_dir,
     write_marker,
@@ -141,6 +143,29 @@ def test_a_swap_killed_anywhere_is_finished_by_the_next_start(
     assert read_marker(data) == {"phase": "finish", "work_dir": "w"}
     assert not staging_dir(data).exists()
     assert not finish_pending_swap(data)  # nothing more to do
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["n-Event-0a1b.000000.csv"],
+        [f"n-Event-0a1b.{i:06d}.csv" for i in range(120)] + ["n-Event-0a1b.shared.csv"],
+        ["r-AT-f00d.000003.csv", "r-AT-f00d.000017.csv"],
+        ["n-A+B (x)-1.shared.csv", "n-A+B (x)-1.shared.csv.csv"],  # one name starts another
+    ],
+)
+def test_a_group_is_named_to_the_importer_by_one_pattern_matching_exactly_its_files(
+    tmp_path: Path, names: list[str]
+) -> None:
+    # the importer takes each file argument as a regular expression over its folder's names
+    decoys = ["n-Event-0a1b.header.csv", "n-Event-0a1b.0000000.csv", "n-Event-0a1bX000001Xcsv"]
+    decoys += ["r-AT-f00d.000004.csv", "n-A+B (x)-1.shared.csv.csv.csv", "n-AAB (x)-1.shared.csv"]
+    for name in {*names, *decoys}:
+        (tmp_path / name).write_text("")
+    files = [tmp_path / name for name in names]
+    (pattern,) = file_patterns(files)
+    assert pattern.parent == tmp_path
+    assert matching_files(pattern) == sorted(files)
 
 
 def test_no_marker_no_swap(tmp_path: Path) -> None:
