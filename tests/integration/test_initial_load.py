@@ -33,6 +33,7 @@ from trace_engine.config import Settings
 from trace_engine.enterprise.repository import STATUSES
 from trace_engine.enterprise.service import EnterpriseService
 from trace_engine.graph.driver import make_driver
+from trace_engine.graph.maintenance import wipe
 from trace_engine.graph.schema import apply_schema
 from trace_engine.ingest import Ingestor
 from trace_engine.initial.store import MARKER, STAGING
@@ -228,7 +229,9 @@ def online(own: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         }
 
 
-def _initial(own: Settings, paths: list[Path], *extra: str) -> subprocess.Popen[bytes]:
+def _initial(
+    own: Settings, paths: list[Path], *extra: str, org: str = ORG
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -237,7 +240,7 @@ def _initial(own: Settings, paths: list[Path], *extra: str) -> subprocess.Popen[
             "load",
             "--initial",
             "--org",
-            ORG,
+            org,
             "--replace",
             "--yes",
             "--jobs",
@@ -326,3 +329,91 @@ def test_initial_load_into_an_empty_database_stops_the_server_during_the_parse(
     assert b"Neo4j was stopped during the parse" in output
     with make_driver(own) as driver:
         assert _graph(driver, own.neo4j_database) == online["graph"]
+
+
+# An org whose name leaves an eventID of 2,000 characters no room in the (eventID, owner) key:
+# identifiers are at most 2,048 characters (kit/bounds), so the composite indexes are where a
+# valid value can overflow; bizStep and disposition are any URI.
+LONG_ORG = "org-" + "o" * 6196
+LONG_LOT = "urn:x:lot:" + "l" * 2000  # fits ProductInstance.id; not (LotData.id, .org)
+
+
+def _oversize_document(path: Path) -> None:
+    """Valid events and events holding a value no index of the schema takes."""
+
+    def event(n: int, **changes: Any) -> dict[str, Any]:
+        return {
+            "type": "ObjectEvent",
+            "eventID": f"urn:uuid:00000000-0000-4000-a000-{n:012d}",
+            "eventTime": f"2024-03-01T10:{n:02d}:00.000+01:00",
+            "eventTimeZoneOffset": "+01:00",
+            "action": "OBSERVE",
+            "bizStep": "shipping",
+            "epcList": [f"urn:epc:id:sgtin:0614141.107346.{n}"],
+            "bizLocation": {"id": "urn:epc:id:sgln:0614141.00777.0"},
+            **changes,
+        }
+
+    events = [
+        event(0),
+        event(
+            1,
+            bizStep="https://example.com/bizstep/" + "x" * 10_000,  # its lot and place
+            bizLocation={"id": "urn:epc:id:sgln:0614141.00999.0"},
+        ),  # are its alone
+        event(2, eventID="urn:x:" + "e" * 2000),
+        event(
+            3,
+            action="ADD",
+            bizStep="commissioning",
+            epcList=[LONG_LOT],
+            ilmd={"cbvmda:sellByDate": "2024-09-01"},
+        ),
+        event(4, epcList=[LONG_LOT]),  # the same lot without lot data: stored
+        event(5, disposition="https://example.com/disposition/" + "y" * 9_000),
+        event(6),
+    ]
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2024-03-01T00:00:00Z",
+        "epcisBody": {"eventList": events},
+    }
+    path.write_bytes(orjson.dumps(document))
+
+
+def test_values_no_index_takes_are_refused_as_the_online_loader_refuses_them(
+    own: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "oversize.jsonld"
+    _oversize_document(path)
+    with make_driver(own) as driver:
+        wipe(driver, own.neo4j_database)
+        apply_schema(driver, own.neo4j_database)
+        ingestor = Ingestor(driver, own.neo4j_database, batch_size=400)
+        [online] = load_files(ingestor, [path], LONG_ORG)
+        want = _graph(driver, own.neo4j_database)
+    refused = [(r.index, r.field, r.reason) for r in online.rejected]
+    assert [(index, name) for index, name, _ in refused] == [
+        (1, "bizStep"),
+        (2, "eventID"),
+        (3, "id"),
+        (5, "disposition"),
+    ]
+    assert "lot_data_id_org" in str(refused[2][2]) and "event_owner_id" in str(refused[1][2])
+
+    report = tmp_path / "report.json"
+    process = _initial(own, [path], "--report", str(report), org=LONG_ORG)
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output.decode()
+    [initial] = orjson.loads(report.read_bytes())["files"]
+    assert initial["rejectedEvents"] == [r.as_dict() for r in online.rejected]
+    assert (initial["events"], initial["accepted"], initial["rejected"]) == (7, 3, 4)
+    with make_driver(own) as driver:
+        nodes, rels = _graph(driver, own.neo4j_database)
+    assert nodes == want[0] and rels == want[1]
+    labels = Counter(label for ((label, *_), _) in nodes.elements())
+    # events 0, 4 and 6 with their lots (4: the long one) and place, nothing of the others
+    assert (labels["Event"], labels["ProductInstance"], labels["Facility"]) == (3, 3, 1)
+    assert labels["LotData"] == 0 and any(ident == LONG_LOT for (_, ident, *_), _ in nodes)

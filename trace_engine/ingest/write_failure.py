@@ -33,15 +33,19 @@ def fails_per_event(exc: Neo4jError) -> bool:
     return code.startswith(_PER_EVENT_CODES)
 
 
+def too_large_reason(index: str, size: int | None) -> str:
+    """The reason given for an event holding a value too large for Neo4j's index `index`
+    (`size`: the key size Neo4j reports), online and by the initial load's own check."""
+    bytes_ = f" ({size} bytes)" if size is not None else ""
+    return f"is too large for Neo4j's index {index}{bytes_}; the event was not stored"
+
+
 def write_failure(exc: Neo4jError) -> tuple[str | None, str]:
     """The field (when Neo4j names it) and the reason reported for an event Neo4j refused."""
     message = exc.message or str(exc)
     if match := _TOO_LARGE.search(message):
-        size = f" ({match['size']} bytes)" if match["size"] else ""
-        return (
-            match["field"].split(",")[0].strip(),
-            f"is too large for Neo4j's index {match['index']}{size}; the event was not stored",
-        )
+        size = int(match["size"]) if match["size"] else None
+        return match["field"].split(",")[0].strip(), too_large_reason(match["index"], size)
     text = " ".join(message.split())
     if len(text) > _REASON_MAX:
         text = text[: _REASON_MAX - 1] + "…"

@@ -29,6 +29,7 @@ from trace_engine.ingest import EventResult, Status, build_rows
 from trace_engine.initial.files import CsvSink, Group
 from trace_engine.initial.graph import NodeTables, write_events
 from trace_engine.initial.listings import ListingFacts
+from trace_engine.initial.oversize import OversizeCheck
 
 CHUNK = 2000  # events turned into rows at a time (memory does not grow with the file)
 
@@ -133,9 +134,11 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
     stored: set[int] = set()
     shipping: list[dict[str, Any]] = []
     outcome = report.outcome
+    oversize = OversizeCheck()
     position = 0
     for chunk in _chunks(iter_events(task.path, fmt, context, report)):
         accepted: list[Event] = []
+        accepted_results: list[EventResult] = []
         for item in chunk:
             index, position = position, position + 1
             if isinstance(item, Rejected):
@@ -174,8 +177,21 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
             stored.add(digest)
             result.stored.append(digest)
             accepted.append(item)
-            outcome.results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+            accepted_results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+            outcome.results.append(accepted_results[-1])
         rows = build_rows(accepted, None, org, None, record_time)
+        if refused := oversize.refused(
+            accepted, rows, lambda events: build_rows(events, None, org, None, record_time)
+        ):
+            # values Neo4j could not index: refused as the online path's write refuses them
+            for at, (name, reason) in refused.items():
+                rejected = accepted_results[at]
+                rejected.status, rejected.field, rejected.reason = Status.REJECTED, name, reason
+                digest = event_digest(accepted[at].event_id)
+                stored.discard(digest)
+                result.stored.remove(digest)
+            accepted = [event for at, event in enumerate(accepted) if at not in refused]
+            rows = build_rows(accepted, None, org, None, record_time)
         result.events += write_events(sink, rows)
         result.tables.add_rows(rows)
         result.listings.add_rows(rows, org)
