@@ -100,10 +100,28 @@ class KeyCheck:
         for index in schema_indexes() if indexes is None else indexes:
             by_label.setdefault(index.label, []).append(index)
         self._by_label = {label: tuple(found) for label, found in by_label.items()}
+        # per label, every property any of its indexes holds: if all of them together (4 bytes
+        # a character) make a key within the limit, no index of the label can overflow
+        self._union = {
+            label: tuple(dict.fromkeys(p for index in found for p in index.properties))
+            for label, found in by_label.items()
+        }
 
     def overflow(self, label: str, props: Mapping[str, Any]) -> tuple[SchemaIndex, int] | None:
         """The first index of `label` whose key for `props` is too large, with its size."""
-        for index in self._by_label.get(label, ()):
+        union = self._union.get(label)
+        if union is None:
+            return None
+        chars = 0
+        for name in union:
+            value = props.get(name)
+            if isinstance(value, str):
+                chars += len(value)
+            elif value is not None:
+                chars += _OTHER_BYTES
+        if _NODE_BYTES + len(union) * _PROPERTY_BYTES + _MAX_UTF8 * chars <= KEY_LIMIT:
+            return None
+        for index in self._by_label[label]:
             bound = _NODE_BYTES
             for name in index.properties:
                 value = props.get(name)
