@@ -1,7 +1,8 @@
 // What status derivation needs about each lot of $org (trace_engine/enterprise/status.py):
-// its collection events at $org's farms (time, farm, agent, quantities), how many other $org
-// events name it, whether it went into a transformation or a container, and whether a shipping
-// event names it or anything downstream of it.
+// its collection events at $org's farms (time, farm, agents with their `seq` in the event's
+// sourceList, quantities), how many other $org events name it, whether it went into a
+// transformation or a container, and whether a shipping event names it or anything downstream
+// of it.
 // :param org => 'coop'
 // :param lots => ['01/00614141000005/10/B-001']
 // :param creating => ['urn:epcglobal:cbv:bizstep:commissioning', 'urn:epcglobal:cbv:bizstep:creating_class_instance']
@@ -20,7 +21,7 @@ CALL (lot) {
   WHERE any(x IN [$org] WHERE x = farm.org)
   RETURN collect({
     eventID: e.eventID, eventTime: e.eventTime, recordTime: e.recordTime, farmId: f.id,
-    agents: [(e)-[s:SOURCE]->(p:Party) | {type: s.type, id: p.id}],
+    agents: [(e)-[s:SOURCE]->(p:Party) | {type: s.type, id: p.id, seq: s.seq}],
     quantities: [(e)-[o:OBSERVED]->(lot) | [o.quantity, o.uom]]
   }) AS collections
 }

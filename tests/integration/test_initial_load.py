@@ -35,6 +35,7 @@ from trace_engine.enterprise.service import EnterpriseService
 from trace_engine.graph.driver import make_driver
 from trace_engine.graph.maintenance import wipe
 from trace_engine.graph.schema import apply_schema
+from trace_engine.identifiers import parse_identifier
 from trace_engine.ingest import Ingestor
 from trace_engine.initial.store import MARKER, STAGING
 from trace_engine.local_neo4j import LocalNeo4j
@@ -137,7 +138,9 @@ def _graph(driver: Driver, database: str) -> tuple[Counter[Any], Counter[Any]]:
 
     An enterprise listing's tally that counts nothing is left out: the online path leaves one
     behind for each status a batch passed through on its way (its rows moved on), the initial
-    load derives the final status at once; both answer a total of 0 for it."""
+    load derives the final status at once; both answer a total of 0 for it. (Deleting it in the
+    move races with a concurrent writer that found it: tests/integration/test_enterprise_totals
+    failed so, `EntityNotFound`.)"""
     nodes: Counter[Any] = Counter()
     for record in driver.execute_query(
         "MATCH (n) WHERE NOT (n:Tally AND NOT EXISTS { ()-[:COUNTED_IN]->(n) }) "
@@ -417,3 +420,94 @@ def test_values_no_index_takes_are_refused_as_the_online_loader_refuses_them(
     # events 0, 4 and 6 with their lots (4: the long one) and place, nothing of the others
     assert (labels["Event"], labels["ProductInstance"], labels["Facility"]) == (3, 3, 1)
     assert labels["LotData"] == 0 and any(ident == LONG_LOT for (_, ident, *_), _ in nodes)
+
+
+FARM = "urn:epc:id:sgln:0614141.00001.0"
+AGENTS = ("urn:epc:id:pgln:0614141.00002", "urn:epc:id:pgln:0614141.00003")
+
+
+def _farm_document(path: Path) -> None:
+    """Two lots collected at a farm, each by two source parties of one type (in the two
+    orders), then seen elsewhere: their batches move from `collecting` to `completed`."""
+
+    def event(n: int, lot: str, **changes: Any) -> dict[str, Any]:
+        return {
+            "type": "ObjectEvent",
+            "eventID": f"urn:uuid:00000000-0000-4000-b000-{n:012d}",
+            "eventTime": f"2024-03-0{n}T08:00:00.000Z",
+            "eventTimeZoneOffset": "+00:00",
+            "action": "ADD",
+            "bizStep": "commissioning",
+            "epcList": [lot],
+            "bizLocation": {"id": FARM},
+            **changes,
+        }
+
+    lots = ("urn:epc:id:sgtin:0614141.107346.1", "urn:epc:id:sgtin:0614141.107346.2")
+    sources = [{"type": "owning_party", "source": agent} for agent in AGENTS]
+    events = [
+        event(1, lots[0], sourceList=sources),
+        event(2, lots[1], sourceList=sources[::-1]),
+        event(
+            3,
+            lots[0],
+            action="OBSERVE",
+            bizStep="receiving",
+            bizLocation={"id": "urn:epc:id:sgln:0614141.00009.0"},
+        ),
+        event(
+            4,
+            lots[1],
+            action="OBSERVE",
+            bizStep="receiving",
+            bizLocation={"id": "urn:epc:id:sgln:0614141.00009.0"},
+        ),
+    ]
+    farm = {
+        "id": FARM,
+        "attributes": [{"id": "urn:trace-engine:mda:farmerName", "attribute": "Ana"}],
+    }
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2024-03-01T00:00:00Z",
+        "epcisHeader": {
+            "epcisMasterData": {
+                "vocabularyList": [
+                    {
+                        "type": "urn:epcglobal:epcis:vtype:BusinessLocation",
+                        "vocabularyElementList": [farm],
+                    }
+                ]
+            }
+        },
+        "epcisBody": {"eventList": events},
+    }
+    path.write_bytes(orjson.dumps(document))
+
+
+def test_a_batch_agent_is_the_one_the_online_loader_names(own: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "farm.jsonld"
+    _farm_document(path)
+    with make_driver(own) as driver:
+        wipe(driver, own.neo4j_database)
+        apply_schema(driver, own.neo4j_database)
+        # one event a batch: each is followed by the listings' refresh, so each lot's batch
+        # is derived as `collecting`, then again as `completed`
+        load_files(Ingestor(driver, own.neo4j_database, batch_size=1), [path], ORG)
+        want = _graph(driver, own.neo4j_database), _listings(driver, own.neo4j_database)
+    batches = [orjson.loads(row) for row in want[1]["batches", None][1]]
+    by_lot = {b["id"]: b for b in batches}
+    assert [b["status"] for b in batches] == ["completed", "completed"]
+    # the first source party of the type in each event's sourceList, not the stored order
+    assert [by_lot[lot]["agent_id"] for lot in sorted(by_lot)] == [
+        parse_identifier(agent).key for agent in AGENTS
+    ]
+
+    process = _initial(own, [path])
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output.decode()
+    with make_driver(own) as driver:
+        assert _graph(driver, own.neo4j_database) == want[0]
+        assert _listings(driver, own.neo4j_database) == want[1]

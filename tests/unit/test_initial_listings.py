@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
+from trace_engine.enterprise.service import collection_of
 from trace_engine.graph.events import GraphRows
 from trace_engine.initial.files import CsvSink
 from trace_engine.initial.graph import NodeTables
@@ -140,3 +141,26 @@ def test_no_farm_no_listings(tmp_path: Path) -> None:
     sink = CsvSink(tmp_path, "shared")
     assert write_listings(sink, ORG, NOW, tables, facts, [], []) == {}
     assert sink.close() == []
+
+
+def test_a_collection_agent_is_the_first_source_party_of_its_type_in_the_source_list() -> None:
+    owning, possessing = (
+        "urn:epcglobal:cbv:sdt:owning_party",
+        "urn:epcglobal:cbv:sdt:possessing_party",
+    )
+    raw = {
+        "eventID": "e1",
+        "eventTime": NOW,
+        "recordTime": NOW,
+        "farmId": FARM,
+        "quantities": [],
+        # as the graph may return them: not in sourceList order
+        "agents": [
+            {"type": owning, "id": "second", "seq": 2},
+            {"type": possessing, "id": "keeper", "seq": 0},
+            {"type": owning, "id": "first", "seq": 1},
+        ],
+    }
+    assert collection_of(raw).agent_id == "first"  # an owner before a possessor, then seq
+    raw["agents"] = [a for a in raw["agents"] if a["type"] == possessing]
+    assert collection_of(raw).agent_id == "keeper"

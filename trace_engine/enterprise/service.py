@@ -132,7 +132,10 @@ def state_farms(
 
 def collection_of(raw: dict[str, Any]) -> Collection:
     """A collection event as `enterprise_batch_facts.cypher` returns it → `Collection`."""
-    agents = {a["type"]: a["id"] for a in reversed(raw["agents"])}
+    # the first source party of each type in the event's sourceList (`seq`; the graph returns
+    # an event's relationships in no set order)
+    listed = sorted(raw["agents"], key=lambda a: a.get("seq") or 0)
+    agents = {a["type"]: a["id"] for a in reversed(listed)}
     agent = next((agents[t] for t in _SOURCE_PARTY_TYPES if t in agents), None)
     return Collection(
         event_id=raw["eventID"],

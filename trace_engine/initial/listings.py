@@ -218,7 +218,9 @@ def write_listings(
                     "eventTime": event_time,
                     "recordTime": record_time,
                     "farmId": place,
-                    "agents": [{"type": t, "id": i} for t, i in agents],
+                    "agents": [  # in sourceList order, as their `seq`
+                        {"type": t, "id": i, "seq": n} for n, (t, i) in enumerate(agents)
+                    ],
                     "quantities": quantities,
                 }
             )
