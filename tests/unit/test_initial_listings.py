@@ -7,9 +7,13 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from trace_engine.enterprise.schemas import ComplianceStatus, FarmFields
 from trace_engine.enterprise.service import collection_of
+from trace_engine.errors import InitialLoadError
 from trace_engine.graph.events import GraphRows
+from trace_engine.initial import service
 from trace_engine.initial.files import CsvSink
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.listings import ListingFacts, write_listings
@@ -164,3 +168,30 @@ def test_a_collection_agent_is_the_first_source_party_of_its_type_in_the_source_
     assert collection_of(raw).agent_id == "first"  # an owner before a possessor, then seq
     raw["agents"] = [a for a in raw["agents"] if a["type"] == possessing]
     assert collection_of(raw).agent_id == "keeper"
+
+
+def _parsed(tmp_path: Path) -> Any:
+    return service._Parsed([], NodeTables(), [], [], False, 0, NOW, CsvSink(tmp_path, "shared"))
+
+
+def test_listings_written_beside_the_main_process_come_back_as_their_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def one_tally(sink: CsvSink, parsed: Any, org: str) -> None:
+        sink.node("Tally", "Tally", "t1", {"listing": "farms", "org": org}, id_property="key")
+
+    monkeypatch.setattr(service, "_write_listings", one_tally)  # the fork inherits it
+    groups, multiline = service._Listings(tmp_path, _parsed(tmp_path), ORG).result()
+    assert [(g.key.name, g.rows) for g in groups] == [("Tally", 1)] and not multiline
+    assert groups[0].files[0].read_text() == '"t1","farms","coop"\n'
+
+
+def test_listings_that_fail_beside_the_main_process_fail_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(sink: CsvSink, parsed: Any, org: str) -> None:
+        raise ValueError("no such farm")
+
+    monkeypatch.setattr(service, "_write_listings", broken)
+    with pytest.raises(InitialLoadError, match="ValueError: no such farm"):
+        service._Listings(tmp_path, _parsed(tmp_path), ORG).result()

@@ -8,7 +8,8 @@ Phases (each reported to a `Phases` listener, which the CLI shows as progress ba
    and INSTANCE_OF edge the first time it is seen (while the workers parse on);
 2. write: the org statements and lineage edges, the enterprise listings
    (farm statements, shipments, batch rows and their tallies, derived from what the parse
-   gathered: `listings.py`), the schema migrations' records (the graph is written in the
+   gathered: `listings.py`, written by a forked child on the other core meanwhile), the
+   schema migrations' records (the graph is written in the
    current shape: nothing for them to find), and the importer's headers;
 3. import: `neo4j-admin database import full` into a staging store while the server still runs
    (when the target was found empty it was stopped during the parse: nothing to serve);
@@ -23,6 +24,7 @@ exact `neo4j-admin` command to run on that server's host.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -281,14 +283,16 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     mark = time.monotonic()
 
     phases.start("write nodes", None, "rows")
+    listings = _Listings(work_dir, parsed, load.org)  # on the other core meanwhile
     sink = parsed.shared
     parsed.tables.write(sink, streamed=True)  # the rest: statements, lineage
-    _write_listings(sink, parsed, load.org)
     for record in current_shape_migrations():  # the graph is written in the current shape
         sink.node("Migration", "Migration", record.pop("id"), record, id_property="id")
-    groups = merge_groups([*parsed.groups, sink.close()])
+    listed, listed_multiline = listings.result()
+    groups = merge_groups([*parsed.groups, sink.close(), listed])
     nodes, rels = group_lists(list(groups.values()))
-    files = ImportFiles(work_dir, nodes, rels, parsed.multiline or sink.multiline)
+    multiline = parsed.multiline or sink.multiline or listed_multiline
+    files = ImportFiles(work_dir, nodes, rels, multiline)
     files.write_headers()
     plan = _finish_plan(parsed, load.org)
     (work_dir / PLAN).write_bytes(orjson.dumps(plan))
@@ -334,6 +338,59 @@ def run(settings: Settings, load: InitialLoad, phases: Phases) -> InitialResult:
     if not load.keep_files:
         shutil.rmtree(work_dir, ignore_errors=True)
     return result
+
+
+class _Listings:
+    """The enterprise listings written into their own part files ("listings") by a forked
+    child process while the main process writes the statements and lineage edges: the two take
+    seconds each at 1M events and need only what the parse gathered, which a fork shares
+    without copying it over. Where there is no fork, or it fails, they are written here."""
+
+    def __init__(self, work_dir: Path, parsed: _Parsed, org: str) -> None:
+        self._args = (work_dir, parsed, org)
+        self._child: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            self._pipe, sending = ctx.Pipe(duplex=False)
+            self._child = ctx.Process(target=_listings_child, args=(sending, *self._args))
+            self._child.start()
+            sending.close()
+
+    def result(self) -> tuple[list[Group], bool]:
+        """The listings' groups and whether a value of theirs spans lines."""
+        if self._child is None:
+            return _listings_files(*self._args)
+        try:
+            answer = self._pipe.recv()
+        except EOFError:
+            answer = f"the process ended ({self._child.exitcode})"
+        self._child.join()
+        if isinstance(answer, str):
+            raise InitialLoadError(f"writing the enterprise listings failed: {answer}")
+        groups, multiline = answer
+        return groups, multiline
+
+
+def _listings_files(work_dir: Path, parsed: _Parsed, org: str) -> tuple[list[Group], bool]:
+    sink = CsvSink(work_dir, "listings")
+    _write_listings(sink, parsed, org)
+    return sink.close(), sink.multiline
+
+
+def _listings_child(sending: Any, work_dir: Path, parsed: _Parsed, org: str) -> None:
+    # no collection (it would touch, and so copy, every page the parent shares) and an exit
+    # that flushes nothing: a lock the parent's other threads held at the fork (the progress
+    # bars' output) stays held here
+    gc.disable()
+    code = 0
+    try:
+        sending.send(_listings_files(work_dir, parsed, org))
+    except Exception as exc:  # the parent raises it, with the message
+        sending.send(f"{type(exc).__name__}: {exc}")
+        code = 1
+    finally:
+        sending.close()
+        os._exit(code)
 
 
 def _write_listings(sink: CsvSink, parsed: _Parsed, org: str) -> None:
