@@ -72,6 +72,11 @@ def expand_cbv(value: str, kind: str) -> str:
     return value
 
 
+# expand_cbv of the vocabulary values events repeat (a few dozen words in a history): one
+# look-up instead of three prefix tests an event and field (only validated strings come here)
+_expand_cbv = lru_cache(maxsize=4096)(expand_cbv)
+
+
 def gs1_term(value: Any) -> str | None:
     """`gs1:Temperature` or `https://gs1.org/voc/Temperature` → `Temperature`; else None."""
     match = _GS1_VOC.match(value) if isinstance(value, str) else None
@@ -184,7 +189,7 @@ def _quantities(event: dict[str, Any], key: str) -> list[Quantity]:
 def _source_dest(event: dict[str, Any], key: str, value_key: str) -> list[SourceDest]:
     return [
         SourceDest(
-            type=expand_cbv(str(item.get("type", "")), "sdt"),
+            type=_expand_cbv(str(item.get("type", "")), "sdt"),
             id=_ident(item.get(value_key), key, i, "." + value_key),
         )
         for i, item in enumerate(event.get(key) or [])
@@ -418,8 +423,8 @@ def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Eve
         raw=dict(event),
         action=event.get("action"),
         record_time=event.get("recordTime"),
-        biz_step=expand_cbv(event["bizStep"], "bizstep") if "bizStep" in event else None,
-        disposition=(expand_cbv(event["disposition"], "disp") if "disposition" in event else None),
+        biz_step=_expand_cbv(event["bizStep"], "bizstep") if "bizStep" in event else None,
+        disposition=(_expand_cbv(event["disposition"], "disp") if "disposition" in event else None),
         read_point=_ident(read_point.get("id"), "readPoint.id") if read_point else None,
         biz_location=(_ident(biz_location.get("id"), "bizLocation.id") if biz_location else None),
         epcs=_idents(event, epcs_key),
@@ -433,7 +438,7 @@ def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Eve
         sources=_source_dest(event, "sourceList", "source"),
         destinations=_source_dest(event, "destinationList", "destination"),
         biz_transactions=[
-            (expand_cbv(t["type"], "btt") if t.get("type") else "", t["bizTransaction"])
+            (_expand_cbv(t["type"], "btt") if t.get("type") else "", t["bizTransaction"])
             for t in event.get("bizTransactionList") or []
         ],
         ilmd=ilmd,
