@@ -54,6 +54,10 @@ VARIANTS: dict[str, list[str]] = {
     "threads=4 strict=false": ["--threads=4", "--strict=false"],
     "high-parallel-io=on": ["--high-parallel-io=on"],
     "max-off-heap-memory=4g": ["--max-off-heap-memory=4g"],
+    # the importer estimates the store's size from the first read buffer of every data file,
+    # parsing it and encoding its properties: with part files smaller than a buffer, all of them
+    "read-buffer-size=1m": ["--read-buffer-size=1m"],
+    "read-buffer-size=256k": ["--read-buffer-size=256k"],
 }
 _STAGE = re.compile(r"^\((\d+)/(\d+)\) (.+?) +\d{4}-\d\d-\d\d")
 

@@ -10,10 +10,12 @@ Layout of the home directory (git-ignored, `.neo4j/` by default):
     conf/neo4j.conf written from the settings on every start
     data/ logs/     the store and the logs; kept across restarts
     run/neo4j.pid   the pid of the server this project started
+    lib/cds-*.jsa   the classes the server loads at start-up, archived by its first stop
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -71,6 +73,7 @@ class LocalNeo4j:
         self.settings = settings
         self.home = settings.neo4j_home.resolve()
         self.echo = echo
+        self._java_build = ""  # `java -version` of the JVM found (_require_java)
 
     # -- paths -------------------------------------------------------------------------
 
@@ -141,8 +144,10 @@ class LocalNeo4j:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(_POLL_S)
-        if _alive(pid):
+        killed = _alive(pid)
+        if killed:
             os.kill(pid, signal.SIGKILL)
+        self._keep_class_archive(complete=not killed)
         self.pid_file.unlink(missing_ok=True)
         self.echo(f"Neo4j stopped (pid {pid})")
         return True
@@ -210,7 +215,40 @@ class LocalNeo4j:
         version = _java_major(out)
         if version < 17:
             raise LocalNeo4jError(f"Java 17 or newer is required, found Java {version}")
+        self._java_build = f"{java}\n{out}"  # names the class archive (below)
         return java
+
+    # -- class data sharing ------------------------------------------------------------
+    # Half of a start's CPU was the JVM loading and verifying the server's classes from the
+    # jars (9-10 s of CPU to ready, under load: 17-20 s of a start). The first stop after a
+    # fetch archives the classes the server loaded (`-XX:ArchiveClassesAtExit`: the JVM
+    # writes it as it exits); every later start maps them (`-XX:SharedArchiveFile`): 6 s of
+    # CPU, 9-13 s (bench/RESULTS.md). The archive is named for the JVM build and the server
+    # version; one the JVM cannot use is ignored by it (the start goes on without it).
+
+    def _class_archive_options(self) -> list[str]:
+        if "sharing" not in self._java_build:
+            return []  # a JVM without class data sharing (or not HotSpot): nothing to map
+        build = f"{self.settings.neo4j_version}\n{self._java_build}".encode()
+        name = f"cds-{hashlib.blake2b(build, digest_size=6).hexdigest()}.jsa"
+        archive = self.lib_dir / name
+        if archive.exists():
+            return [f"-XX:SharedArchiveFile={archive}"]
+        for stale in (self.home / "run").glob("cds-*.jsa.partial"):
+            stale.unlink(missing_ok=True)
+        # this server's own dump until it exits (lib/ may be shared by several servers)
+        return [f"-XX:ArchiveClassesAtExit={self.home / 'run' / name}.partial"]
+
+    def _keep_class_archive(self, complete: bool) -> None:
+        """Put the archive the stopped server wrote in place (if it exited by itself: one a
+        kill cut short is dropped); atomic, so servers sharing lib/ never see half a file."""
+        for dump in (self.home / "run").glob("cds-*.jsa.partial"):
+            archive = self.lib_dir / dump.name.removesuffix(".partial")
+            if complete and not archive.exists():
+                staged = archive.with_name(f"{archive.name}.{os.getpid()}.tmp")
+                shutil.move(dump, staged)  # a copy if lib/ is on another file system
+                staged.replace(archive)
+            dump.unlink(missing_ok=True)
 
     def _require_free_ports(self) -> None:
         for name, port in (
@@ -270,6 +308,7 @@ class LocalNeo4j:
             f"-Xms{self.settings.neo4j_heap}",
             f"-Xmx{self.settings.neo4j_heap}",
             *JVM_OPTIONS,
+            *self._class_archive_options(),
             "-cp",
             f"{self.lib_dir}/*",
             main,
