@@ -272,6 +272,10 @@ class LocalNeo4j:
                     "server.default_advertised_address=127.0.0.1",
                     f"server.bolt.listen_address=127.0.0.1:{s.neo4j_bolt_port}",
                     f"server.http.listen_address=127.0.0.1:{s.neo4j_http_port}",
+                    # what the server tells clients: Browser connects to the Bolt address of
+                    # the discovery document (GET /), which otherwise names port 7687
+                    f"server.bolt.advertised_address=127.0.0.1:{s.neo4j_bolt_port}",
+                    f"server.http.advertised_address=127.0.0.1:{s.neo4j_http_port}",
                     "server.https.enabled=false",
                     "dbms.security.auth_enabled=true",
                     f"server.directories.data={self.home / 'data'}",

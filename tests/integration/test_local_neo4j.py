@@ -56,6 +56,10 @@ def test_start_twice_stop_status_and_data_survives_restart(env: dict[str, str]) 
     import httpx
 
     assert httpx.get(f"http://127.0.0.1:{HTTP}/browser/").status_code == 200
+    # Browser, opened on this server, connects to the Bolt address its discovery names
+    discovery = httpx.get(f"http://127.0.0.1:{HTTP}/").json()
+    assert discovery["bolt_direct"] == f"bolt://127.0.0.1:{BOLT}"
+    assert discovery["transaction"].startswith(f"http://127.0.0.1:{HTTP}/")
     with GraphDatabase.driver(f"bolt://127.0.0.1:{BOLT}", auth=("neo4j", PASSWORD)) as drv:
         drv.execute_query("CREATE (:Probe {name: 'kept'})")
 
