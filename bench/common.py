@@ -197,3 +197,12 @@ def append_results(lines: list[str]) -> None:
         )
     with RESULTS.open("a", encoding="utf-8") as fh:
         fh.write("\n" + "\n".join(lines) + "\n")
+
+
+def record_results(lines: list[str], note: str | None = None) -> None:
+    """End a run: the section (with the run's `--note` as its last paragraph) appended to
+    bench/RESULTS.md and printed."""
+    if note:
+        lines = [*lines, note, ""]
+    append_results(lines)
+    print("\n".join(lines))

@@ -30,7 +30,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import append_results, counts, section_header  # noqa: E402
+from bench.common import counts, record_results, section_header  # noqa: E402
 from bench.initial_load import _traceable  # noqa: E402
 from trace_engine.config import get_settings  # noqa: E402
 from trace_engine.initial.files import Group, GroupKey  # noqa: E402
@@ -230,10 +230,7 @@ def main() -> None:
         lines.append("")
     lines.append(f"- load average after: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
     lines.append("")
-    if args.note:
-        lines += [args.note, ""]
-    append_results(lines)
-    print("\n".join(lines))
+    record_results(lines, args.note)
 
 
 if __name__ == "__main__":

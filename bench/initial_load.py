@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
     api_key,
-    append_results,
     counts,
     dataset,
+    record_results,
     section_header,
     serving,
     wipe,
@@ -347,10 +347,7 @@ def main() -> None:
             f"relationship, the trace response of {len(sample)} random lots): **{verdict}**."
         )
         lines.append("")
-    if args.note:
-        lines += [args.note, ""]
-    append_results(lines)
-    print("\n".join(lines))
+    record_results(lines, args.note)
     if problems:
         raise SystemExit(1)
 

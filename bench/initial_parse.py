@@ -31,7 +31,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import append_results, dataset, section_header  # noqa: E402
+from bench.common import dataset, record_results, section_header  # noqa: E402
 
 CHILD = """
 import os, sys, time
@@ -152,10 +152,7 @@ def main() -> None:
             + ("byte-identical." if not differ else f"DIFFERENT: {differ[:5]}")
         )
         lines.append("")
-    if args.note:
-        lines += [args.note, ""]
-    append_results(lines)
-    print("\n".join(lines))
+    record_results(lines, args.note)
 
 
 if __name__ == "__main__":
