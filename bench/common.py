@@ -159,6 +159,17 @@ def serving(log: Path | None = None) -> Iterator[str]:
             out.close()  # type: ignore[union-attr]
 
 
+def server_cpu_s() -> float | None:
+    """CPU seconds the local Neo4j server has used (None when it is not this project's)."""
+    from trace_engine.local_neo4j import LocalNeo4j
+
+    pid = LocalNeo4j(get_settings(), echo=lambda _: None).status().pid
+    if pid is None:
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     """p50, p95 and p99 (nearest rank) of a list of milliseconds."""
     ordered = sorted(samples_ms)

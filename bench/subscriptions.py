@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -44,45 +41,19 @@ from bench.common import (  # noqa: E402
     append_results,
     percentiles,
     section_header,
+    server_cpu_s,
     wipe,
 )
+from bench.receiver import Receiver  # noqa: E402
 from trace_engine.config import get_settings  # noqa: E402
 
 JSONLD = {"Content-Type": "application/ld+json"}
 
 
-class Receiver:
-    """Records (arrival time, eventIDs and recordTimes) of each POST; answers 200."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.arrivals: list[tuple[float, list[tuple[str, str]]]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                now = time.time()
-                if not body:  # a delivery cut off as its app stopped
-                    return
-                events = orjson.loads(body)["epcisBody"]["queryResults"]["resultsBody"]
-                pairs = [(e["eventID"], e["recordTime"]) for e in events["eventList"]]
-                with receiver.lock:
-                    receiver.arrivals.append((now, pairs))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def seen(self) -> dict[str, tuple[float, str]]:
-        with self.lock:
-            return {i: (t, rt) for t, pairs in self.arrivals for i, rt in pairs}
+def _delivered(body: Any) -> list[dict[str, Any]]:
+    """The events of a subscription's delivery (an EPCISQueryDocument)."""
+    events: list[dict[str, Any]] = body["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    return events
 
 
 def _document(events: int) -> bytes:
@@ -120,24 +91,13 @@ async def _setup(http: httpx.AsyncClient, subscriptions: int, dest: str) -> None
         assert response.status_code == 201, response.text
 
 
-def _server_cpu_s() -> float | None:
-    """CPU seconds the local Neo4j server has used (None when it is not this project's)."""
-    from trace_engine.local_neo4j import LocalNeo4j
-
-    pid = LocalNeo4j(get_settings(), echo=lambda _: None).status().pid
-    if pid is None:
-        return None
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _throughput(
     subscriptions: int, documents: int, doc_events: int
 ) -> tuple[float, int, float, float | None]:
     wipe()
     secret = api_key("bench-subs", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
-    receiver = Receiver()
+    receiver = Receiver(_delivered)
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -147,13 +107,13 @@ async def _throughput(
         ) as http:
             await _setup(http, subscriptions, receiver.url)
             bodies = [_document(doc_events) for _ in range(documents)]
-            started, cpu, server = time.perf_counter(), time.process_time(), _server_cpu_s()
+            started, cpu, server = time.perf_counter(), time.process_time(), server_cpu_s()
             for body in bodies:
                 response = await http.post("/epcis/capture", content=body, headers=JSONLD)
                 assert response.status_code == 202, response.text
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu
-            after = _server_cpu_s()
+            after = server_cpu_s()
             server = after - server if after is not None and server is not None else None
             delivered = sum(len(pairs) for _, pairs in receiver.arrivals)
     receiver.server.shutdown()
@@ -170,7 +130,7 @@ async def _delays(count: int) -> list[float]:
     wipe()
     secret = api_key("bench-subs", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
-    receiver = Receiver()
+    receiver = Receiver(_delivered)
     app = create_app(settings)
     delays: list[float] = []
     async with app.router.lifespan_context(app):

@@ -22,11 +22,9 @@ import asyncio
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -42,45 +40,20 @@ from bench.common import (  # noqa: E402
     append_results,
     percentiles,
     section_header,
+    server_cpu_s,
     wipe,
 )
-from bench.subscriptions import _server_cpu_s  # noqa: E402
+from bench.receiver import Receiver  # noqa: E402
 from trace_engine.config import get_settings  # noqa: E402
 
 JSONLD = {"Content-Type": "application/ld+json"}
 WATCHED = 10
 
 
-class Receiver:
-    """Records (arrival time, eventIDs and recordTimes) of each POST; answers 200."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.arrivals: list[tuple[float, list[tuple[str, str]]]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                now = time.time()
-                events = orjson.loads(body)["events"]
-                pairs = [(e["eventID"], e["recordTime"]) for e in events]
-                with receiver.lock:
-                    receiver.arrivals.append((now, pairs))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def seen(self) -> dict[str, tuple[float, str]]:
-        with self.lock:
-            return {i: (t, rt) for t, pairs in self.arrivals for i, rt in pairs}
+def _delivered(body: Any) -> list[dict[str, Any]]:
+    """The events of a watch's notification."""
+    events: list[dict[str, Any]] = body["events"]
+    return events
 
 
 def _lot(code: str) -> str:
@@ -139,7 +112,7 @@ async def _throughput(
     wipe()
     secret = api_key("bench-watches", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
-    receiver = Receiver()
+    receiver = Receiver(_delivered)
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -149,12 +122,12 @@ async def _throughput(
         ) as http:
             await _setup(http, watches, receiver.url)
             bodies = [_mixed(doc_events) for _ in range(documents)]
-            started, cpu, server = time.perf_counter(), time.process_time(), _server_cpu_s()
+            started, cpu, server = time.perf_counter(), time.process_time(), server_cpu_s()
             for body in bodies:
                 await _capture(http, body)
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu
-            after = _server_cpu_s()
+            after = server_cpu_s()
             server = after - server if after is not None and server is not None else None
             delivered = len(receiver.seen())
     receiver.server.shutdown()
@@ -171,7 +144,7 @@ async def _delays(count: int) -> list[float]:
     wipe()
     secret = api_key("bench-watches", ["admin"], "bench")
     settings = get_settings().model_copy(update={"subscription_allow_private_dest": True})
-    receiver = Receiver()
+    receiver = Receiver(_delivered)
     app = create_app(settings)
     delays: list[float] = []
     async with app.router.lifespan_context(app):
