@@ -67,7 +67,7 @@ def serve_ablated(port: int) -> None:
 
     # every entry costs 1 and the budget is the entry count: the cache as it was, bounded by
     # entries only (the per-entry size computation is what is taken out)
-    cache_module.entry_bytes = lambda entry: 1  # type: ignore[assignment,misc]
+    cache_module.entry_bytes = lambda entry: 1
     cache_init = cache_module.TraceCache.__init__
 
     def entries_only(self: TraceCache, ttl_s: float, size: int, max_bytes: int = 0) -> None:

@@ -61,7 +61,7 @@ def serve(workers: int, redis_url: str | None, server: str = "uvicorn") -> Itera
     if redis_url:
         env["TRACE_REDIS_URL"] = redis_url
     command = [sys.executable, "-m", "trace_engine", "serve", "--port", str(port)]
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [*command, "--workers", str(workers), "--server", server],
         cwd=ROOT,
         env=env,
@@ -77,13 +77,13 @@ def serve(workers: int, redis_url: str | None, server: str = "uvicorn") -> Itera
                     break
             except httpx.TransportError:
                 pass
-            if time.monotonic() > deadline or server.poll() is not None:
+            if time.monotonic() > deadline or process.poll() is not None:
                 raise SystemExit("the API did not come up")
             time.sleep(0.2)
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def _client_process(args: tuple[str, str, list[str], float]) -> int:

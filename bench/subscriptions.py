@@ -205,14 +205,14 @@ def main() -> None:
         shown = ", ".join(f"{v:,.0f}" for v in values)
         during = ", ".join(f"{v:,}" for v in sent[subscriptions])
         cpu = statistics.median(cpus[subscriptions]) * 1000
-        server = (
+        server_ms = (
             f"{statistics.median(servers[subscriptions]) * 1000:.0f}"
             if servers[subscriptions]
             else "?"
         )
         lines.append(
             f"| {subscriptions} | {median:,.0f} | {shown} | {median / base:.2f} | {during} "
-            f"| {cpu:.0f}, {server} |"
+            f"| {cpu:.0f}, {server_ms} |"
         )
     lines += [
         "",

@@ -219,10 +219,10 @@ def main() -> None:
         shown = ", ".join(f"{v:,.0f}" for v in values)
         sent = ", ".join(str(d) for d in deliveries[watches])
         cpu = statistics.median(cpus[watches]) * 1000
-        server = f"{statistics.median(servers[watches]) * 1000:.0f}" if servers[watches] else "-"
+        server_ms = f"{statistics.median(servers[watches]) * 1000:.0f}" if servers[watches] else "-"
         lines.append(
             f"| {watches} | {median:,.0f} | {shown} | {median / base:.2f} | {sent} | "
-            f"{cpu:.0f}, {server} |"
+            f"{cpu:.0f}, {server_ms} |"
         )
     lines += [
         "",
