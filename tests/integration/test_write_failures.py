@@ -13,10 +13,13 @@ from urllib.parse import quote
 
 import httpx
 import orjson
+import pytest
 from neo4j import Driver
 from test_bulk import event_count, run_cli, totals
 
+from trace_engine.bulk import load_files
 from trace_engine.config import Settings
+from trace_engine.ingest import Ingestor
 
 Counts = Callable[[], tuple[int, int]]
 CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
@@ -171,3 +174,81 @@ def test_load_rejects_only_the_events_neo4j_refuses_and_reruns_store_nothing_twi
     assert again.returncode == 0, again.stderr
     assert event_count(driver, settings) == 27
     assert totals(report) == {"events": 30, "accepted": 0, "duplicates": 27, "rejected": 3}
+
+
+DECLARATION = {
+    "declarationTime": "2024-06-01T00:00:00Z",
+    "reason": "urn:epcglobal:cbv:er:incorrect_data",
+}
+
+
+def copies() -> list[dict[str, Any]]:
+    """Events whose first copy Neo4j refuses, followed by copies it takes (n = position;
+    with a bizStep URI too large for its index, or invalid: no eventTime)."""
+    x, y, z = (f"urn:uuid:00000000-0000-4000-b000-{n:012d}" for n in range(3))
+    return [
+        _event(0),
+        _event(1, eventID=x, bizStep=HUGE_STEP),
+        _event(2, eventID=x),  # stored in place of 1
+        _event(3, eventID=x),  # a duplicate of 2
+        _event(4, eventID=y, bizStep=HUGE_STEP),
+        _event(5, eventID=y, bizStep=HUGE_STEP),
+        _event(6, eventID=y),  # stored in place of 4 and 5
+        _event(7, eventID=z, bizStep=HUGE_STEP),
+        # an error declaration of an event never stored is stored as it is
+        _event(8, eventID=z, errorDeclaration=DECLARATION),
+        {k: v for k, v in _event(9).items() if k != "eventTime"},  # invalid
+        _event(10, eventID=_event(9)["eventID"]),  # stored in place of 9
+    ]
+
+
+COPIES_STATUS = [
+    "accepted",
+    "rejected",
+    "accepted",
+    "duplicate",
+    "rejected",
+    "rejected",
+    "accepted",
+    "rejected",
+    "accepted",
+    "rejected",
+    "accepted",
+]
+
+
+# eventID → the copy stored (its position, which its eventTime's minutes give)
+COPIES_STORED = {copies()[n]["eventID"]: n for n in (0, 2, 6, 8, 10)}
+
+
+def _stored_times(driver: Driver, settings: Settings) -> dict[str, str]:
+    records, _, _ = driver.execute_query(
+        "MATCH (e:Event) RETURN e.eventID AS id, e.eventTime AS time",
+        database_=settings.neo4j_database,
+    )
+    return {r["id"]: r["time"] for r in records}
+
+
+async def test_proceed_stores_the_next_copy_of_an_event_neo4j_refuses(
+    client: httpx.AsyncClient, driver: Driver, settings: Settings
+) -> None:
+    job = await _job(client, _document(copies()), "proceed")
+    assert [r["status"] for r in job["results"]] == COPIES_STATUS
+    assert all(r.get("reason") is None for r in job["results"] if r["status"] == "accepted")
+    stored = _stored_times(driver, settings)
+    # each eventID stored once, as its first copy Neo4j takes (the times say which)
+    assert {k: int(v[14:16]) for k, v in stored.items()} == COPIES_STORED
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 100])
+def test_load_stores_the_next_copy_of_an_event_neo4j_refuses_in_any_batch(
+    tmp_path: Path, driver: Driver, settings: Settings, batch_size: int
+) -> None:
+    path = tmp_path / "copies.jsonld"
+    path.write_bytes(_document(copies()))
+    ingestor = Ingestor(driver, settings.neo4j_database, batch_size=batch_size)
+    [report] = load_files(ingestor, [path], settings.default_org)
+    assert (report.total, report.accepted, report.duplicates) == (11, 5, 1)
+    assert [r.index for r in report.rejected] == [1, 4, 5, 7, 9]
+    stored = _stored_times(driver, settings)
+    assert {k: int(v[14:16]) for k, v in stored.items()} == COPIES_STORED

@@ -18,7 +18,7 @@ tried in transactions that are rolled back, to name the failing events, and noth
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -60,6 +60,9 @@ class Batch:
     capture_id: str | None
     record_time: str
     rows: GraphRows  # of every accepted event, `rows.events` in the order of `accepted`
+    # (position in `results`, event) of the eventIDs repeated in the batch: stored in place of
+    # the copy before them if Neo4j refuses that one (`_stand_ins`)
+    repeats: list[tuple[int, Event]] = field(default_factory=list)
 
     @property
     def events(self) -> list[Event]:
@@ -77,10 +80,12 @@ def prepare(
     the valid events.
 
     An eventID repeated in the batch is a duplicate, unless the repeat declares an error
-    in the first (EPCIS error declaration), which is kept and applied after it.
+    in the first (EPCIS error declaration), which is kept and applied after it; or unless the
+    first copy is rejected when it is written, which makes the repeat the one to store.
     """
     results: list[EventResult] = []
     accepted: list[tuple[int, Event]] = []
+    repeats: list[tuple[int, Event]] = []
     seen: set[tuple[str, bool]] = set()
     for offset, item in enumerate(items):
         if isinstance(item, Rejected):
@@ -91,6 +96,7 @@ def prepare(
         index = first_index + offset
         identity = (item.event_id, _declares_error(item))
         if identity in seen:
+            repeats.append((len(results), item))
             results.append(
                 EventResult(
                     index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
@@ -103,7 +109,7 @@ def prepare(
     record_time = now_utc()
     events = [event for _, event in accepted]
     rows = build_rows(events, master, org, capture_id, record_time)
-    return Batch(results, accepted, master, org, capture_id, record_time, rows)
+    return Batch(results, accepted, master, org, capture_id, record_time, rows, repeats)
 
 
 class MissingNodes(Exception):
@@ -310,7 +316,8 @@ class Ingestor:
         self, session: Session, batch: Batch, failure: Neo4jError, results: list[EventResult]
     ) -> list[tuple[Batch, tuple[set[int], GraphRows]]]:
         """`proceed` after the batch failed: store its master data, then halves of its events
-        until each failing event stands alone; reject those. Return the parts committed."""
+        until each failing event stands alone; reject those, and store the next copy of each
+        in the batch in its place, if there is one (`_stand_ins`). Return the parts committed."""
         committed = []
         if batch.master is not None:  # not an event's failure if it fails alone: raise
             master = _part(batch, [], batch.master)
@@ -326,9 +333,17 @@ class Ingestor:
                 return exc
             return None
 
-        for subset, exc in _bisect(batch.accepted, failure, store):
-            if exc is not None:
-                _reject(results[subset[0][0]], exc)
+        pending: Subset = batch.accepted
+        known: Neo4jError | None = failure  # how `pending` fails as a whole, if known
+        repeats = batch.repeats
+        while pending:
+            refused = []
+            for subset, exc in _bisect(pending, known, store):
+                if exc is not None:
+                    _reject(results[subset[0][0]], exc)
+                    refused.append(subset[0][1])
+            pending, repeats = _stand_ins(refused, repeats, results)
+            known = None
         return committed
 
     def _name_failures(
@@ -392,11 +407,12 @@ Subset = list[tuple[int, Event]]
 
 
 def _bisect(
-    accepted: Subset, failure: Neo4jError, attempt: Callable[[Subset], Neo4jError | None]
+    accepted: Subset, failure: Neo4jError | None, attempt: Callable[[Subset], Neo4jError | None]
 ) -> Iterator[tuple[Subset, Neo4jError | None]]:
-    """Halve `accepted` (which failed with `failure`) until every part succeeds under
-    `attempt` or is one event that fails; yield each part tried last with its failure (None
-    if it succeeded). A batch with one failing event costs about 2·log2(n) attempts."""
+    """Halve `accepted` (which failed with `failure`; None: not tried yet) until every part
+    succeeds under `attempt` or is one event that fails; yield each part tried last with its
+    failure (None if it succeeded). A batch with one failing event costs about 2·log2(n)
+    attempts."""
     pending: list[tuple[Subset, Neo4jError | None]] = [(accepted, failure)]
     while pending:
         subset, exc = pending.pop()
@@ -409,6 +425,27 @@ def _bisect(
         # the first half is tried first, so events are written in document order
         pending.append((subset[middle:], None))
         pending.append((subset[:middle], None))
+
+
+def _stand_ins(
+    refused: list[Event], repeats: Subset, results: list[EventResult]
+) -> tuple[Subset, Subset]:
+    """The events to store in place of the `refused` ones: of the batch's `repeats`, the
+    first copy of each (its result accepted again), as a later batch would store it; and the
+    repeats left. A refused event was never stored, so a copy after it is not a duplicate."""
+    wanted = {(event.event_id, _declares_error(event)) for event in refused}
+    stand_ins: Subset = []
+    left: Subset = []
+    for position, event in repeats:
+        identity = (event.event_id, _declares_error(event))
+        if identity in wanted:
+            wanted.discard(identity)
+            stand_ins.append((position, event))
+            result = results[position]
+            result.status, result.reason = Status.ACCEPTED, None
+        else:
+            left.append((position, event))
+    return stand_ins, left
 
 
 def _reject(result: EventResult, exc: Neo4jError) -> None:
