@@ -27,6 +27,7 @@ import orjson
 import pytest
 from neo4j import Driver
 from servers import free_port
+from test_write_failures import COPIES_STORED, copies
 
 from trace_engine.bulk import expand_paths, load_files
 from trace_engine.config import Settings
@@ -511,3 +512,40 @@ def test_a_batch_agent_is_the_one_the_online_loader_names(own: Settings, tmp_pat
     with make_driver(own) as driver:
         assert _graph(driver, own.neo4j_database) == want[0]
         assert _listings(driver, own.neo4j_database) == want[1]
+
+
+def test_a_later_copy_of_a_refused_event_is_stored_as_the_online_loader_stores_it(
+    own: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "copies.jsonld"
+    path.write_bytes(
+        orjson.dumps(
+            {
+                "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                "type": "EPCISDocument",
+                "schemaVersion": "2.0",
+                "creationDate": "2024-03-01T00:00:00Z",
+                "epcisBody": {"eventList": copies()},
+            }
+        )
+    )
+    with make_driver(own) as driver:
+        wipe(driver, own.neo4j_database)
+        apply_schema(driver, own.neo4j_database)
+        # batches of 3: some copies share a batch with the refused copy, some come later
+        [online] = load_files(Ingestor(driver, own.neo4j_database, batch_size=3), [path], ORG)
+        want = _graph(driver, own.neo4j_database)
+    assert [r.index for r in online.rejected] == [1, 4, 5, 7, 9]
+
+    report = tmp_path / "report.json"
+    process = _initial(own, [path], "--report", str(report))
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output.decode()
+    [initial] = orjson.loads(report.read_bytes())["files"]
+    assert initial == {**online.as_dict(), "path": str(path)}
+    assert (initial["accepted"], initial["duplicates"]) == (5, 1)
+    with make_driver(own) as driver:
+        nodes, rels = _graph(driver, own.neo4j_database)
+    assert nodes == want[0] and rels == want[1]
+    events = {ident for ((label, ident, *_), _) in nodes if label == "Event"}
+    assert events == set(COPIES_STORED)

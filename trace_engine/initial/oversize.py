@@ -11,15 +11,15 @@ the event with the field and reason the online path gives.
 
 The whole batch's rows are checked first (one pass, no encoding of short values); only when
 something is too large are its events checked one by one, each with its own rows, as the online
-path's last split tries them.
+path's last split tries them (`initial.parse`: in document order, so that a later copy of a
+refused event is stored in its place, as online).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from trace_engine.epcis.model import Event
 from trace_engine.graph.events import GraphRows
 from trace_engine.graph.index_keys import KeyCheck
 from trace_engine.ingest.write_failure import too_large_reason
@@ -63,16 +63,3 @@ class OversizeCheck:
                 index, size = found
                 return index.field, too_large_reason(index.name, size)
         return None
-
-    def refused(
-        self, events: list[Event], rows: GraphRows, build: Callable[[list[Event]], GraphRows]
-    ) -> dict[int, Refusal]:
-        """The positions in `events` (whose rows are `rows`) of the events to refuse, with
-        why; `build` makes the rows of some of them."""
-        if self.refusal(rows) is None:
-            return {}
-        refused = {}
-        for position, event in enumerate(events):
-            if (why := self.refusal(build([event]))) is not None:
-                refused[position] = why
-        return refused

@@ -3,8 +3,9 @@ nodes and the facts the finish needs. Runs in a worker process, one file at a ti
 
 Parsing, validation and the rows are the online loader's own (`bulk.read_header`,
 `bulk.iter_events`, `ingest.build_rows`), so the graph written is the one `trace-engine load`
-writes. An event's identity is its eventID within the org, as online: the first occurrence is
-stored; a later one is a duplicate, unless it declares an error in the first (EPCIS error
+writes. An event's identity is its eventID within the org, as online: the first copy stored
+is the event (a copy rejected, invalid or too large to index, is not: a later copy may be
+stored); a later one is a duplicate, unless it declares an error in the first (EPCIS error
 declaration), which the finish applies to the stored event as the online path does.
 Duplicates across files are found by the main process from each file's `stored` digests.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from trace_engine.ingest import EventResult, Status, build_rows
 from trace_engine.initial.files import CsvSink, Group
 from trace_engine.initial.graph import NodeTables, write_events
 from trace_engine.initial.listings import ListingFacts
-from trace_engine.initial.oversize import OversizeCheck
+from trace_engine.initial.oversize import OversizeCheck, Refusal
 
 CHUNK = 2000  # events turned into rows at a time (memory does not grow with the file)
 
@@ -91,6 +92,9 @@ class FileResult:
     multiline: bool = False
 
 
+REPEATED = "repeated in this document"
+
+
 def _declares_error(event: Event) -> bool:
     return "errorDeclaration" in event.raw
 
@@ -104,6 +108,86 @@ def _chunks(items: Iterator[Event | Rejected]) -> Iterator[list[Event | Rejected
             chunk = []
     if chunk:
         yield chunk
+
+
+class _Met:
+    """The eventIDs a file has met, and what became of each event (its results, the stored
+    digests and declarations of `result`). An event's identity is its eventID within the org,
+    as online: the first copy stored is the event; a later one is a duplicate, unless it
+    declares an error in it (EPCIS error declaration), applied by the finish."""
+
+    def __init__(self, result: FileResult, existing: frozenset[int]) -> None:
+        self.result = result
+        self.existing = existing
+        self.seen: set[int] = set()  # (eventID digest, declares an error) of the events met
+        self.stored: set[int] = set()
+
+    def marks(self) -> tuple[int, int, int]:
+        """Where the result lists stand (before a chunk)."""
+        result = self.result
+        return len(result.report.outcome.results), len(result.stored), len(result.declarations)
+
+    def decide(
+        self,
+        chunk: list[Event | Rejected],
+        first: int,
+        refusal: Callable[[Event], Refusal | None] | None = None,
+    ) -> list[Event]:
+        """A result for each item of `chunk` (the first at position `first` of the file);
+        return the events to store. `refusal` says why an event cannot be stored, if it
+        cannot: it is rejected, and a later copy of it may be stored."""
+        result, seen, stored, existing = self.result, self.seen, self.stored, self.existing
+        results = result.report.outcome.results
+        accepted: list[Event] = []
+        for index, item in enumerate(chunk, first):
+            if isinstance(item, Rejected):
+                results.append(
+                    EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
+                )
+                continue
+            digest = event_digest(item.event_id)
+            declares = _declares_error(item)
+            occurrence = digest << 1 | declares  # an int: no tuple per event to track
+            if occurrence in seen:
+                results.append(EventResult(index, item.event_id, Status.DUPLICATE, reason=REPEATED))
+                continue
+            if digest in stored or digest in existing:
+                seen.add(occurrence)
+                if declares:  # applied to the stored event by the finish (or a duplicate then)
+                    result.declarations.append(
+                        {
+                            "eventID": item.event_id,
+                            "errorDeclaration": orjson.dumps(item.raw["errorDeclaration"]).decode(),
+                            "raw": orjson.dumps(item.raw).decode(),
+                        }
+                    )
+                    results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+                else:
+                    results.append(
+                        EventResult(
+                            index, item.event_id, Status.DUPLICATE, reason="already captured"
+                        )
+                    )
+                continue
+            if refusal is not None and (why := refusal(item)) is not None:
+                results.append(EventResult(index, item.event_id, Status.REJECTED, *why))
+                continue
+            seen.add(occurrence)
+            stored.add(digest)
+            result.stored.append(digest)
+            accepted.append(item)
+            results.append(EventResult(index, item.event_id, Status.ACCEPTED))
+        return accepted
+
+    def undo(self, chunk: list[Event | Rejected], marks: tuple[int, int, int]) -> None:
+        """Forget what `decide` made of `chunk`, decided when the lists stood at `marks`."""
+        result = self.result
+        results = result.report.outcome.results
+        for item, decided in zip(chunk, results[marks[0] :], strict=True):
+            if isinstance(item, Event) and decided.reason != REPEATED:
+                self.seen.discard(event_digest(item.event_id) << 1 | _declares_error(item))
+        self.stored.difference_update(result.stored[marks[1] :])
+        del results[marks[0] :], result.stored[marks[1] :], result.declarations[marks[2] :]
 
 
 def parse_file(task: FileTask, on_events: Any = None) -> FileResult:
@@ -130,68 +214,27 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
     sink = CsvSink(task.folder, f"{task.index:06d}")
     # the master data, as the online path writes it with a file's first batch
     result.tables.add_rows(build_rows([], master, org, None, record_time))
-    seen: set[int] = set()  # (eventID digest, declares an error) of the events met
-    stored: set[int] = set()
+    met = _Met(result, task.existing)
     shipping: list[dict[str, Any]] = []
     outcome = report.outcome
     oversize = OversizeCheck()
+
+    def refusal(event: Event) -> Refusal | None:
+        return oversize.refusal(build_rows([event], None, org, None, record_time))
+
     position = 0
     for chunk in _chunks(iter_events(task.path, fmt, context, report)):
-        accepted: list[Event] = []
-        accepted_results: list[EventResult] = []
-        for item in chunk:
-            index, position = position, position + 1
-            if isinstance(item, Rejected):
-                outcome.results.append(
-                    EventResult(item.index, item.event_id, Status.REJECTED, item.field, item.reason)
-                )
-                continue
-            digest = event_digest(item.event_id)
-            declares = _declares_error(item)
-            occurrence = digest << 1 | declares  # an int: no tuple per event to track
-            if occurrence in seen:
-                outcome.results.append(
-                    EventResult(
-                        index, item.event_id, Status.DUPLICATE, reason="repeated in this document"
-                    )
-                )
-                continue
-            seen.add(occurrence)
-            if digest in stored or digest in task.existing:
-                if declares:  # applied to the stored event by the finish (or a duplicate then)
-                    result.declarations.append(
-                        {
-                            "eventID": item.event_id,
-                            "errorDeclaration": orjson.dumps(item.raw["errorDeclaration"]).decode(),
-                            "raw": orjson.dumps(item.raw).decode(),
-                        }
-                    )
-                    outcome.results.append(EventResult(index, item.event_id, Status.ACCEPTED))
-                else:
-                    outcome.results.append(
-                        EventResult(
-                            index, item.event_id, Status.DUPLICATE, reason="already captured"
-                        )
-                    )
-                continue
-            stored.add(digest)
-            result.stored.append(digest)
-            accepted.append(item)
-            accepted_results.append(EventResult(index, item.event_id, Status.ACCEPTED))
-            outcome.results.append(accepted_results[-1])
+        marks = met.marks()
+        accepted = met.decide(chunk, position)
         rows = build_rows(accepted, None, org, None, record_time)
-        if refused := oversize.refused(
-            accepted, rows, lambda events: build_rows(events, None, org, None, record_time)
-        ):
-            # values Neo4j could not index: refused as the online path's write refuses them
-            for at, (name, reason) in refused.items():
-                rejected = accepted_results[at]
-                rejected.status, rejected.field, rejected.reason = Status.REJECTED, name, reason
-                digest = event_digest(accepted[at].event_id)
-                stored.discard(digest)
-                result.stored.remove(digest)
-            accepted = [event for at, event in enumerate(accepted) if at not in refused]
+        if oversize.refusal(rows) is not None:
+            # a value Neo4j could not index: the chunk decided again, each event checked
+            # before it counts as stored (rare), so that it is refused as the online path's
+            # write refuses it, and a later copy of it is not its duplicate
+            met.undo(chunk, marks)
+            accepted = met.decide(chunk, position, refusal)
             rows = build_rows(accepted, None, org, None, record_time)
+        position += len(chunk)
         result.events += write_events(sink, rows)
         result.tables.add_rows(rows)
         result.listings.add_rows(rows, org)
