@@ -288,7 +288,7 @@ def time_20(value: str, offset: str | None) -> str:
         except (ValueError, OverflowError):
             return value
         fraction = f".{match['fraction']}" if match["fraction"] else ""
-        text = f"{day:%Y-%m-%d}T00:00:00{fraction}{zone}"
+        text = f"{day.date().isoformat()}T00:00:00{fraction}{zone}"  # the year in 4 digits
     return text
 
 

@@ -22,6 +22,7 @@ from trace_engine.epcis_query.schemas import (
 )
 from trace_engine.errors import InvalidIdentifier, QueryParameterError
 from trace_engine.identifiers import parse_identifier
+from trace_engine.kit.timestamps import utc_millis
 
 # parameters the route reads itself (paging)
 PAGING = frozenset({"perPage", "nextPageToken"})
@@ -101,7 +102,7 @@ def utc_time(name: str, value: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return utc_millis(moment)
     except OverflowError:
         raise QueryParameterError(name, f"{value!r} is out of range") from None
 

@@ -1,6 +1,8 @@
 """UTC timestamps as the text every node and answer holds: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 
-The fixed width makes the text sort as the instants do, so Cypher compares it directly.
+The fixed width makes the text sort as the instants do, so Cypher compares it directly: the
+year has four digits from 0001 to 9999 (ISO 8601). `datetime.isoformat` pads it; `strftime`'s
+`%Y` (and an f-string's `{:%Y}`) does not on Linux (`999-01-01`), so neither is used for one.
 """
 
 from __future__ import annotations
@@ -12,10 +14,7 @@ def utc_millis(moment: datetime) -> str:
     """An aware datetime as UTC text with milliseconds; a naive one is refused (ValueError)."""
     if moment.tzinfo is None:
         raise ValueError("has no time zone offset")
-    moment = moment.astimezone(UTC)
-    if moment.year >= 1000:  # isoformat is C and quick; it pads a year below 1000, strftime not
-        return moment.isoformat(timespec="milliseconds")[:23] + "Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def utc_millis_of_text(value: str) -> str:
