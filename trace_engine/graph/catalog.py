@@ -159,6 +159,7 @@ class Query(enum.StrEnum):
     MIGRATE_STATEMENTS = "migrate_statements"
     MIGRATE_TALLIES = "migrate_tallies"
     MIGRATE_KEY_SCOPES = "migrate_key_scopes"
+    MIGRATE_PADDED_YEARS = "migrate_padded_years"
     MIGRATION_DONE = "migration_done"
     MIGRATION_GET = "migration_get"
     MIGRATION_RECORD = "migration_record"
@@ -268,6 +269,7 @@ WRITES: frozenset[Query] = frozenset(
         Query.MIGRATE_STATEMENTS,
         Query.MIGRATE_TALLIES,
         Query.MIGRATE_KEY_SCOPES,
+        Query.MIGRATE_PADDED_YEARS,
         Query.MIGRATION_RECORD,
         Query.MIGRATION_REPORT,
         Query.NAMED_QUERIES_CREATE,

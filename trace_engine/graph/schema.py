@@ -19,6 +19,7 @@ MIGRATIONS = (
     ("statements-per-org", Query.MIGRATE_STATEMENTS),
     ("enterprise-tallies", Query.MIGRATE_TALLIES),
     ("key-scopes-by-name", Query.MIGRATE_KEY_SCOPES),
+    ("padded-years", Query.MIGRATE_PADDED_YEARS),
 )
 
 
