@@ -3,7 +3,8 @@
 // them lands on the same node); a shipment made from a shipping event of one of the items is
 // absorbed (deleted: this declaration is that shipment). Its status is `shipped` once a shipping event of $org names an
 // item or a container holding one, else the declared status. Its node is returned for its tally
-// (enterprise_tallies_move.cypher); an absorbed shipment leaves its tally as it is deleted.
+// (enterprise_tallies_move.cypher); an absorbed shipment leaves its tally as it is deleted (pruned
+// after, under the org's listings lock taken before this statement).
 // :param key => '["cocoa-coop","S1"]'
 // :param org => 'cocoa-coop'
 // :param id => 'S1'

@@ -2,9 +2,10 @@
 // and org, whose number of incoming COUNTED_IN relationships is the listing's `meta.total` for
 // that status (a node's degree, which Neo4j keeps with the node: reading it is one database
 // access, however many rows the org has). Run in the transaction that wrote the rows, after
-// the write (which holds each row's write lock, so no other transaction moves it meanwhile); a
-// deleted row leaves its tally with its relationships. Rows come sorted by key, so concurrent
-// writers take the tallies' locks in one order. Key: `<listing> <status> <org>` (listing and
+// the write (which holds each row's write lock, so no other transaction moves it meanwhile) and
+// under the org's listings lock (enterprise_listings_lock.cypher): a tally found here is not
+// deleted before this transaction ends, and the tallies it empties are deleted after it
+// (enterprise_tallies_prune.cypher). Rows come sorted by key. Key: `<listing> <status> <org>` (listing and
 // status have no spaces), built by trace_engine/enterprise/repository.py `tally_key`.
 // :param rows => [{node: '4:00000000-0000-0000-0000-000000000000:0', key: 'batches collecting cocoa-coop', listing: 'batches', status: 'collecting', org: 'cocoa-coop'}]
 UNWIND $rows AS row

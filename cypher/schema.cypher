@@ -77,6 +77,8 @@ CREATE INDEX shipment_of_org IF NOT EXISTS FOR (n:Shipment) ON (n.org);
 // meta.total of each listing: one (:Tally) per listing, status and org, counting its rows by
 // their COUNTED_IN relationships (cypher/enterprise_tallies_move.cypher)
 CREATE CONSTRAINT tally_key IF NOT EXISTS FOR (n:Tally) REQUIRE n.key IS UNIQUE;
+// the org's lock taken by every writer of its listings (cypher/enterprise_listings_lock.cypher)
+CREATE CONSTRAINT listings_lock_org IF NOT EXISTS FOR (n:ListingsLock) REQUIRE n.org IS UNIQUE;
 // the first version's composite (org, createdAt) / (org, status) indexes could not give a page
 // in order (every row of the org was read and sorted)
 DROP INDEX farm_profile_org IF EXISTS;

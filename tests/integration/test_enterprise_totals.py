@@ -165,7 +165,9 @@ def totals(driver: Driver, settings: Settings, org: str = ORG) -> dict[tuple[str
 
 
 def counted_once(driver: Driver, settings: Settings) -> None:
-    """Every row is counted in exactly one tally, the one of its listing, status and org."""
+    """Every row is counted in exactly one tally, the one of its listing, status and org, and
+    every tally counts a row (one emptied by a move or a delete is gone, as after an initial
+    load)."""
     records, _, _ = driver.execute_query(
         "MATCH (n:FarmProfile|Batch|Shipment) "
         "RETURN coalesce(n.status, n.complianceStatus) AS status, n.org AS org, labels(n) AS l, "
@@ -175,6 +177,11 @@ def counted_once(driver: Driver, settings: Settings) -> None:
     listing = {"FarmProfile": "farms", "Batch": "batches", "Shipment": "shipments"}
     for r in records:
         assert r["tallies"] == [repo.tally_key(listing[r["l"][0]], r["status"], r["org"])], r
+    empty, _, _ = driver.execute_query(
+        "MATCH (t:Tally) WHERE NOT EXISTS { (t)<-[:COUNTED_IN]-() } RETURN t.key AS key",
+        database_=settings.neo4j_database,
+    )
+    assert [r["key"] for r in empty] == []
 
 
 def test_totals_follow_creates_status_changes_and_deletes(
@@ -287,8 +294,10 @@ def test_the_migration_builds_the_tallies_of_an_older_graph_once(
         session.execute_write(repo.forget_tallies)
     driver.execute_query(
         "MATCH (b:Batch {id: $id}) "
-        "CREATE (b)-[:COUNTED_IN]->(:Tally {key: 'batches shipped ' + b.org}), "
-        "       (b)-[:COUNTED_IN]->(:Tally {key: 'batches collecting ' + b.org})",
+        "CREATE (b)-[:COUNTED_IN]->(:Tally {key: 'batches shipped ' + b.org, "
+        "                                   listing: 'batches', status: 'shipped', org: b.org}), "
+        "       (b)-[:COUNTED_IN]->(:Tally {key: 'batches collecting ' + b.org, "
+        "                                   listing: 'batches', status: 'collecting', org: b.org})",
         id=key_of(lot("M3")),
         database_=db,
     )

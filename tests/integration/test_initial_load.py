@@ -135,17 +135,10 @@ def _clean(labels: list[str], props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _graph(driver: Driver, database: str) -> tuple[Counter[Any], Counter[Any]]:
-    """Every node and relationship with its properties, by identity (not element id).
-
-    An enterprise listing's tally that counts nothing is left out: the online path leaves one
-    behind for each status a batch passed through on its way (its rows moved on), the initial
-    load derives the final status at once; both answer a total of 0 for it. (Deleting it in the
-    move races with a concurrent writer that found it: tests/integration/test_enterprise_totals
-    failed so, `EntityNotFound`.)"""
+    """Every node and relationship with its properties, by identity (not element id)."""
     nodes: Counter[Any] = Counter()
     for record in driver.execute_query(
-        "MATCH (n) WHERE NOT (n:Tally AND NOT EXISTS { ()-[:COUNTED_IN]->(n) }) "
-        "RETURN labels(n) AS labels, properties(n) AS props",
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props",
         database_=database,
     ).records:
         labels, props = sorted(record["labels"]), record["props"]

@@ -2,7 +2,9 @@
 
 Every write of a farm, batch or shipment row also keeps it counted in its tally (the
 `(:Tally)` of its listing, status and org), in the same transaction, so a listing's
-`meta.total` is read from the tallies' degrees instead of counting the org's rows.
+`meta.total` is read from the tallies' degrees instead of counting the org's rows. Each such
+write first takes the org's listings lock (`lock_listings`), which lets it delete the tallies it
+empties without pulling one from under a concurrent writer.
 """
 
 from __future__ import annotations
@@ -37,9 +39,23 @@ def tally_key(listing: str, status: str, org: str) -> str:
     return f"{listing} {status} {org}"
 
 
+def lock_listings(tx: ManagedTransaction, org: str) -> None:
+    """Take the org's listings lock until commit (cypher/enterprise_listings_lock.cypher): the
+    first statement of every write of the org's listing rows, before the rows are locked."""
+    tx.run(query(Query.ENTERPRISE_LISTINGS_LOCK), org=org).consume()
+
+
+def prune_tallies(tx: ManagedTransaction, listing: str, org: str) -> None:
+    """Delete the org's tallies of the listing that count nothing (after rows moved or were
+    deleted). The transaction holds the org's listings lock."""
+    keys = [tally_key(listing, status, org) for status in STATUSES[listing]]
+    tx.run(query(Query.ENTERPRISE_TALLIES_PRUNE), keys=keys).consume()
+
+
 def count_rows(tx: ManagedTransaction, listing: str, org: str, rows: list[tuple[str, str]]) -> None:
     """Count each written row, given as (node element id, status), in its tally (moving it out
-    of the tally of its former status). Call in the transaction that wrote the rows."""
+    of the tally of its former status, deleted if that leaves it empty). Call in the
+    transaction that wrote the rows, which holds the org's listings lock."""
     latest = dict(rows)  # a node written twice counts once, with its last status
     moves = sorted(
         (
@@ -56,6 +72,7 @@ def count_rows(tx: ManagedTransaction, listing: str, org: str, rows: list[tuple[
     )
     if moves:
         tx.run(query(Query.ENTERPRISE_TALLIES_MOVE), rows=moves).consume()
+        prune_tallies(tx, listing, org)
 
 
 def forget_tallies(tx: ManagedTransaction) -> None:
@@ -70,8 +87,10 @@ def org_active(tx: ManagedTransaction, org: str) -> bool:
 
 def put_farm_profiles(
     tx: ManagedTransaction, org: str, rows: list[dict[str, Any]], now: str
-) -> list[dict[str, Any]]:
-    """Create or replace the org's farm fields of facilities (which must exist)."""
+) -> list[str]:
+    """Create or replace the org's farm fields of facilities (which must exist); return the
+    facilities whose statement is new."""
+    lock_listings(tx, org)
     records = list(
         tx.run(
             query(Query.ENTERPRISE_FARM_PROFILES_PUT),
@@ -82,12 +101,14 @@ def put_farm_profiles(
         )
     )
     count_rows(tx, "farms", org, [(r["node"], r["profile"]["complianceStatus"]) for r in records])
-    return [dict(r["profile"]) for r in records]
+    return [r["profile"]["facilityId"] for r in records if r["created"]]
 
 
-def delete_farm_profile(tx: ManagedTransaction, key: str) -> None:
-    """Forget the org's farm statement about a facility."""
+def delete_farm_profile(tx: ManagedTransaction, org: str, key: str) -> None:
+    """Forget the org's farm statement about a facility (and its tally, if it counted no other)."""
+    lock_listings(tx, org)
     tx.run(query(Query.ENTERPRISE_FARM_PROFILE_DELETE), key=key).consume()
+    prune_tallies(tx, "farms", org)
 
 
 def get_farm_profile(tx: ManagedTransaction, key: str) -> dict[str, Any] | None:
@@ -126,12 +147,16 @@ def batch_facts(tx: ManagedTransaction, org: str, lots: list[str]) -> list[dict[
 
 def write_batches(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) -> None:
     """Create or update the org's batch rows."""
+    if not rows:
+        return
+    lock_listings(tx, org)
     result = tx.run(query(Query.ENTERPRISE_BATCHES_WRITE), org=org, rows=rows)
     count_rows(tx, "batches", org, [(r["node"], r["status"]) for r in result])
 
 
 def write_shipping(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]]) -> None:
     """Apply the org's shipping events to its shipments."""
+    lock_listings(tx, org)
     result = tx.run(
         query(Query.ENTERPRISE_SHIPPING_WRITE), org=org, orgKey=org_json(org), rows=rows
     )
@@ -139,7 +164,9 @@ def write_shipping(tx: ManagedTransaction, org: str, rows: list[dict[str, Any]])
 
 
 def put_shipment(tx: ManagedTransaction, **parameters: Any) -> dict[str, Any]:
-    """Create or replace a declared shipment; return it with its items."""
+    """Create or replace a declared shipment; return it with its items (a shipment it absorbs
+    is deleted, and with it a tally left empty)."""
+    lock_listings(tx, parameters["org"])
     record = tx.run(
         query(Query.ENTERPRISE_SHIPMENT_PUT),
         shipping=SHIPPING_STEP,

@@ -117,17 +117,14 @@ def farm_fields_of(facility: FacilityData) -> FarmFields | None:
 def state_farms(
     tx: ManagedTransaction, org: str, farms: Iterable[tuple[str, FarmFields]]
 ) -> list[str]:
-    """Write the org's farm statements about facilities (canonical keys); return their ids."""
-    stated: list[str] = []
-    rows: list[dict[str, Any]] = []
-    for facility, fields in farms:
-        stated.append(facility)
-        rows.append(
-            {"key": org_key(org, facility), "facilityId": facility, "props": profile_props(fields)}
-        )
-    if rows:
-        repo.put_farm_profiles(tx, org, rows, now_utc())
-    return stated
+    """Write the org's farm statements about facilities (canonical keys); return the ids of
+    those stated for the first time (the lots collected there may be batches now; a statement
+    made again changes no batch)."""
+    rows = [
+        {"key": org_key(org, facility), "facilityId": facility, "props": profile_props(fields)}
+        for facility, fields in farms
+    ]
+    return repo.put_farm_profiles(tx, org, rows, now_utc()) if rows else []
 
 
 def collection_of(raw: dict[str, Any]) -> Collection:
@@ -154,6 +151,8 @@ def refresh_batches(
     facilities: list[str] = (),  # type: ignore[assignment]
 ) -> int:
     """Re-derive the org's batch rows a write may have changed; return how many."""
+    if not touched and not facilities:
+        return 0
     lots = repo.batch_candidates(tx, org, touched, list(facilities))
     if not lots:
         return 0
@@ -250,7 +249,7 @@ def refresh_after_ingest(
     stated = state_farms(tx, org, farms)
     if not events and not stated:
         return
-    if not stated and not repo.org_active(tx, org):
+    if not farms and not repo.org_active(tx, org):
         return
     shipping = shipping_rows(org, events, record_time)
     if shipping:
@@ -332,13 +331,12 @@ class EnterpriseService:
     def state_farm(
         self, tx: ManagedTransaction, org: str, facility: str, fields: FarmFields | None
     ) -> dict[str, Any] | None:
-        """Write (or, given None, remove) the org's farm statement about a facility and derive
-        the batches it collected there; return the statement."""
+        """Write (or, given None, remove) the org's farm statement about a facility and, if it
+        is new, derive the batches collected there; return the statement."""
         if fields is None:
-            repo.delete_farm_profile(tx, org_key(org, facility))
+            repo.delete_farm_profile(tx, org, org_key(org, facility))
             return None
-        state_farms(tx, org, [(facility, fields)])
-        refresh_batches(tx, org, [], [facility])
+        refresh_batches(tx, org, [], state_farms(tx, org, [(facility, fields)]))
         return repo.get_farm_profile(tx, org_key(org, facility))
 
     def list_farms(self, org: str, status: str | None, limit: int, offset: int) -> FarmPage:

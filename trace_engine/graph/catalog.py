@@ -68,6 +68,7 @@ class Query(enum.StrEnum):
     ENTERPRISE_FARM_PROFILE_GET = "enterprise_farm_profile_get"
     ENTERPRISE_FARM_STATUSES = "enterprise_farm_statuses"
     ENTERPRISE_LINEAGE = "enterprise_lineage"
+    ENTERPRISE_LISTINGS_LOCK = "enterprise_listings_lock"
     ENTERPRISE_ORG_ACTIVE = "enterprise_org_active"
     ENTERPRISE_SHIPMENTS_COUNT = "enterprise_shipments_count"
     ENTERPRISE_SHIPMENTS_COUNT_BY_STATUS = "enterprise_shipments_count_by_status"
@@ -78,6 +79,7 @@ class Query(enum.StrEnum):
     ENTERPRISE_SHIPPING_WRITE = "enterprise_shipping_write"
     ENTERPRISE_TALLIES_FORGET = "enterprise_tallies_forget"
     ENTERPRISE_TALLIES_MOVE = "enterprise_tallies_move"
+    ENTERPRISE_TALLIES_PRUNE = "enterprise_tallies_prune"
     ENTERPRISE_TALLIES_TOTAL = "enterprise_tallies_total"
     EPCIS_QUERY_AFTER_EVENT_TIME_ASC = "epcis_query/after_event_time_asc"
     EPCIS_QUERY_AFTER_EVENT_TIME_DESC = "epcis_query/after_event_time_desc"
@@ -245,10 +247,12 @@ WRITES: frozenset[Query] = frozenset(
         Query.ENTERPRISE_BATCHES_WRITE,
         Query.ENTERPRISE_FARM_PROFILE_DELETE,
         Query.ENTERPRISE_FARM_PROFILES_PUT,
+        Query.ENTERPRISE_LISTINGS_LOCK,
         Query.ENTERPRISE_SHIPMENT_PUT,
         Query.ENTERPRISE_SHIPPING_WRITE,
         Query.ENTERPRISE_TALLIES_FORGET,
         Query.ENTERPRISE_TALLIES_MOVE,
+        Query.ENTERPRISE_TALLIES_PRUNE,
         Query.INGEST_ERROR_DECLARATIONS,
         Query.INGEST_EVENTS,
         Query.INGEST_FACILITIES,

@@ -4,7 +4,8 @@ the sink).
 The online path keeps an org's listings as it writes its events (`enterprise.service`
 `refresh_after_ingest`): farm statements from the documents' master data, a shipment per
 shipping event, a batch row per lot the org collected at one of its farms, and each row
-counted in the `(:Tally)` of its listing, status and org. An initial load has every event at
+counted in the `(:Tally)` of its listing, status and org (a tally for each status that has rows;
+the org's `(:ListingsLock)` beside them). An initial load has every event at
 once, so it derives the final rows here from what the parse gathers, with the online path's own
 row builders (`profile_props`, `shipping_rows`, `batch_row`), and the importer writes them with
 the rest of the graph: nothing of the listings is left for the server to write afterwards.
@@ -160,6 +161,10 @@ def write_listings(
             profiles[facility] = profile_props(fields)
     if not profiles:
         return counts
+    # the org's listings lock, which the online path makes with its first listing write
+    # (cypher/enterprise_listings_lock.cypher)
+    sink.node("ListingsLock", "ListingsLock", org, {}, id_property="org")
+    count("ListingsLock")
     for facility, props in profiles.items():
         key = org_key(org, facility)
         status = props["complianceStatus"]
