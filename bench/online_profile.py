@@ -11,11 +11,11 @@ server's time plus a round trip), by its catalog name, with the rows it was give
 cut into slices of equal event counts; for each slice the table gives events/s, the Neo4j
 server's CPU time and the loader's CPU time per 1,000 events, each statement's time and rows per
 1,000 events. A statement whose time or rows per event rise from slice to slice grows with the
-graph. With `--compare REF` the same load runs first with the engine of commit REF (exported
-under bench/data/code-REF), then with this checkout's, into the same emptied graph, and both
-are reported side by side. `--profile` writes a cProfile of each load (its main thread).
-Appends a dated section to bench/RESULTS.md. It wipes the graph: never point it at a database
-you care about.
+graph. With `--compare REF` (repeatable) the same load runs first with the engine of commit
+REF (exported under bench/data/code-REF), then with this checkout's, each into the emptied
+graph, and all are reported side by side. `--profile` writes a cProfile of each load (its
+main thread). Appends a dated section to bench/RESULTS.md. It wipes the graph: never point it
+at a database you care about.
 """
 
 from __future__ import annotations
@@ -41,7 +41,14 @@ sys.path.insert(0, str(ROOT))
 
 from neo4j import ManagedTransaction  # noqa: E402
 
-from bench.common import DATA, dataset, record_results, section_header, wipe  # noqa: E402
+from bench.common import (  # noqa: E402
+    DATA,
+    dataset,
+    git_commit,
+    record_results,
+    section_header,
+    wipe,
+)
 from trace_engine.bulk import expand_paths, load_files  # noqa: E402
 from trace_engine.config import get_settings  # noqa: E402
 from trace_engine.graph.catalog import Query, query  # noqa: E402
@@ -243,7 +250,13 @@ def main() -> None:
     parser.add_argument("--events-per-file", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--slices", type=int, default=5, help="slices of the load compared")
-    parser.add_argument("--compare", metavar="REF", help="load first with commit REF's engine")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        action="append",
+        default=[],
+        help="load first with commit REF's engine (repeat for several, in order)",
+    )
     parser.add_argument("--profile", type=Path, help="write a cProfile of each load here")
     parser.add_argument("--note", help="a paragraph appended to the RESULTS.md section")
     parser.add_argument("--no-record", action="store_true", help="print only")
@@ -260,13 +273,12 @@ def main() -> None:
     if not status.running or status.pid is None:
         raise SystemExit("start the local server first: trace-engine neo4j start")
     folder, _ = dataset(args.events, args.seed, args.events_per_file)
-    arms: list[tuple[str, Path | None]] = [("this checkout", None)]
-    if args.compare:
-        arms.insert(0, (f"before ({args.compare})", export(args.compare)))
+    arms: list[tuple[str, Path | None]] = [(ref, export(ref)) for ref in args.compare]
+    arms.append((f"{git_commit()} (this checkout)", None))
     results = []
     for label, code in arms:
         load_before = uptime()
-        result = arm(args, folder, code, label.split()[0])
+        result = arm(args, folder, code, label.split()[0].replace("+", "-"))
         results.append((label, result, load_before, uptime()))
 
     command = "bench/online_profile.py " + " ".join(sys.argv[1:])

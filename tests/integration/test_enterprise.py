@@ -166,6 +166,35 @@ async def test_a_batch_walks_collecting_completed_aggregated_shipped(
     assert (await batches(coop))[lot_key("B1")]["status"] == "shipped"
 
 
+async def test_a_batch_is_shipped_whatever_order_its_events_arrive_in(
+    coop: httpx.AsyncClient,
+) -> None:
+    """A shipping event reaches the farm lots upstream of what it names, whether the lineage to
+    them is captured before it or after it (packing, bulking two steps away)."""
+    await register(coop, 1)
+    await capture(coop, [collect("B7", 1, 500.0), collect("B8", 1, 250.0)])
+    bulked = lot("M7", "4012345.077777")
+    # the container is shipped before anything is packed in it
+    await capture(coop, [ship([sscc(7)])])
+    await capture(coop, [bulk({"B7": 500.0, "B8": 250.0}, bulked)])
+    rows = await batches(coop)
+    assert [rows[lot_key(n)]["status"] for n in ("B7", "B8")] == ["aggregated"] * 2
+    # packing the bulked lot into it ships the farm lots upstream of the bulked lot
+    await capture(coop, [pack(sscc(7), {bulked: 750.0})])
+    rows = await batches(coop)
+    assert [rows[lot_key(n)]["status"] for n in ("B7", "B8")] == ["shipped"] * 2
+
+    # a second bulking into a lot that is packed and shipped already ships the farm lot two
+    # transformations upstream
+    await capture(coop, [collect("B9", 1, 100.0), bulk({"B9": 100.0}, lot("M9"))])
+    shipped = lot("M10", "4012345.077777")
+    await capture(coop, [pack(sscc(10), {shipped: 100.0}), ship([sscc(10)])])
+    assert (await batches(coop))[lot_key("B9")]["status"] == "aggregated"
+    await capture(coop, [bulk({"M9": 100.0}, shipped, day=11)])
+    rows = await batches(coop)
+    assert [rows[lot_key(n)]["status"] for n in ("B7", "B8", "B9")] == ["shipped"] * 3
+
+
 # -- the listings' shapes: the OriginTrace document's example rows as JSON Schemas ------------
 
 TIMESTAMP = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"}
