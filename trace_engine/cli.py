@@ -14,6 +14,7 @@ from trace_engine.config import Settings, get_settings
 from trace_engine.errors import LocalNeo4jError
 from trace_engine.graph.driver import make_driver
 from trace_engine.keys import KeyService
+from trace_engine.kit.bounds import org_problem
 from trace_engine.local_neo4j import LocalNeo4j
 
 app = typer.Typer(
@@ -37,6 +38,14 @@ err = Console(stderr=True)
 
 def _local() -> LocalNeo4j:
     return LocalNeo4j(get_settings(), echo=console.print)
+
+
+def check_org(value: str | None) -> str | None:
+    """The --org given, if it can name an org (kit/bounds.py: at most 200 characters); a
+    usage error naming --org if not."""
+    if value is not None and (problem := org_problem(value)) is not None:
+        raise typer.BadParameter(problem)
+    return value
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -142,7 +151,13 @@ def key_service() -> tuple[Driver, KeyService]:
 
 @keys_app.command("create")
 def keys_create(
-    org: Annotated[str, typer.Option(help="The organisation the key acts for.")],
+    org: Annotated[
+        str,
+        typer.Option(
+            help="The organisation the key acts for (at most 200 characters).",
+            callback=check_org,
+        ),
+    ],
     name: Annotated[str, typer.Option(help="A name to recognise the key by.")],
     scopes: Annotated[
         str,

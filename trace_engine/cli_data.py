@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from trace_engine.bulk import FileReport, Format, expand_paths, load_files
+from trace_engine.cli import check_org
 from trace_engine.config import get_settings
 from trace_engine.ingest import CaptureOutcome
 from trace_engine.runtime import tune_gc
@@ -192,7 +193,11 @@ def load(
     ],
     org: Annotated[
         str | None,
-        typer.Option(help="The org that owns the events (default: TRACE_DEFAULT_ORG)."),
+        typer.Option(
+            help="The org that owns the events (default: TRACE_DEFAULT_ORG; at most 200 "
+            "characters).",
+            callback=check_org,
+        ),
     ] = None,
     batch_size: Annotated[
         int | None,
@@ -283,7 +288,11 @@ def seed_load(
     example: Annotated[SeedExample, typer.Argument(help="Which worked example.")],
     org: Annotated[
         str | None,
-        typer.Option(help="The org that owns the events (default: TRACE_DEFAULT_ORG)."),
+        typer.Option(
+            help="The org that owns the events (default: TRACE_DEFAULT_ORG; at most 200 "
+            "characters).",
+            callback=check_org,
+        ),
     ] = None,
 ) -> None:
     """Load a worked example through the real ingest path (help text: SEED_LOAD_HELP)."""

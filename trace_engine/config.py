@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from trace_engine.kit.bounds import org_problem
 
 # Documented local default; refused outside development (see _refuse_default_password).
 DEFAULT_NEO4J_PASSWORD = "trace-engine-local"
@@ -55,7 +57,8 @@ class Settings(BaseSettings):
     # one log line per request; off by default (it cost ~18% of cached-trace throughput)
     api_access_log: bool = False
 
-    # The org that owns captures until API keys say otherwise (and the demo data's org)
+    # The org that owns captures until API keys say otherwise (and the demo data's org); an
+    # org name within the input bounds (kit/bounds.py)
     default_org: str = "demo"
 
     # Ingest
@@ -105,6 +108,13 @@ class Settings(BaseSettings):
     default_rate_limit_per_hour: int = 1000
     # failed key lookups a client address may cause per minute before it gets 429s
     auth_failures_per_minute: int = Field(default=100, ge=1)
+
+    @field_validator("default_org")
+    @classmethod
+    def _org_within_bounds(cls, value: str) -> str:
+        if (problem := org_problem(value)) is not None:
+            raise ValueError(f"TRACE_DEFAULT_ORG {problem}")
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_password(self) -> Settings:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field, field_validator
 from trace_engine.errors import InvalidInput, NotFound, Unauthenticated
 from trace_engine.graph import keys as repo
 from trace_engine.graph.access import read_tx, write_tx
+from trace_engine.kit.bounds import org_problem
 from trace_engine.kit.timestamps import utc_millis
 
 Scope = Literal["read", "write", "admin"]
@@ -142,8 +143,8 @@ class KeyService:
 
     def create_key(self, org: str, request: KeyCreate) -> tuple[dict[str, Any], str]:
         """A new key for `org` and its secret (which is not stored and never shown again)."""
-        if not org.strip():
-            raise InvalidInput("org", "must not be empty")
+        if (problem := org_problem(org)) is not None:
+            raise InvalidInput("org", problem)
         secret = secrets.token_hex(32)
         with self._lock:
             self._unknown.pop(secret[:8], None)
@@ -330,6 +331,8 @@ def _other_org(org: str, other: str, what: str) -> str:
     other = other.strip()
     if not other:
         raise InvalidInput("org", f"must name the organisation to {what}")
+    if (problem := org_problem(other)) is not None:
+        raise InvalidInput("org", problem)
     if other == org:
         raise InvalidInput("org", "an organisation always sees its own statements")
     return other

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from api.dependencies import KeyServiceDep, OrgDep
 from api.openapi import errors
 from trace_engine.errors import InvalidInput
+from trace_engine.kit.bounds import MAX_ORG_LENGTH
 
 router = APIRouter(prefix="/api/v1/sharing", tags=["Sharing"])
 
@@ -26,7 +27,7 @@ class ShareCreate(BaseModel):
 
     org: str = Field(
         min_length=1,
-        max_length=200,
+        max_length=MAX_ORG_LENGTH,
         pattern=r"\S",
         description="The org to offer a share to (not only white space).",
     )
@@ -36,7 +37,9 @@ class ShareAccept(BaseModel):
     """POST /api/v1/sharing/accept."""
 
     org: str = Field(
-        min_length=1, max_length=200, description="The org whose offered share to accept."
+        min_length=1,
+        max_length=MAX_ORG_LENGTH,
+        description="The org whose offered share to accept.",
     )
 
 

@@ -39,6 +39,7 @@ from trace_engine.graph.schema import apply_schema
 from trace_engine.identifiers import parse_identifier
 from trace_engine.ingest import Ingestor
 from trace_engine.initial.store import MARKER, STAGING
+from trace_engine.kit.bounds import MAX_ORG_LENGTH
 from trace_engine.local_neo4j import LocalNeo4j
 from trace_engine.seed.generator import generate, load_truth
 from trace_engine.trace.cache import TraceCache
@@ -328,11 +329,11 @@ def test_initial_load_into_an_empty_database_stops_the_server_during_the_parse(
         assert _graph(driver, own.neo4j_database) == online["graph"]
 
 
-# An org whose name leaves an eventID of 2,000 characters no room in the (eventID, owner) key:
-# identifiers are at most 2,048 characters (kit/bounds), so the composite indexes are where a
-# valid value can overflow; bizStep and disposition are any URI.
-LONG_ORG = "org-" + "o" * 6196
-LONG_LOT = "urn:x:lot:" + "l" * 2000  # fits ProductInstance.id; not (LotData.id, .org)
+# An org at its bound (200 characters, kit/bounds) leaves an eventID or a lot at theirs (2,048
+# characters of a URI) room in the composite keys (eventID, owner) and (LotData id, org): they
+# are stored. bizStep and disposition are any URI, of any length: those overflow.
+LONG_ORG = "org-" + "o" * (MAX_ORG_LENGTH - 4)
+LONG_LOT = "urn:x:lot:" + "l" * 2000
 
 
 def _oversize_document(path: Path) -> None:
@@ -392,13 +393,8 @@ def test_values_no_index_takes_are_refused_as_the_online_loader_refuses_them(
         [online] = load_files(ingestor, [path], LONG_ORG)
         want = _graph(driver, own.neo4j_database)
     refused = [(r.index, r.field, r.reason) for r in online.rejected]
-    assert [(index, name) for index, name, _ in refused] == [
-        (1, "bizStep"),
-        (2, "eventID"),
-        (3, "id"),
-        (5, "disposition"),
-    ]
-    assert "lot_data_id_org" in str(refused[2][2]) and "event_owner_id" in str(refused[1][2])
+    assert [(index, name) for index, name, _ in refused] == [(1, "bizStep"), (5, "disposition")]
+    assert "event_biz_step" in str(refused[0][2]) and "event_disposition" in str(refused[1][2])
 
     report = tmp_path / "report.json"
     process = _initial(own, [path], "--report", str(report), org=LONG_ORG)
@@ -406,14 +402,15 @@ def test_values_no_index_takes_are_refused_as_the_online_loader_refuses_them(
     assert process.returncode == 0, output.decode()
     [initial] = orjson.loads(report.read_bytes())["files"]
     assert initial["rejectedEvents"] == [r.as_dict() for r in online.rejected]
-    assert (initial["events"], initial["accepted"], initial["rejected"]) == (7, 3, 4)
+    assert (initial["events"], initial["accepted"], initial["rejected"]) == (7, 5, 2)
     with make_driver(own) as driver:
         nodes, rels = _graph(driver, own.neo4j_database)
     assert nodes == want[0] and rels == want[1]
     labels = Counter(label for ((label, *_), _) in nodes.elements())
-    # events 0, 4 and 6 with their lots (4: the long one) and place, nothing of the others
-    assert (labels["Event"], labels["ProductInstance"], labels["Facility"]) == (3, 3, 1)
-    assert labels["LotData"] == 0 and any(ident == LONG_LOT for (_, ident, *_), _ in nodes)
+    # events 0, 2, 3, 4 and 6 with their lots (3 and 4: the long one) and place, nothing of
+    # the others
+    assert (labels["Event"], labels["ProductInstance"], labels["Facility"]) == (5, 4, 1)
+    assert labels["LotData"] == 1 and any(ident == LONG_LOT for (_, ident, *_), _ in nodes)
 
 
 FARM = "urn:epc:id:sgln:0614141.00001.0"

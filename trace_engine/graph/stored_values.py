@@ -10,8 +10,9 @@ Repaired, never lost (the original stays on the node, a flag says what was done)
   as text in `quarantined`, and the journey's totals recomputed.
 Reported as they are (counts and a few ids, on the `Migration` node and by `trace-engine db
 migrate`): identifiers longer than the bound (an identity cannot be renamed without breaking
-its owner's references), master-data names, payload content and metadata over the size limit
-(readable, only costly), metadata that is not JSON.
+its owner's references), org names longer than the bound (the same: every statement of the org
+names it), master-data names, payload content and metadata over the size limit (readable, only
+costly), metadata that is not JSON.
 
 Idempotent: a value once repaired no longer matches, so a second run changes nothing.
 """
@@ -27,7 +28,13 @@ import orjson
 from neo4j import Driver
 
 from trace_engine.graph.catalog import Query, query
-from trace_engine.kit.bounds import MAX_ID_LENGTH, MAX_ITEMS, MAX_NAME_LENGTH, MAX_QUANTITY
+from trace_engine.kit.bounds import (
+    MAX_ID_LENGTH,
+    MAX_ITEMS,
+    MAX_NAME_LENGTH,
+    MAX_ORG_LENGTH,
+    MAX_QUANTITY,
+)
 from trace_engine.kit.metadata import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, mend_metadata
 
 MIGRATION_ID = "stored-values"
@@ -68,6 +75,7 @@ def check_stored_values(driver: Driver, database: str) -> dict[str, Any]:
         database,
         Query.STORED_VALUES_REPORT,
         maxId=MAX_ID_LENGTH,
+        maxOrg=MAX_ORG_LENGTH,
         maxName=MAX_NAME_LENGTH,
         maxChars=METADATA_MAX_BYTES,
         examples=_EXAMPLES,

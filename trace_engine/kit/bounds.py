@@ -6,6 +6,13 @@ stored, summed and encoded back as JSON:
 - identifiers (eventIDs, payload, facility, product, record, journey ids, …): at most
   `MAX_ID_LENGTH` characters (the longest GS1 key form is far shorter) and `MAX_ID_BYTES`
   bytes of UTF-8 (Neo4j cannot index a longer property value);
+- org names: at most `MAX_ORG_LENGTH` (200) characters, not blank, where an org is named for
+  the first time (a key created for it, `--org` of the loaders, a share offered or accepted,
+  TRACE_DEFAULT_ORG): an org is part of many index keys beside an identifier (an event's
+  `(eventID, owner)`, a statement's `(id, org)`, the listings' `rank`); 200 characters of
+  UTF-8 (800 bytes at most) leave an identifier of the bound room in every one of them (a
+  6,100-character org did not, and failed a whole load). Orgs stored longer before are kept and
+  reported (`db migrate --recheck-values`);
 - integers: 64-bit signed (what Neo4j stores and orjson encodes); page numbers at most
   `MAX_PAGE`, so an offset never overflows; positions (sequenceOrder) at most `MAX_POSITION`;
   integer ids within ±`SAFE_INTEGER` (exact in every JSON client);
@@ -30,6 +37,7 @@ from pydantic import AfterValidator, AwareDatetime
 MAX_ID_LENGTH = 2048
 MAX_ID_BYTES = 8000
 MAX_NAME_LENGTH = 1000  # a facility's or a product's name in master data
+MAX_ORG_LENGTH = 200
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 MAX_PAGE = 1_000_000
@@ -62,4 +70,13 @@ def id_too_long(value: str) -> str | None:
         return f"is {len(value)} characters long, more than {MAX_ID_LENGTH}"
     if len(value.encode("utf-8")) > MAX_ID_BYTES:
         return f"is more than {MAX_ID_BYTES} bytes in UTF-8"
+    return None
+
+
+def org_problem(value: str) -> str | None:
+    """Why `value` cannot name an org, or None."""
+    if not value.strip():
+        return "must not be empty"
+    if len(value) > MAX_ORG_LENGTH:
+        return f"is {len(value)} characters long, more than {MAX_ORG_LENGTH}"
     return None
