@@ -27,7 +27,10 @@ form, and the `urn:epcglobal:cbv:mda#name` form of EPCIS 1.x, and renamed to eng
 | firstFreezeDate → sellByDate, expirationDate, bestBeforeDate, harvestStartDate, …        |
 
 Every other attribute is kept under its id as given; a repeated id becomes a list; `children`
-is kept under `children`. An element whose id is not a valid identifier is left out and listed
+is kept under `children`. An attribute whose id is `id` or `org` (the statement node's own
+identity: the thing and the org that states it) is kept as `urn:trace-engine:mda:id` /
+`urn:trace-engine:mda:org`: written as it was, it moved the statement to another thing or
+put it in another org's name. An element whose id is not a valid identifier is left out and listed
 in `ParsedDocument.ignored_master_data` with the reason.
 """
 
@@ -63,6 +66,10 @@ _ADDRESS = {
     "countryCode": "country",
 }
 _PRODUCT_NAMES = ("descriptionShort", "tradeItemDescription", "regulatedProductName")
+# the properties that identify a master-data statement node ((:FacilityData {id, org})): never
+# set from an attribute (cypher/ingest_facilities.cypher sets the attributes over the node)
+_IDENTITY = frozenset({"id", "org"})
+_OWN_ATTRIBUTE = "urn:trace-engine:mda:"
 
 
 def normalise_attributes(
@@ -91,6 +98,8 @@ def normalise_attributes(
             name = key
         else:
             name = key
+        if name in _IDENTITY:
+            name = _OWN_ATTRIBUTE + name
         if name in out:
             previous = out[name]
             out[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
