@@ -29,6 +29,7 @@ from trace_engine.epcis.model import Event, ParsedDocument, Rejected
 from trace_engine.epcis.normalise import namespaces_from_context
 from trace_engine.errors import InvalidDocument
 from trace_engine.ingest import CaptureOutcome, EventResult, Ingestor, Status
+from trace_engine.ingest.master_data import check_master_data
 from trace_engine.seed.generator import MANIFEST_NAME
 
 JSON_SUFFIXES = (".json", ".jsonld")
@@ -202,6 +203,7 @@ def load_file(
         report.size = path.stat().st_size
         fmt = detect_format(path, fmt)
         context, master = read_header(path, fmt)
+        check_master_data(master, org)  # before anything of the file is written
     except (OSError, InvalidDocument) as exc:
         report.error = str(exc)
         return report

@@ -37,6 +37,7 @@ from trace_engine.ingest import (
     Ingestor,
     Status,
 )
+from trace_engine.ingest.master_data import check_master_data
 from trace_engine.kit.timestamps import now_utc
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,12 @@ class CaptureService:
                 f"({self.settings.capture_max_events} events)"
             )
         return document
+
+    @staticmethod
+    def check_master_data(document: ParsedDocument, org: str) -> None:
+        """Refuse the document at once if its master data cannot be stored (InvalidDocument
+        names the element and field: `ingest.master_data`)."""
+        check_master_data(document, org)
 
     @staticmethod
     def check_rollback(document: ParsedDocument, behaviour: ErrorBehaviour) -> None:

@@ -158,6 +158,7 @@ async def capture(
     body = await _body(request, settings.capture_max_bytes)
     document = await run_in_threadpool(service.parse, body, request.headers.get("content-type"))
     service.check_rollback(document, behaviour)
+    service.check_master_data(document, org)
     job_id = await run_in_threadpool(service.open_job, org, behaviour, len(document.items))
     background.add_task(service.run_job, job_id, document, org, behaviour)
     location = f"/epcis/capture/{job_id}"

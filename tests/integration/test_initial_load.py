@@ -25,8 +25,10 @@ from typing import Any
 
 import orjson
 import pytest
+from epcis_documents import epcis_document
 from neo4j import Driver
 from servers import free_port
+from test_master_data_limits import master_document
 from test_write_failures import COPIES_STORED, copies
 
 from trace_engine.bulk import expand_paths, load_files
@@ -458,24 +460,7 @@ def _farm_document(path: Path) -> None:
         "id": FARM,
         "attributes": [{"id": "urn:trace-engine:mda:farmerName", "attribute": "Ana"}],
     }
-    document = {
-        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-        "type": "EPCISDocument",
-        "schemaVersion": "2.0",
-        "creationDate": "2024-03-01T00:00:00Z",
-        "epcisHeader": {
-            "epcisMasterData": {
-                "vocabularyList": [
-                    {
-                        "type": "urn:epcglobal:epcis:vtype:BusinessLocation",
-                        "vocabularyElementList": [farm],
-                    }
-                ]
-            }
-        },
-        "epcisBody": {"eventList": events},
-    }
-    path.write_bytes(orjson.dumps(document))
+    path.write_bytes(orjson.dumps(epcis_document(events, [farm])))
 
 
 def test_a_batch_agent_is_the_one_the_online_loader_names(own: Settings, tmp_path: Path) -> None:
@@ -508,17 +493,7 @@ def test_a_later_copy_of_a_refused_event_is_stored_as_the_online_loader_stores_i
     own: Settings, tmp_path: Path
 ) -> None:
     path = tmp_path / "copies.jsonld"
-    path.write_bytes(
-        orjson.dumps(
-            {
-                "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-                "type": "EPCISDocument",
-                "schemaVersion": "2.0",
-                "creationDate": "2024-03-01T00:00:00Z",
-                "epcisBody": {"eventList": copies()},
-            }
-        )
-    )
+    path.write_bytes(orjson.dumps(epcis_document(copies())))
     with make_driver(own) as driver:
         wipe(driver, own.neo4j_database)
         apply_schema(driver, own.neo4j_database)
@@ -539,3 +514,61 @@ def test_a_later_copy_of_a_refused_event_is_stored_as_the_online_loader_stores_i
     assert nodes == want[0] and rels == want[1]
     events = {ident for ((label, ident, *_), _) in nodes if label == "Event"}
     assert events == set(COPIES_STORED)
+
+
+# an identifier at its bound (8,000 bytes of UTF-8: Facility.id takes it) that leaves no room
+# in the statement's (id, org) key beside an org at its bound
+HUGE_SITE = "urn:x:farm:" + "😀" * 1997
+# one the statement's key takes, not the farm listing's rank (org, time, id)
+FARM_SITE = "urn:x:farm:" + "😀" * 1983
+
+
+def _master_document(path: Path, site: str, attributes: list[dict[str, Any]], n: int) -> Path:
+    """A location in the header's master data, and an event at it."""
+    path.write_bytes(master_document(site, attributes, n))
+    return path
+
+
+def test_master_data_no_index_takes_refuses_its_file_as_the_online_loader_does(
+    own: Settings, tmp_path: Path
+) -> None:
+    name = [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "Far away"}]
+    farm = [{"id": "urn:trace-engine:mda:facilityType", "attribute": "FARM"}]
+    paths = [
+        _master_document(tmp_path / "1-ok.jsonld", "urn:epc:id:sgln:0614141.00001.0", name, 1),
+        _master_document(tmp_path / "2-statement.jsonld", HUGE_SITE, name, 2),
+        _master_document(tmp_path / "3-farm.jsonld", FARM_SITE, farm, 3),
+        _master_document(
+            tmp_path / "4-bad-farm.jsonld",
+            "urn:epc:id:sgln:0614141.00004.0",
+            [*farm, {"id": "urn:trace-engine:mda:areaHectares", "attribute": "many"}],
+            4,
+        ),
+        _master_document(tmp_path / "5-ok.jsonld", "urn:epc:id:sgln:0614141.00005.0", farm, 5),
+    ]
+    with make_driver(own) as driver:
+        wipe(driver, own.neo4j_database)
+        apply_schema(driver, own.neo4j_database)
+        online = load_files(Ingestor(driver, own.neo4j_database, batch_size=400), paths, LONG_ORG)
+        want = _graph(driver, own.neo4j_database)
+    errors = [report.error for report in online]
+    assert errors[0] is None and errors[4] is None
+    assert "facility_data_id_org" in str(errors[1]) and "farm_profile" in str(errors[2])
+    assert "areaHectares" in str(errors[3])
+    for error in errors[1:3]:
+        assert str(error).startswith("epcisMasterData urn:x:farm:😀")
+        assert "nothing of the document was stored" in str(error)
+    assert [report.accepted for report in online] == [1, 0, 0, 0, 1]
+
+    report = tmp_path / "report.json"
+    process = _initial(own, paths, "--report", str(report), org=LONG_ORG)
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 1, output.decode()  # files not read, as `load` exits
+    files = orjson.loads(report.read_bytes())["files"]
+    assert files == [{**r.as_dict(), "path": str(r.path)} for r in online]
+    with make_driver(own) as driver:
+        nodes, rels = _graph(driver, own.neo4j_database)
+        assert _listings(driver, own.neo4j_database) is not None
+    assert nodes == want[0] and rels == want[1]
+    labels = Counter(label for ((label, *_), _) in nodes.elements())
+    assert (labels["Event"], labels["FacilityData"], labels["FarmProfile"]) == (2, 2, 1)

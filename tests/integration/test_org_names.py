@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from epcis_documents import epcis_document
 from neo4j import Driver
 from pydantic import ValidationError
 from test_bulk import run_cli
@@ -27,7 +28,6 @@ from trace_engine.keys import KeyCreate, KeyService
 from trace_engine.kit.bounds import MAX_ID_LENGTH, MAX_ORG_LENGTH
 
 TOO_LONG = "org-" + "o" * (MAX_ORG_LENGTH - 3)  # one character over
-CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 
 
 def _nodes(driver: Driver, settings: Settings) -> int:
@@ -47,17 +47,7 @@ def _document(path: Path, n: int = 0) -> Path:
         "bizStep": "shipping",
         "epcList": ["urn:epc:id:sgtin:0614141.107346.1"],
     }
-    path.write_bytes(
-        orjson.dumps(
-            {
-                "@context": CONTEXT,
-                "type": "EPCISDocument",
-                "schemaVersion": "2.0",
-                "creationDate": "2024-03-01T00:00:00Z",
-                "epcisBody": {"eventList": [event]},
-            }
-        )
-    )
+    path.write_bytes(orjson.dumps(epcis_document([event])))
     return path
 
 
@@ -131,36 +121,10 @@ def _at_the_bounds(path: Path) -> dict[str, Any]:
             **changes,
         }
 
-    document = {
-        "@context": CONTEXT,
-        "type": "EPCISDocument",
-        "schemaVersion": "2.0",
-        "creationDate": "2024-03-01T00:00:00Z",
-        "epcisHeader": {
-            "epcisMasterData": {
-                "vocabularyList": [
-                    {
-                        "type": "urn:epcglobal:epcis:vtype:BusinessLocation",
-                        "vocabularyElementList": [
-                            {
-                                "id": farm,
-                                "attributes": [
-                                    {"id": "urn:trace-engine:mda:facilityType", "attribute": "FARM"}
-                                ],
-                            }
-                        ],
-                    }
-                ]
-            }
-        },
-        "epcisBody": {
-            "eventList": [
-                event(1),
-                event(2, action="OBSERVE", bizStep="shipping", ilmd=None),
-            ]
-        },
-    }
-    document["epcisBody"]["eventList"][1].pop("ilmd")
+    type_ = {"id": "urn:trace-engine:mda:facilityType", "attribute": "FARM"}
+    shipping = event(2, action="OBSERVE", bizStep="shipping")
+    shipping.pop("ilmd")
+    document = epcis_document([event(1), shipping], [{"id": farm, "attributes": [type_]}])
     path.write_bytes(orjson.dumps(document))
     return document
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from neo4j import Driver, ManagedTransaction
+from pydantic import ValidationError
 
 from trace_engine.enterprise import repository as repo
 from trace_engine.enterprise.readiness import (
@@ -105,9 +106,12 @@ def farm_fields_of(facility: FacilityData) -> FarmFields | None:
         return None
     try:
         return FarmFields.model_validate(given)
-    except ValueError as exc:
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = _PROFILE_PROPS.get(str(first["loc"][0]), str(first["loc"][0]))
         raise InvalidInput(
-            f"epcisMasterData {facility.id.raw}", f"farm attributes: {exc}".splitlines()[0]
+            f"epcisMasterData {facility.id.raw}",
+            f"farm attribute {FARM_ATTRIBUTE_PREFIX}{field}: {first['msg']}",
         ) from exc
 
 

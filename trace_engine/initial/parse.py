@@ -23,10 +23,11 @@ import orjson
 
 from trace_engine.bulk import FileReport, Format, detect_format, iter_events, read_header
 from trace_engine.enterprise.schemas import FarmFields
-from trace_engine.enterprise.service import farm_statements, shipping_rows
+from trace_engine.enterprise.service import shipping_rows
 from trace_engine.epcis.model import Event, Rejected
-from trace_engine.errors import InitialLoadError, InvalidDocument, InvalidInput
+from trace_engine.errors import InitialLoadError, InvalidDocument
 from trace_engine.ingest import EventResult, Status, build_rows
+from trace_engine.ingest.master_data import check_master_data
 from trace_engine.initial.files import CsvSink, Group
 from trace_engine.initial.graph import NodeTables, write_events
 from trace_engine.initial.listings import ListingFacts
@@ -205,8 +206,8 @@ def _parse_file(task: FileTask, on_events: Any) -> FileResult:
         report.size = task.path.stat().st_size
         fmt = detect_format(task.path, task.fmt)
         context, master = read_header(task.path, fmt)
-        result.farms = farm_statements(master.facilities)
-    except (OSError, InvalidDocument, InvalidInput) as exc:
+        result.farms = check_master_data(master, task.org)  # as online, before any write
+    except (OSError, InvalidDocument) as exc:
         report.error = str(exc)
         return result
     report.ignored_master_data = master.ignored_master_data
