@@ -3,10 +3,12 @@
     .venv/bin/python bench/initial_parse.py --events 100000 --files 3 --before b9cf235
 
 One child process per run parses the same generated files one after another as a parse worker
-does (`initial.parse.parse_file`, with the collector settings the worker of that revision used:
-`quiet_collector` where it exists), into a folder of its own; the child reports its CPU time,
-so the figure is events per second of one core's time, which the contention of a shared
-machine disturbs less than wall time (it still does: record the load). With --before REV the
+does (`initial.parse.parse_file`, with what that revision's worker did about the collector:
+`quiet_collector`, `after_chunk` and `collect_after_file` where they exist), into a folder of
+its own; the child reports its CPU time, so the figure is events per second of one core's
+time, which the contention of a shared machine disturbs less than wall time (it still does:
+record the load). A worker parses 50 files at 1M events: give --files 25 or more to see what
+grows with the files a process has parsed. With --before REV the
 trace_engine of git revision REV (git archive) is run the same way, the two alternating for
 --rounds rounds; the best round of each counts, and the part files of the two are compared
 byte for byte. Needs no Neo4j. Appends a section to bench/RESULTS.md.
@@ -42,12 +44,16 @@ from trace_engine.initial import parse
 quiet = getattr(parse, "quiet_collector", None)
 if quiet is not None:
     quiet()  # what that revision's parse worker did after its imports
+# and between two chunks and two files, where it did anything there
+on_chunk = getattr(parse, "after_chunk", None)
+after_file = getattr(parse, "collect_after_file", lambda: None)
 out = Path(sys.argv[2])
 files = [Path(p) for p in sys.argv[3:]]
 events, wall, cpu = 0, time.perf_counter(), time.process_time()
 for index, path in enumerate(files):
     task = parse.FileTask(index, path, None, "bench-parse", "2026-01-01T00:00:00.000Z", out)
-    events += parse.parse_file(task).events
+    events += (parse.parse_file(task, on_chunk) if on_chunk else parse.parse_file(task)).events
+    after_file()
 print(orjson.dumps({
     "events": events,
     "cpu": time.process_time() - cpu,

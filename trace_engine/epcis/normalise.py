@@ -136,6 +136,13 @@ def _identifier(raw: str) -> Identifier:
     return parse_identifier(raw)
 
 
+def clear_identifier_cache() -> None:
+    """Forget the identifiers parsed so far (both caches: this module's and
+    `parse_identifier`'s), for a process that knows none will recur."""
+    _identifier.cache_clear()
+    parse_identifier.cache_clear()
+
+
 class _Reject(Exception):
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")

@@ -52,6 +52,7 @@ from trace_engine.initial.listings import ListingFacts, write_listings
 from trace_engine.initial.parse import (
     FileResult,
     FileTask,
+    after_chunk,
     collect_after_file,
     parse_file,
     quiet_collector,
@@ -159,14 +160,15 @@ def _init_worker(counter: Any) -> None:
     quiet_collector()
 
 
-def _count(n: int) -> None:
+def _chunk_done(n: int) -> None:
     with _counter.get_lock():
         _counter.value += n
+    after_chunk(n)
 
 
 def _parse_in_worker(task: FileTask) -> FileResult:
     try:
-        return parse_file(task, on_events=_count)
+        return parse_file(task, on_chunk=_chunk_done)
     finally:
         collect_after_file()
 
