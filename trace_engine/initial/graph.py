@@ -42,8 +42,7 @@ def write_events(sink: CsvSink, rows: GraphRows) -> int:
     """Write the Event nodes of `rows` and every relationship from them; return how many."""
     for event in rows.events:
         event_id = event["eventID"]
-        props = {k: v for k, v in event.items() if k not in _EVENT_EXTRA}
-        sink.node("Event", "Event", event_id, props, id_property="eventID")
+        sink.row_node("Event", "Event", event_id, event, _EVENT_EXTRA, id_property="eventID")
         start = ("Event", event_id)
         for table, space, names in _TARGETS:
             if event[table]:
