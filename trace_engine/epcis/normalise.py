@@ -227,23 +227,20 @@ _PLAIN_DATE_TIME = re.compile(
 
 @lru_cache(maxsize=4096)
 def _day_number(date: str) -> int | None:
-    # `YYYY-MM-DD` → its proleptic ordinal, None when it is no date (or before year 1000,
-    # which the general path formats differently)
+    # `YYYY-MM-DD` → its proleptic ordinal, None when it is no date
     try:
-        day = datetime.strptime(date, "%Y-%m-%d")
+        return datetime.strptime(date, "%Y-%m-%d").toordinal()
     except ValueError:
         return None
-    return day.toordinal() if day.year >= 1000 else None
 
 
 @lru_cache(maxsize=4096)
 def _day_text(number: int) -> str | None:
-    # a proleptic ordinal → `YYYY-MM-DD`, None outside years 1000-9999
+    # a proleptic ordinal → `YYYY-MM-DD` (the year in four digits), None outside 0001-9999
     try:
-        day = datetime.fromordinal(number)
+        return datetime.fromordinal(number).date().isoformat()
     except (ValueError, OverflowError):
         return None
-    return day.strftime("%Y-%m-%d") if day.year >= 1000 else None
 
 
 @lru_cache(maxsize=256)
