@@ -120,19 +120,13 @@ def get_farm_profile(tx: ManagedTransaction, key: str) -> dict[str, Any] | None:
 
 
 def batch_candidates(
-    tx: ManagedTransaction,
-    org: str,
-    keys: list[str],
-    upstream_of: list[str],
-    facilities: list[str],
+    tx: ManagedTransaction, org: str, keys: list[str], facilities: list[str]
 ) -> list[str]:
-    """Lots collected by the org at its farms: among `keys`, upstream of `upstream_of`, or
-    collected at `facilities`."""
+    """Lots collected by the org at its farms, upstream of `keys` or collected at `facilities`."""
     record = tx.run(
         query(Query.ENTERPRISE_BATCH_CANDIDATES),
         org=org,
         keys=keys,
-        upstreamOf=upstream_of,
         facilities=facilities,
         creating=list(CREATING_STEPS),
     ).single(strict=True)

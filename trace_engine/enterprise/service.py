@@ -46,10 +46,10 @@ from trace_engine.enterprise.status import (
     batch_row,
     to_kilograms,
 )
-from trace_engine.epcis.model import Event, FacilityData, Quantity
+from trace_engine.epcis.model import Event, FacilityData
 from trace_engine.errors import InvalidIdentifier, InvalidInput, NotFound
 from trace_engine.graph.access import read_tx, write_tx
-from trace_engine.identifiers import Identifier, parse_identifier
+from trace_engine.identifiers import parse_identifier
 from trace_engine.kit.timestamps import now_utc
 from trace_engine.visibility import precedence
 
@@ -151,16 +151,13 @@ def collection_of(raw: dict[str, Any]) -> Collection:
 def refresh_batches(
     tx: ManagedTransaction,
     org: str,
-    events: Sequence[Event],
-    facilities: Sequence[str] = (),
+    touched: list[str],
+    facilities: list[str] = (),  # type: ignore[assignment]
 ) -> int:
-    """Re-derive the org's batch rows that written events (or farms stated for the first
-    time) may have changed; return how many."""
-    if not events and not facilities:
+    """Re-derive the org's batch rows a write may have changed; return how many."""
+    if not touched and not facilities:
         return 0
-    touched = touched_instances(events)
-    upstream_of = upstream_changed(events)
-    lots = repo.batch_candidates(tx, org, touched, upstream_of, list(facilities))
+    lots = repo.batch_candidates(tx, org, touched, list(facilities))
     if not lots:
         return 0
     rows = []
@@ -232,35 +229,14 @@ def farm_statements(facilities: Sequence[FacilityData]) -> list[tuple[str, FarmF
     return [(f.id.key, fields) for f in facilities if (fields := farm_fields_of(f)) is not None]
 
 
-def _instances(idents: Iterable[Identifier], quantities: Iterable[Quantity]) -> set[str]:
-    """The canonical keys of the product instances among identifiers and quantities."""
-    keys = {i.key for i in idents if i.kind != "product"}
-    return keys | {q.epc_class.key for q in quantities if q.epc_class.kind != "product"}
-
-
 def touched_instances(events: Iterable[Event]) -> list[str]:
     """The canonical keys of every product instance the events name."""
     keys: set[str] = set()
     for e in events:
         things = (*e.epcs, *e.input_epcs, *e.output_epcs, *([e.parent] if e.parent else []))
-        keys |= _instances(things, (*e.quantities, *e.input_quantities, *e.output_quantities))
-    return sorted(keys)
-
-
-def upstream_changed(events: Iterable[Event]) -> list[str]:
-    """The canonical keys of the instances whose upstream lots the events may move on: what a
-    shipping event names (a lot upstream of it is shipped now), a transformation's inputs and
-    the children an aggregation puts in a container (they, and everything upstream of them,
-    went into something that may be shipped already). An event that only observes, receives
-    or takes apart changes the row of no lot but those it names."""
-    keys: set[str] = set()
-    for e in events:
-        if e.biz_step == SHIPPING_STEP:
-            keys.update(touched_instances([e]))
-        elif e.event_type == "TransformationEvent":
-            keys |= _instances(e.input_epcs, e.input_quantities)
-        elif e.event_type == "AggregationEvent" and e.action in ("ADD", "OBSERVE"):
-            keys |= _instances(e.epcs, e.quantities)
+        keys.update(i.key for i in things if i.kind != "product")
+        quantities = (*e.quantities, *e.input_quantities, *e.output_quantities)
+        keys.update(q.epc_class.key for q in quantities if q.epc_class.kind != "product")
     return sorted(keys)
 
 
@@ -282,7 +258,7 @@ def refresh_after_ingest(
     shipping = shipping_rows(org, events, record_time)
     if shipping:
         repo.write_shipping(tx, org, shipping)
-    refresh_batches(tx, org, events, stated)
+    refresh_batches(tx, org, touched_instances(events), stated)
 
 
 # -- reads -------------------------------------------------------------------------------------
