@@ -21,6 +21,7 @@ from trace_engine.errors import InvalidIdentifier, NotFound
 from trace_engine.graph import masterdata as repo
 from trace_engine.graph.access import write_tx
 from trace_engine.identifiers import Identifier, parse_identifier
+from trace_engine.ingest.master_data import check_statement
 from trace_engine.kit.bounds import MAX_ID_LENGTH, MAX_NAME_LENGTH, BoundedDatetime
 from trace_engine.kit.inputs import CamelInput, CamelOutput
 from trace_engine.kit.metadata import METADATA_MAX_BYTES, content_fits
@@ -215,6 +216,7 @@ class MasterDataService:
         props: dict[str, Any] = {"name": update.name, "type": update.type}
         props |= update.address.model_dump(by_alias=True)
         farm = update.farm()
+        check_statement(ident, org, "Facility", "FacilityData", farm is not None)
 
         def write(tx: ManagedTransaction) -> tuple[dict[str, Any], dict[str, Any] | None]:
             stored = repo.put_facility(tx, ident.key, ident.raw, _aliases(ident), org, props)
@@ -244,6 +246,7 @@ class MasterDataService:
         if ident.kind != "product":
             raise InvalidIdentifier(raw_id, f"names a {ident.kind}, not a product class")
         props = {"name": update.name, "sku": update.sku}
+        check_statement(ident, org, "Product", "ProductData", farm=False)
         with self.driver.session(database=self.database) as session:
             stored = write_tx(
                 session, repo.put_product, ident.key, ident.raw, _aliases(ident), org, props

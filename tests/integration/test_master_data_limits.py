@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -120,3 +121,23 @@ def test_an_attribute_named_org_or_id_does_not_move_the_statement(
     assert row["d"]["org"] == "writer" and row["d"]["id"] == row["facility"]
     assert row["d"]["urn:trace-engine:mda:org"] == "victim"
     assert row["d"]["urn:trace-engine:mda:id"] == "elsewhere"
+
+
+async def test_the_master_data_api_refuses_a_statement_no_index_takes_with_a_400(
+    make_client: Callable[..., httpx.AsyncClient], driver: Driver, settings: Settings
+) -> None:
+    client = make_client(org=ORG)
+    for site, body, index in (
+        (HUGE_SITE, {"name": "x"}, "facility_data_id_org"),
+        (FARM_SITE, {"farmerName": "Ana"}, "farm_profile_"),
+    ):
+        response = await client.put(f"/api/v1/facilities/{quote(site, safe='')}", json=body)
+        assert response.status_code == 400, response.text
+        error = response.json()["error"]
+        assert "urn:x:site:😀" in error and index in error and "nothing was stored" in error
+    assert _nodes(driver, settings) == 0
+    # the same id beside a short org fits
+    response = await make_client(org="short").put(
+        f"/api/v1/facilities/{quote(HUGE_SITE, safe='')}", json={"name": "x"}
+    )
+    assert response.status_code == 200, response.text
