@@ -140,7 +140,7 @@ def main() -> None:
     files = [folder / name for name in manifest["files"]]
     load = [os.getloadavg()]
     runs: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="initial-phases-", dir=ROOT / "bench") as tmp:
+    with tempfile.TemporaryDirectory(prefix="initial-phases-") as tmp:
         trees = {"this checkout": ROOT}
         if args.before:
             trees[args.before] = _tree(args.before, Path(tmp) / "before")
