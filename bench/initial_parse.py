@@ -73,20 +73,22 @@ def _tree(revision: str, into: Path) -> Path:
     return into
 
 
-def _run(tree: Path, out: Path, files: list[Path]) -> dict[str, Any]:
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+def run_child(tree: Path, arguments: list[str]) -> dict[str, Any]:
+    """Run `python ARGUMENTS` (a child that imports the trace_engine of `tree` and prints its
+    figures as JSON on its last line, with the `module` it imported); its figures."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(out), *map(str, files)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, *arguments], cwd=ROOT, check=True, capture_output=True, text=True
     )
     result: dict[str, Any] = orjson.loads(done.stdout.strip().splitlines()[-1])
     if not result["module"].startswith(str(tree)):
         raise SystemExit(f"the child imported {result['module']}, not the tree {tree}")
     return result
+
+
+def _run(tree: Path, out: Path, files: list[Path]) -> dict[str, Any]:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    return run_child(tree, ["-c", CHILD, str(tree), str(out), *map(str, files)])
 
 
 def _same_files(a: Path, b: Path) -> tuple[int, list[str]]:

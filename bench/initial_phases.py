@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import dataset, record_results, section_header  # noqa: E402
-from bench.initial_parse import _tree  # noqa: E402
+from bench.initial_parse import _tree, run_child  # noqa: E402
 
 CHILD = """
 import os, sys, threading, time
@@ -111,19 +110,9 @@ if __name__ == "__main__":
 
 
 def _run(tree: Path, work: Path, jobs: int, files: list[Path]) -> dict[str, Any]:
-    script = work.parent / "phases_child.py"
+    script = work.parent / "phases_child.py"  # a file: the spawned workers import it
     script.write_text(CHILD)
-    done = subprocess.run(
-        [sys.executable, str(script), str(tree), str(work), str(jobs), *map(str, files)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = orjson.loads(done.stdout.strip().splitlines()[-1])
-    if not result["module"].startswith(str(tree)):
-        raise SystemExit(f"the child imported {result['module']}, not the tree {tree}")
-    return result
+    return run_child(tree, [str(script), str(tree), str(work), str(jobs), *map(str, files)])
 
 
 def main() -> None:
