@@ -5,8 +5,7 @@
 // again from the padded one. A value once padded no longer matches: a second run changes nothing.
 
 MATCH (e:Event) WHERE e.eventTime =~ '\\d{1,3}-.*'
-CALL {
-  WITH e
+CALL (e) {
   SET e.eventTime = left('000', 4 - size(split(e.eventTime, '-')[0])) + e.eventTime
 } IN TRANSACTIONS OF 10000 ROWS;
 
