@@ -49,16 +49,3 @@ CALL (s) {
   CREATE (s)-[:COUNTED_IN]->(t)
   REMOVE s.tallyLock
 } IN TRANSACTIONS OF 5000 ROWS;
-
-// a tally that counts nothing (a graph written before emptied tallies were deleted) is deleted
-// under its org's listings lock, as a writer deletes one (enterprise_tallies_prune.cypher)
-MATCH (t:Tally)
-WHERE t.org IS NOT NULL AND NOT EXISTS { (t)<-[:COUNTED_IN]-() }
-CALL (t) {
-  MERGE (l:ListingsLock {org: t.org})
-  SET l.held = true
-  REMOVE l.held
-  WITH t
-  WHERE NOT EXISTS { (t)<-[:COUNTED_IN]-() }
-  DELETE t
-} IN TRANSACTIONS OF 5000 ROWS;

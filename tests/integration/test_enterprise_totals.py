@@ -313,6 +313,45 @@ def test_the_migration_builds_the_tallies_of_an_older_graph_once(
     assert _tally_relationships(driver, settings) == relationships
 
 
+def test_the_migration_deletes_the_empty_tallies_of_a_graph_migrated_before(
+    driver: Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    capture(driver, settings, [], farms={1: "approved"})
+    capture(driver, settings, [collect(f"E{n}", 1) for n in range(3)])
+    expected = totals(driver, settings)
+    relationships = _tally_relationships(driver, settings)
+    # a graph whose "enterprise-tallies" ran before it deleted empty tallies: two are left
+    # (one of an org that has no listings lock yet), and "empty-tallies" has not run
+    driver.execute_query(
+        "CREATE (:Tally {key: 'batches shipped ' + $org, listing: 'batches', "
+        "                status: 'shipped', org: $org}), "
+        "       (:Tally {key: 'farms rejected other-org', listing: 'farms', "
+        "                status: 'rejected', org: 'other-org'}) "
+        "WITH 1 AS one MATCH (m:Migration {id: 'empty-tallies'}) DELETE m",
+        org=ORG,
+        database_=db,
+    )
+    assert _empty_tallies(driver, settings) == 2
+    apply_schema(driver, db)
+    assert _empty_tallies(driver, settings) == 0
+    assert totals(driver, settings) == expected
+    assert _tally_relationships(driver, settings) == relationships
+    counted_once(driver, settings)
+    records, _, _ = driver.execute_query(
+        "MATCH (m:Migration {id: 'empty-tallies'}) RETURN count(m) AS n", database_=db
+    )
+    assert records[0]["n"] == 1
+
+
+def _empty_tallies(driver: Driver, settings: Settings) -> int:
+    records, _, _ = driver.execute_query(
+        "MATCH (t:Tally) WHERE NOT EXISTS { (t)<-[:COUNTED_IN]-() } RETURN count(t) AS n",
+        database_=settings.neo4j_database,
+    )
+    return int(records[0]["n"])
+
+
 def key_of(identifier: str) -> str:
     return parse_identifier(identifier).key
 

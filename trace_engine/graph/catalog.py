@@ -160,6 +160,7 @@ class Query(enum.StrEnum):
     MASTERDATA_PRODUCT_PUT = "masterdata_product_put"
     MIGRATE_STATEMENTS = "migrate_statements"
     MIGRATE_TALLIES = "migrate_tallies"
+    MIGRATE_EMPTY_TALLIES = "migrate_empty_tallies"
     MIGRATE_KEY_SCOPES = "migrate_key_scopes"
     MIGRATE_PADDED_YEARS = "migrate_padded_years"
     MIGRATION_DONE = "migration_done"
@@ -272,6 +273,7 @@ WRITES: frozenset[Query] = frozenset(
         Query.MASTERDATA_PRODUCT_PUT,
         Query.MIGRATE_STATEMENTS,
         Query.MIGRATE_TALLIES,
+        Query.MIGRATE_EMPTY_TALLIES,
         Query.MIGRATE_KEY_SCOPES,
         Query.MIGRATE_PADDED_YEARS,
         Query.MIGRATION_RECORD,

@@ -18,6 +18,7 @@ SCHEMA_FILE = Query.SCHEMA
 MIGRATIONS = (
     ("statements-per-org", Query.MIGRATE_STATEMENTS),
     ("enterprise-tallies", Query.MIGRATE_TALLIES),
+    ("empty-tallies", Query.MIGRATE_EMPTY_TALLIES),
     ("key-scopes-by-name", Query.MIGRATE_KEY_SCOPES),
     ("padded-years", Query.MIGRATE_PADDED_YEARS),
 )
