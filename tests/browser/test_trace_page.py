@@ -62,13 +62,31 @@ def drawn_facilities(page: Page) -> dict[str, str]:
 
 
 def click_node(page: Page, node_id: str) -> None:
-    """A real mouse click on a node of the canvas."""
-    position = page.evaluate(
-        "(id) => window.traceEngine.cy.getElementById(id).renderedPosition()", node_id
+    """A real mouse click on a node of the canvas, at its place on the screen once that place
+    holds still for two frames (panels rendered beside the graph after it is drawn can move or
+    resize the canvas; a click at a place read before that would miss the node)."""
+    page.locator("#graph").scroll_into_view_if_needed()
+    point = page.evaluate(
+        """async (id) => {
+          const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+          const where = () => {
+            const box = document.getElementById('graph').getBoundingClientRect();
+            const p = window.traceEngine.cy.getElementById(id).renderedPosition();
+            return { x: box.x + p.x, y: box.y + p.y };
+          };
+          let last = where();
+          for (let i = 0; i < 50; i++) {
+            await frame();
+            await frame();
+            const now = where();
+            if (now.x === last.x && now.y === last.y) return now;
+            last = now;
+          }
+          return last;
+        }""",
+        node_id,
     )
-    box = page.locator("#graph").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    page.mouse.click(point["x"], point["y"])
 
 
 def test_the_demo_link_draws_the_recall_chain_from_the_api_origin_only(
