@@ -99,6 +99,16 @@ def _same_files(a: Path, b: Path) -> tuple[int, list[str]]:
     return len(names), mismatch + errors
 
 
+def _given_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonld", ".xml"))
+        else:
+            files.append(path)
+    return files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000, help="Generated data set.")
@@ -107,11 +117,22 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=3, help="How many of its files to parse.")
     parser.add_argument("--before", help="A git revision to compare with (e.g. a commit).")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--paths",
+        nargs="+",
+        type=Path,
+        help="Parse these EPCIS files (or every .json/.jsonld/.xml under these folders) "
+        "instead of generated ones (e.g. the GS1 examples, for the byte compare).",
+    )
     parser.add_argument("--note", default="")
     args = parser.parse_args()
 
-    folder, manifest = dataset(args.events, args.seed, args.events_per_file)
-    files = [folder / name for name in manifest["files"][: args.files]]
+    if args.paths:
+        files = _given_files(args.paths)
+        manifest = {"events": "given", "files": [str(path) for path in files]}
+    else:
+        folder, manifest = dataset(args.events, args.seed, args.events_per_file)
+        files = [folder / name for name in manifest["files"][: args.files]]
     load = [os.getloadavg()]
     best: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="initial-parse-") as tmp:
@@ -130,15 +151,25 @@ def main() -> None:
         if args.before:
             compared = _same_files(Path(tmp) / "out-0", Path(tmp) / "out-1")
 
+    source = (
+        f"--paths {' '.join(map(str, args.paths))}"
+        if args.paths
+        else f"--events {args.events} --files {args.files}"
+    )
     command = (
-        f".venv/bin/python bench/initial_parse.py --events {args.events} --files {args.files}"
+        f".venv/bin/python bench/initial_parse.py {source}"
         + (f" --before {args.before}" if args.before else "")
         + f" --rounds {args.rounds}"
     )
     lines = section_header("initial load, parse phase per core", command, uses_neo4j=False)
+    data = (
+        f"- data: {len(files)} given files ({best['this checkout']['events']:,} events)"
+        if args.paths
+        else f"- data: the first {len(files)} files ({best['this checkout']['events']:,} events) "
+        f"of {manifest['events']:,} generated events (seed {args.seed})"
+    )
     lines += [
-        f"- data: the first {len(files)} files ({best['this checkout']['events']:,} events) of "
-        f"{manifest['events']:,} generated events (seed {args.seed})",
+        data,
         "- load average (1/5/15 min) before, after: "
         + "; ".join("/".join(f"{x:.1f}" for x in avg) for avg in load),
         "",
