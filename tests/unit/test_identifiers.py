@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from trace_engine.errors import InvalidIdentifier
-from trace_engine.identifiers import Identifier, parse_identifier
+from trace_engine.identifiers import Identifier, _fast_epc, _parse_identifier, parse_identifier
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EPCIS_JSON = FIXTURES / "gs1-epcis" / "examples" / "JSON"
@@ -496,3 +496,127 @@ def test_every_identifier_in_epcis_json_examples_parses() -> None:
     for raw in sorted(seen):
         parse_identifier(raw)
     assert "https://id.gs1.org/01/70614141123451/21/2017" in seen
+
+
+# The fast path for the common EPC URN forms (`_fast_epc`) against the whole way through epcpy
+# (`_parse_identifier`): on any URN the fast path answers, the same Identifier; on the others,
+# parse_identifier answers what the whole way answers, the same rejection with the same message
+
+_FAST_PREFIXES = (
+    "urn:epc:class:lgtin:",
+    "urn:epc:id:sgtin:",
+    "urn:epc:id:sscc:",
+    "urn:epc:id:sgln:",
+    "urn:epc:idpat:sgtin:",
+)
+_NEAR_PREFIXES = (
+    "urn:epc:id:lgtin:",
+    "urn:epc:class:sgtin:",
+    "urn:epc:idpat:sscc:",
+    "urn:epc:id:pgln:",
+    "urn:epc:id:grai:",
+    "urn:epc:id:giai:",
+    "urn:epc:idpat:sgln:",
+    "URN:EPC:class:lgtin:",
+    "urn:epc:id:SGTIN:",
+    "urn:epc:id::sgtin:",
+    "urn:epc:id:sgtin",
+    "urn:epc::",
+)
+# digits including ones that are digits only outside ASCII (Arabic-Indic, fullwidth)
+_DIGITS = st.text("0123456789", min_size=0, max_size=14) | st.text(
+    "01234\u0663\uff17", min_size=1, max_size=13
+)
+_LAST = st.one_of(
+    st.text(CSET82 + " é\t", min_size=0, max_size=24),
+    st.lists(
+        st.sampled_from("0 a Z 9 . : - * %2F %2f %25 %C3%A9 %2 %ZZ /".split()),
+        max_size=12,
+    ).map("".join),
+)
+
+
+def _valid_part(prefix_length: int, total: int) -> st.SearchStrategy[tuple[str, str]]:
+    return st.tuples(
+        st.text("0123456789", min_size=prefix_length, max_size=prefix_length),
+        st.text("0123456789", min_size=total - prefix_length, max_size=total - prefix_length),
+    )
+
+
+@st.composite
+def _epc_urns(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(_FAST_PREFIXES) | st.sampled_from(_NEAR_PREFIXES))
+    if draw(st.booleans()):  # numeric parts of the right lengths, around the partition edges
+        total = {"urn:epc:id:sscc:": 17, "urn:epc:id:sgln:": 12}.get(prefix, 13)
+        company_prefix, reference = draw(
+            _valid_part(draw(st.integers(max(0, total - 13), min(total, 13))), total)
+        )
+    else:
+        company_prefix, reference = draw(_DIGITS), draw(_DIGITS)
+    parts = [company_prefix, reference]
+    if draw(st.booleans()):
+        parts.append(draw(_LAST))
+    if draw(st.booleans()):
+        parts.append(draw(_LAST))
+    return prefix + ".".join(parts) + draw(st.sampled_from(["", "", "", ":", ".", ":x"]))
+
+
+def _outcome(parse: Callable[[str], Identifier], raw: str) -> Identifier | str:
+    try:
+        return parse(raw)
+    except InvalidIdentifier as exc:
+        return f"rejected: {exc.reason}"
+
+
+@given(_epc_urns())
+@settings(max_examples=3000)
+@example("urn:epc:id:sgln:0614141.12345.0")  # the extension 0: no AI 254
+@example("urn:epc:id:sgln:0614141.12345.00")
+@example("urn:epc:id:sscc:06141.123456789012")  # company prefix of 5 digits
+@example("urn:epc:id:sscc:0614141234567.1234")  # of 13
+@example("urn:epc:class:lgtin:061414\u0663.107346.1")  # a digit outside ASCII
+@example("urn:epc:class:lgtin:0614141.107346.12345678901234567890")  # lot of 20
+@example("urn:epc:class:lgtin:0614141.107346.123456789012345678901")  # of 21
+@example("urn:epc:class:lgtin:0614141.107346.a.b:c")
+@example("urn:epc:idpat:sgtin:0614141.107346.**")
+def test_fast_epc_answers_what_epcpy_answers(raw: str) -> None:
+    whole_way = _outcome(_parse_identifier, raw)
+    fast = _fast_epc(raw)
+    if fast is not None:
+        assert fast == whole_way
+    assert _outcome(parse_identifier.__wrapped__, raw) == whole_way
+
+
+@st.composite
+def _common_epc_urns(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(_FAST_PREFIXES))
+    total = {"urn:epc:id:sscc:": 17, "urn:epc:id:sgln:": 12}.get(prefix, 13)
+    company_prefix, reference = draw(
+        _valid_part(draw(st.integers(6, 11 if total == 12 else 12)), total)
+    )
+    if prefix == "urn:epc:idpat:sgtin:":
+        return f"{prefix}{company_prefix}.{reference}.*"
+    if prefix == "urn:epc:id:sscc:":
+        return f"{prefix}{company_prefix}.{reference}"
+    last = draw(st.text("0123456789ABCxyz!'()*+,-.:;=_", min_size=1, max_size=20))
+    return f"{prefix}{company_prefix}.{reference}.{last}"
+
+
+@given(_common_epc_urns())
+@settings(max_examples=1000)
+def test_fast_epc_takes_the_common_forms(raw: str) -> None:
+    fast = _fast_epc(raw)
+    assert fast is not None
+    assert fast == _parse_identifier(raw)
+
+
+def test_fast_epc_leaves_escapes_and_other_schemes_to_epcpy() -> None:
+    for raw in (
+        "urn:epc:class:lgtin:0614141.107346.A%2FB",
+        "urn:epc:id:sgtin:0614141.107346.123456789012345678901",
+        "urn:epc:id:pgln:0614141.00000",
+        "urn:epc:id:sscc:0614141.123456789",
+        "urn:epc:id:sgln:061414112345..0",
+    ):
+        assert _fast_epc(raw) is None
+    assert parse_identifier("urn:epc:class:lgtin:0614141.107346.A%2FB").key == (f"01/{GTIN}/10/A/B")
