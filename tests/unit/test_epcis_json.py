@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
+import ijson
 import orjson
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from trace_engine.epcis import (
     iter_json_events,
+    jsonld,
     normalise_event,
     parse_document,
     parse_json,
@@ -321,3 +325,136 @@ def test_parse_document_chooses_by_content_type_or_first_byte() -> None:
         parse_document(body, "text/csv")
     with pytest.raises(InvalidDocument):
         parse_document(b"hello", None)
+
+
+# iter_json_events reads a small document whole with orjson: it must give what ijson's stream
+# gives, item for item and error for error, on documents made to tell the two apart
+
+_PLAIN = st.sampled_from(
+    [
+        "0", "-0", "1", "1.0", "-0.0", "1E2", "1e-7", "5e-324", "0.30000000000000004",
+        "9007199254740993", "18446744073709551615", "true", "null", '""', '"a"', '"\u00e9"',
+        '"a\\"b"', '"eventList"', '"epcisBody"',
+    ]
+)  # fmt: skip
+# what only one of the two reads, or reads differently
+_ODD = st.sampled_from(
+    [
+        "1e309", "123456789012345678901234567890", '"\\u00e9"', '"\\ud800"',
+        '"\\ud83d\\ude00"', '"\\u0000"', "NaN",
+    ]
+)  # fmt: skip
+_SCALARS = st.one_of(_PLAIN, _PLAIN, _PLAIN, _ODD)
+_KEYS = st.sampled_from(["a", "b", "a", "type", "eventList", "item", "x.y"]) | st.just("\\u0061")
+
+
+def _json_object(pairs: list[tuple[str, str]]) -> str:
+    return "{" + ",".join(f'"{key}":{value}' for key, value in pairs) + "}"
+
+
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ",".join(items) + "]")
+        | st.lists(st.tuples(_KEYS, inner), max_size=3).map(_json_object)
+    ),
+    max_leaves=8,
+)
+_EVENT_LISTS = st.lists(_VALUES, max_size=4).map(lambda items: "[" + ",".join(items) + "]")
+_BODY_KEYS = st.sampled_from(["eventList", "eventList", "eventList.item", "x"]) | st.just(
+    "event\\u004cist"
+)
+_BODIES = st.lists(st.tuples(_BODY_KEYS, _EVENT_LISTS | _VALUES), max_size=3).map(_json_object)
+_TOP_KEYS = st.sampled_from(
+    ["epcisBody", "epcisBody", "epcisHeader", "@context", "epcisBody.eventList"]
+) | st.just("epcis\\u0042ody")
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> bytes:
+    top = draw(st.lists(st.tuples(_TOP_KEYS, _BODIES | _EVENT_LISTS | _VALUES), max_size=3))
+    text = _json_object(top) if draw(st.integers(0, 9)) else "[" + _json_object(top) + "]"
+    text = draw(st.sampled_from(["", "", "", "", "", " \n", "\ufeff"])) + text
+    text += draw(st.sampled_from(["", "", "", "", "", " \n", " x", "{}"]))
+    data = text.encode()
+    if not draw(st.integers(0, 19)):
+        data = data[: draw(st.integers(0, len(data)))]  # truncated
+    return data
+
+
+WHOLE = jsonld.WHOLE_DOCUMENT_BYTES
+
+
+def _read(events: Any) -> list[Any]:
+    got: list[Any] = []
+    try:
+        got.extend(events)
+    except InvalidDocument as exc:
+        got.append(f"error: {exc}")
+    return got
+
+
+def _streamed(data: bytes) -> Any:
+    try:
+        yield from enumerate(
+            ijson.items(io.BytesIO(data), "epcisBody.eventList.item", use_float=True)
+        )
+    except ijson.JSONError as exc:
+        raise InvalidDocument(f"body is not valid JSON: {exc}") from None
+
+
+@given(_documents())
+@settings(max_examples=1500)
+@example(b'{"epcisBody":{"eventList":[1],"eventList":[2.0]}}')
+@example(b'{"epcisBody":{"eventList":[1]},"epcisBody":{"eventList":[2]}}')
+@example(b'{"epcisBody":{"eventList.item":5},"epcisBody":{"eventList":[1]}}')
+@example(b'{"epcisBody":{"eventList":[1]},"epcis\\u0042ody":{"eventList":[2]}}')
+@example(b'{"epcisBody":{"eventList":[1]},"epcisBody.eventList":[2]}')
+@example(b'{"epcisBody":{"eventList":[1],"eventList.item":5}}')
+@example(b'{"epcisBody":{"eventList":{"item":3}}}')
+@example(b'[{"epcisBody":{"eventList":[1]}}]')
+def test_whole_document_reading_gives_what_streaming_gives(data: bytes) -> None:
+    # repr: 1 and 1.0, 0.0 and -0.0 differ
+    assert repr(_read(iter_json_events(io.BytesIO(data), WHOLE))) == repr(_read(_streamed(data)))
+
+
+def test_a_small_document_is_read_whole_and_a_large_one_streamed() -> None:
+    body = document(event(), event(action="ADD"), event(eventTime="2024-01-02T03:04:05Z"))
+    assert jsonld._whole_event_list(body) is not None
+    whole = list(iter_json_events(io.BytesIO(body), WHOLE))
+    streamed = list(iter_json_events(io.BytesIO(body), 100))  # the body is longer
+    assert whole == streamed == list(_streamed(body)) == list(iter_json_events(io.BytesIO(body)))
+    assert len(whole) == 3
+    with pytest.raises(InvalidDocument, match="not valid JSON"):
+        list(iter_json_events(io.BytesIO(body[:-10]), WHOLE))
+
+
+def test_without_a_size_to_read_whole_nothing_is_read_before_it_is_needed() -> None:
+    # the online loader commits its first batches while most of the file is unread
+    body = document(*(event(action="ADD") for _ in range(2000)))
+    source = io.BytesIO(body)
+    events = iter_json_events(source)
+    next(events)
+    assert source.tell() < len(body) / 2
+    source = io.BytesIO(body)
+    events = iter_json_events(source, WHOLE)
+    next(events)
+    assert source.tell() == len(body)
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that returns at most 7 bytes a read, as a pipe or socket may."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(min(size, 7) if size >= 0 else 7)
+
+
+def test_a_document_arriving_in_short_reads_is_read_to_its_end() -> None:
+    body = document(event(), event(action="ADD"))
+    assert list(iter_json_events(cast(IO[bytes], _Trickle(body)), WHOLE)) == list(_streamed(body))

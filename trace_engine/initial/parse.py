@@ -25,6 +25,7 @@ import orjson
 from trace_engine.bulk import FileReport, Format, detect_format, iter_events, read_header
 from trace_engine.enterprise.schemas import FarmFields
 from trace_engine.enterprise.service import shipping_rows
+from trace_engine.epcis.jsonld import WHOLE_DOCUMENT_BYTES
 from trace_engine.epcis.model import Event, Rejected
 from trace_engine.epcis.normalise import clear_identifier_cache
 from trace_engine.errors import InitialLoadError, InvalidDocument
@@ -229,7 +230,8 @@ def _parse_file(task: FileTask, on_chunk: Callable[[int], None] | None) -> FileR
         return oversize.refusal(build_rows([event], None, org, None, record_time))
 
     position = 0
-    items = iter_events(task.path, fmt, context, report)
+    # a worker has nothing to commit before the file ends: a small JSON file is read whole
+    items = iter_events(task.path, fmt, context, report, whole_json_up_to=WHOLE_DOCUMENT_BYTES)
     while chunk := list(islice(items, CHUNK)):
         marks = met.marks()
         accepted = met.decide(chunk, position)
