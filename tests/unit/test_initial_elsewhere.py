@@ -33,7 +33,7 @@ def test_writes_the_files_and_prints_the_neo4j_admin_command(
     assert f"cd {work} && {command}" in result.output
     assert f"trace-engine load --initial --finish {work}" in result.output
     args = read_argument_file(work / "import.args")
-    assert "--id-type=string" in args
+    assert "--id-type=integer" in args
     # paths relative to the folder: a header, then its group's data files as one pattern (the
     # importer lists the folder once per pattern), naming exactly the part files written
     listed = [

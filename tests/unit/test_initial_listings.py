@@ -14,7 +14,7 @@ from trace_engine.enterprise.service import collection_of
 from trace_engine.errors import InitialLoadError
 from trace_engine.graph.events import GraphRows
 from trace_engine.initial import service
-from trace_engine.initial.files import CsvSink
+from trace_engine.initial.files import CsvSink, import_id
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.listings import ListingFacts, write_listings
 
@@ -102,7 +102,8 @@ def test_listings_are_derived_as_the_online_statements_derive_them(tmp_path: Pat
     rows = _written(tmp_path, sink)
 
     (farm,) = rows["FarmProfile"]
-    assert farm["key:ID(FarmProfile)"] == '["coop","414/farm"]'
+    assert farm["key:string"] == '["coop","414/farm"]'
+    assert farm[":ID(FarmProfile)"] == str(import_id(farm["key:string"]))
     # the last statement stands whole (the first one's farmer name is gone, as `SET p += …`)
     assert farm["commodity:string"] == "cocoa" and "farmerName:string" not in farm
     assert farm["statusRank:string"] == f'"coop" approved {NOW} 414/farm'
@@ -120,9 +121,10 @@ def test_listings_are_derived_as_the_online_statements_derive_them(tmp_path: Pat
     (shipment,) = rows["Shipment"]
     assert shipment["shippedBy:string"] == "e5" and shipment["status:string"] == "shipped"
     assert [(r[":START_ID(Shipment)"], r[":END_ID(ProductInstance)"]) for r in rows["CARRIES"]] == [
-        ('["coop","e5"]', "P")
+        (shipment[":ID(Shipment)"], str(import_id("P")))
     ]
-    tallies = {r["key:ID(Tally)"] for r in rows["Tally"]}
+    assert shipment["key:string"] == '["coop","e5"]'
+    tallies = {r["key:string"] for r in rows["Tally"]}
     assert tallies == {
         "farms approved coop",
         "shipments shipped coop",
@@ -183,7 +185,7 @@ def test_listings_written_beside_the_main_process_come_back_as_their_groups(
     monkeypatch.setattr(service, "_write_listings", one_tally)  # the fork inherits it
     groups, multiline = service._Listings(tmp_path, _parsed(tmp_path), ORG).result()
     assert [(g.key.name, g.rows) for g in groups] == [("Tally", 1)] and not multiline
-    assert groups[0].files[0].read_text() == '"t1","farms","coop"\n'
+    assert groups[0].files[0].read_text() == f'{import_id("t1")},"t1","farms","coop"\n'
 
 
 def test_listings_that_fail_beside_the_main_process_fail_the_load(

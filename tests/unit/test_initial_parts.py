@@ -6,14 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from trace_engine.errors import InitialLoadError
 from trace_engine.graph.events import GraphRows
+from trace_engine.initial import files
 from trace_engine.initial.files import (
     ARRAY_DELIMITER,
     CsvSink,
     GroupKey,
+    ImportIdCollision,
     UnwritableValue,
     cell,
     column_type,
+    import_id,
 )
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.store import (
@@ -190,8 +194,8 @@ def test_links_write_what_relationship_writes(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     for row in rows:
         props = {name: row[name] for name in names}
-        one.relationship(row["rel"], ("Event", "e,1"), ("ProductInstance", row["id"]), props)
-    many.links(("Event", "e,1"), "ProductInstance", rows, names)
+        one.relationship(row["rel"], ("Event", 7), ("ProductInstance", row["id"]), props)
+    many.links(("Event", 7), "ProductInstance", rows, names)
     written = [
         sorted(
             ((g.key, g.rows, [f.read_bytes() for f in g.files]) for g in sink.close()),
@@ -201,3 +205,51 @@ def test_links_write_what_relationship_writes(tmp_path: Path) -> None:
     ]
     assert written[0] == written[1]
     assert len(written[0]) == 4  # (quantity, uom, seq), seq only, none, and a NaN double
+
+
+def _lines(sink: CsvSink) -> dict[str, list[str]]:
+    """The lines written, by group header."""
+    return {
+        g.key.header(): [line for f in g.files for line in f.read_text().splitlines()]
+        for g in sink.close()
+    }
+
+
+def test_events_are_numbered_by_their_file_and_place(tmp_path: Path) -> None:
+    first, second = CsvSink(tmp_path, "000000", number=0), CsvSink(tmp_path, "000001", number=1)
+    ids = [first.node("Event", "Event", f"e{i}", {}, id_property="eventID") for i in range(3)]
+    ids.append(second.node("Event", "Event", "e0", {}, id_property="eventID"))
+    assert len(set(ids)) == 4 and all(0 <= i < 2**56 for i in ids)
+    first.relationship("AT", ("Event", ids[0]), ("Facility", "414/1"))
+    written = _lines(first)
+    assert written[":ID(Event),eventID:string\n"] == [f'{i},"e{n}"' for n, i in enumerate(ids[:3])]
+    assert written[":START_ID(Event),:END_ID(Facility)\n"] == [f"{ids[0]},{import_id('414/1')}"]
+    with pytest.raises(InitialLoadError, match="named by the id"):
+        second.relationship("AT", ("Event", "e0"), ("Facility", "414/1"))  # a key: not its id
+    with pytest.raises(InitialLoadError, match="no number"):
+        CsvSink(tmp_path, "shared").node("Event", "Event", "e9", {})
+
+
+def test_a_key_is_named_by_the_same_id_in_every_sink(tmp_path: Path) -> None:
+    shared, worker = CsvSink(tmp_path, "shared"), CsvSink(tmp_path, "000003", number=3)
+    node = shared.node("ProductInstance", "ProductInstance", '01/1/10/"a"', {}, id_property="id")
+    event = worker.node("Event", "Event", "e", {}, id_property="eventID")
+    worker.links(("Event", event), "ProductInstance", [{"id": '01/1/10/"a"', "rel": "INPUT"}], ())
+    assert node == import_id('01/1/10/"a"')
+    assert _lines(shared)[":ID(ProductInstance),id:string\n"] == [f'{node},"01/1/10/""a"""']
+    assert _lines(worker)[":START_ID(Event),:END_ID(ProductInstance)\n"] == [f"{event},{node}"]
+
+
+def test_two_keys_with_one_id_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 56 bits make a collision too rare to meet: at one byte, 20 keys give one for sure
+    monkeypatch.setattr(files, "ID_BYTES", 1)
+    sink = CsvSink(tmp_path, "shared")
+    seen: dict[int, str] = {}
+    with pytest.raises(ImportIdCollision, match="two Facility keys have the same importer id"):
+        for n in range(300):
+            key = f"414/{n}"
+            sink.node("Facility", "Facility", key, {}, id_property="id")
+            seen.setdefault(import_id(key), key)
+    assert len(seen) < 300  # it stopped at the first key whose id was taken
+    for key in seen.values():  # the same ids in another space are no collision
+        sink.node("Product", "Product", key, {}, id_property="id")

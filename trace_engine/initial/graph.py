@@ -26,7 +26,7 @@ _TARGETS = (
     ("facilities", "Facility", _PLACE_LINK_PROPS),
     ("parties", "Party", _PLACE_LINK_PROPS),
 )
-# what an event row holds besides the Event node's properties (eventID is its importer id)
+# what an event row holds besides the Event node's properties (eventID is its key)
 _EVENT_EXTRA = frozenset({"instances", "products", "facilities", "parties", "eventID"})
 # which statement label an org's attributes about each kind of node take
 _STATEMENTS = (
@@ -41,9 +41,10 @@ _NODE_TABLES = (("facilities", "Facility"), ("parties", "Party"), ("products", "
 def write_events(sink: CsvSink, rows: GraphRows) -> int:
     """Write the Event nodes of `rows` and every relationship from them; return how many."""
     for event in rows.events:
-        event_id = event["eventID"]
-        sink.row_node("Event", "Event", event_id, event, _EVENT_EXTRA, id_property="eventID")
-        start = ("Event", event_id)
+        node = sink.row_node(
+            "Event", "Event", event["eventID"], event, _EVENT_EXTRA, id_property="eventID"
+        )
+        start = ("Event", node)
         for table, space, names in _TARGETS:
             if event[table]:
                 sink.links(start, space, event[table], names)

@@ -218,7 +218,7 @@ def _parse_file(task: FileTask, on_chunk: Callable[[int], None] | None) -> FileR
         return result
     report.ignored_master_data = master.ignored_master_data
     org, record_time = task.org, task.record_time
-    sink = CsvSink(task.folder, f"{task.index:06d}")
+    sink = CsvSink(task.folder, f"{task.index:06d}", number=task.index)
     # the master data, as the online path writes it with a file's first batch
     result.tables.add_rows(build_rows([], master, org, None, record_time))
     met = _Met(result, task.existing)

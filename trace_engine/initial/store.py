@@ -57,7 +57,7 @@ class ImportFiles:
 
         args = [
             f"--array-delimiter={ARRAY_DELIMITER_OPTION}",
-            "--id-type=string",
+            "--id-type=integer",  # see files.py
             f"--strict={str(self.strict).lower()}",
         ]
         if self.multiline:
