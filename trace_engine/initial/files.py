@@ -185,7 +185,9 @@ class CsvSink:
     collisions (each space is written by one sink).
     """
 
-    def __init__(self, folder: Path, part: str, number: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, part: str, number: int | None = None, remember: bool = False
+    ) -> None:
         self.folder = folder
         self.part = part
         self.multiline = False  # a value holds a line break: the importer must be told
@@ -196,7 +198,10 @@ class CsvSink:
             raise InitialLoadError(f"at most {_MAX_PARTS:,} files can be loaded at once")
         self._next = None if number is None else number << _PLACE_BITS
         self._last = 0 if number is None else (number + 1) << _PLACE_BITS
-        self._hashed: dict[str, int] = {}  # key → importer id, of recent keys
+        # key → importer id: of recent keys, or (`remember`) of every key (the main process
+        # names each shared node again in its aliases, statements and lineage edges)
+        self._hashed: dict[str, int] = {}
+        self._cache = None if remember else _ID_CACHE
         self._written: dict[str, set[int]] = {}  # hashed space → the ids of its nodes here
 
     def _id(self, key: str) -> int:
@@ -204,7 +209,7 @@ class CsvSink:
         # products again and again)
         found = self._hashed.get(key)
         if found is None:
-            if len(self._hashed) >= _ID_CACHE:
+            if self._cache is not None and len(self._hashed) >= self._cache:
                 self._hashed.clear()
             found = self._hashed[key] = import_id(key)
         return found
@@ -219,7 +224,7 @@ class CsvSink:
                 raise InitialLoadError(f"at most {1 << _PLACE_BITS:,} events in one file")
             self._next = number + 1
             return number
-        node_id = import_id(key)
+        node_id = self._id(key)
         written = self._written.setdefault(space, set())
         if node_id in written:
             raise ImportIdCollision(

@@ -221,7 +221,7 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
     counter = ctx.Value("q", 0)
     phases.start("parse", _estimate_events(paths))
     # the shared nodes are written as they are first seen, while the workers parse on
-    shared = CsvSink(work_dir, "shared")
+    shared = CsvSink(work_dir, "shared", remember=True)
     parsed = _Parsed([], NodeTables(), [], [], False, 0, record_time, shared)
     seen: set[int] = set()
     shown = 0
@@ -395,7 +395,7 @@ class _Listings:
 
 
 def _listings_files(work_dir: Path, parsed: _Parsed, org: str) -> tuple[list[Group], bool]:
-    sink = CsvSink(work_dir, "listings")
+    sink = CsvSink(work_dir, "listings", remember=True)
     _write_listings(sink, parsed, org)
     return sink.close(), sink.multiline
 
