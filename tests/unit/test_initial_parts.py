@@ -14,6 +14,7 @@ from trace_engine.initial.files import (
     CsvSink,
     GroupKey,
     ImportIdCollision,
+    JoinedParts,
     UnwritableValue,
     cell,
     column_type,
@@ -253,3 +254,26 @@ def test_two_keys_with_one_id_are_refused(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(seen) < 300  # it stopped at the first key whose id was taken
     for key in seen.values():  # the same ids in another space are no collision
         sink.node("Product", "Product", key, {}, id_property="id")
+
+
+def test_parts_are_joined_in_order_one_file_per_group(tmp_path: Path) -> None:
+    parts = []
+    for index in range(3):
+        sink = CsvSink(tmp_path, f"{index:06d}", number=index)
+        for n in range(index + 1):  # a file of 1, 2 and 3 events, and facilities in two files
+            node = sink.node("Event", "Event", f"e{index}.{n}", {"n": n}, id_property="eventID")
+            if index != 1:
+                sink.relationship("AT", ("Event", node), ("Facility", f"414/{index}"))
+        parts.append(sink.close(durable=False))
+    expected = {g.key: b"" for groups in parts for g in groups}
+    for groups in parts:
+        for g in groups:
+            expected[g.key] += b"".join(f.read_bytes() for f in g.files)
+    joined = JoinedParts(tmp_path)
+    for groups in parts:
+        joined.add(groups)
+    result = joined.close()
+    assert {g.key: g.files[0].read_bytes() for g in result} == expected
+    assert {g.key.name: g.rows for g in result} == {"Event": 6, "AT": 4}
+    assert all(len(g.files) == 1 for g in result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(g.files[0].name for g in result)

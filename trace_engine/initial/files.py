@@ -369,14 +369,15 @@ class CsvSink:
             props = [(name, row[name]) for name in names]
             self._write("relationships", row["rel"], ids, head + str(key_id(row["id"])), props)
 
-    def close(self) -> list[Group]:
-        """Flush and fsync every file; the groups written."""
+    def close(self, durable: bool = True) -> list[Group]:
+        """Flush (and, if `durable`, fsync) every file; the groups written."""
         groups = []
         for fh, group, lines in self._open.values():
             if lines:
                 self._flush(fh, lines)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
             fh.close()
             groups.append(group)
         self._open = {}
@@ -392,3 +393,60 @@ def merge_groups(parts: list[list[Group]]) -> dict[GroupKey, Group]:
             into.files.extend(group.files)
             into.rows += group.rows
     return merged
+
+
+class JoinedParts:
+    """The part files of each group joined, in the order given, into one file per group
+    (`<group>.joined.csv` in `folder`), each part removed once it is copied.
+
+    The importer reads the start of every file it is given before it begins (its estimates):
+    at 1M events the workers' 1,379 part files cost it 3-5 s there, against under a second for
+    one file per group. The parse joins each file's parts as soon as its result is final,
+    while the workers parse on; the copy stays in the kernel (`os.copy_file_range`).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._open: dict[GroupKey, tuple[int, Group]] = {}
+
+    def add(self, groups: list[Group]) -> None:
+        """Append these groups' files to their groups' joined files, and remove them."""
+        for group in groups:
+            entry = self._open.get(group.key)
+            if entry is None:
+                path = self.folder / f"{group.key.slug}.joined.csv"
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                entry = self._open[group.key] = (fd, Group(group.key, [path]))
+            fd, joined = entry
+            for part in group.files:
+                _append(fd, part)
+                part.unlink()
+            joined.rows += group.rows
+
+    def close(self) -> list[Group]:
+        """Fsync and close the joined files; their groups."""
+        groups = []
+        for fd, group in self._open.values():
+            os.fsync(fd)
+            os.close(fd)
+            groups.append(group)
+        self._open = {}
+        return groups
+
+
+def _append(fd: int, path: Path) -> None:
+    # the whole of `path` at the end of the open file `fd`
+    with path.open("rb") as src:
+        left = os.fstat(src.fileno()).st_size
+        try:
+            while left > 0:
+                copied = os.copy_file_range(src.fileno(), fd, left)
+                if copied == 0:
+                    break
+                left -= copied
+        except OSError:  # a file system or kernel without it: the same bytes through user space
+            pass
+        if left > 0:
+            src.seek(os.fstat(src.fileno()).st_size - left)
+            while chunk := src.read(1 << 20):
+                os.write(fd, chunk)

@@ -253,7 +253,7 @@ def _parse_file(task: FileTask, on_chunk: Callable[[int], None] | None) -> FileR
             done = len(chunk)
             del chunk, accepted, rows  # before `on_chunk`: see after_chunk
             on_chunk(done)
-    result.groups = sink.close()
+    result.groups = sink.close(durable=False)  # joined into durable files by the main process
     result.multiline = sink.multiline
     if shipping:
         result.enterprise = task.folder / f"shipping.{task.index:06d}.json"

@@ -47,7 +47,7 @@ from trace_engine.graph.driver import make_driver
 from trace_engine.graph.schema import apply_schema, current_shape_migrations
 from trace_engine.ingest import Status
 from trace_engine.initial import repository as repo
-from trace_engine.initial.files import CsvSink, Group, merge_groups
+from trace_engine.initial.files import CsvSink, Group, JoinedParts, merge_groups
 from trace_engine.initial.graph import NodeTables
 from trace_engine.initial.listings import ListingFacts, write_listings
 from trace_engine.initial.parse import (
@@ -223,6 +223,7 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
     # the shared nodes are written as they are first seen, while the workers parse on
     shared = CsvSink(work_dir, "shared", remember=True)
     parsed = _Parsed([], NodeTables(), [], [], False, 0, record_time, shared)
+    joined = JoinedParts(work_dir)  # each file's parts, once final, into one file per group
     seen: set[int] = set()
     shown = 0
 
@@ -254,12 +255,14 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
             parsed.listings.merge(result.listings)
             result.listings = ListingFacts()
             result.stored = []
-            parsed.groups.append(result.groups)
+            joined.add(result.groups)
+            result.groups = []
             parsed.declarations.extend((task.index, d) for d in result.declarations)
             parsed.multiline |= result.multiline
             parsed.events += result.events
             parsed.results.append(result)
             show()
+    parsed.groups.append(joined.close())
     return parsed
 
 
