@@ -114,11 +114,13 @@ def neo4j_version() -> str:
     return f"{records[0]['name']} {records[0]['version']} {records[0]['edition']}"
 
 
-def api_key(org: str, scopes: list[str], name: str) -> str:
-    """A fresh key of `org` that the rate limit will not stop (made straight in Neo4j)."""
+def api_key(org: str, scopes: list[str], name: str, schema: bool = True) -> str:
+    """A fresh key of `org` that the rate limit will not stop (made straight in Neo4j); with
+    `schema`, the schema applied first (False: as `trace-engine keys create`, which does not)."""
     settings = get_settings()
     with make_driver(settings) as driver:
-        apply_schema(driver, settings.neo4j_database)
+        if schema:
+            apply_schema(driver, settings.neo4j_database)
         request = KeyCreate.model_validate(
             {"name": name, "scopes": scopes, "rate_limit_per_hour": 10_000_000}
         )
