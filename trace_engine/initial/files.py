@@ -198,34 +198,38 @@ class CsvSink:
             raise InitialLoadError(f"at most {_MAX_PARTS:,} files can be loaded at once")
         self._next = None if number is None else number << _PLACE_BITS
         self._last = 0 if number is None else (number + 1) << _PLACE_BITS
-        # key → importer id: of recent keys, or (`remember`) of every key (the main process
-        # names each shared node again in its aliases, statements and lineage edges)
-        self._hashed: dict[str, int] = {}
+        # key → importer id (as text): of recent keys, or (`remember`) of every key (the main
+        # process names each shared node again in its aliases, statements and lineage edges)
+        self._hashed: dict[str, str] = {}
         self._cache = None if remember else _ID_CACHE
-        self._written: dict[str, set[int]] = {}  # hashed space → the ids of its nodes here
+        self._written: dict[str, set[str]] = {}  # hashed space → the ids of its nodes here
 
-    def _id(self, key: str) -> int:
-        # the importer id of a key in a hashed space (a file names the same few places and
-        # products again and again)
+    def _id(self, key: str) -> str:
+        # the importer id of a key in a hashed space, as text (a file names the same few
+        # places and products again and again)
         found = self._hashed.get(key)
         if found is None:
             if self._cache is not None and len(self._hashed) >= self._cache:
                 self._hashed.clear()
-            found = self._hashed[key] = import_id(key)
+            found = self._hashed[key] = str(import_id(key))
         return found
 
-    def _node_id(self, space: str, key: str) -> int:
-        # a new node's importer id: the next number, or its key's hash (checked unique)
-        if space in NUMBERED_SPACES:
-            number = self._next
-            if number is None:
-                raise InitialLoadError(f"this sink writes no {space} nodes (no number given)")
-            if number >= self._last:
-                raise InitialLoadError(f"at most {1 << _PLACE_BITS:,} events in one file")
-            self._next = number + 1
-            return number
-        node_id = self._id(key)
-        written = self._written.setdefault(space, set())
+    def _number(self, space: str) -> int:
+        # the next id of a numbered space
+        number = self._next
+        if number is None:
+            raise InitialLoadError(f"this sink writes no {space} nodes (no number given)")
+        if number >= self._last:
+            raise InitialLoadError(f"at most {1 << _PLACE_BITS:,} events in one file")
+        self._next = number + 1
+        return number
+
+    def _hashed_node(self, space: str, key: str) -> str:
+        # a new node's id in a hashed space, checked unique among the space's nodes here
+        node_id = self._hashed.get(key) or self._id(key)
+        written = self._written.get(space)
+        if written is None:
+            written = self._written[space] = set()
         if node_id in written:
             raise ImportIdCollision(
                 f"two {space} keys have the same importer id ({key!r} is one); "
@@ -241,7 +245,7 @@ class CsvSink:
             return str(node)
         if space in NUMBERED_SPACES:
             raise InitialLoadError(f"a {space} node is named by the id the sink gave it")
-        return str(self._id(node))  # type: ignore[arg-type]
+        return self._hashed.get(node) or self._id(node)  # type: ignore[arg-type]
 
     def _write(
         self,
@@ -307,21 +311,27 @@ class CsvSink:
         lines.clear()
 
     def _first(self, space: str, key: str, id_property: str) -> tuple[int, str]:
-        # a node's importer id and its first fields (the id, and the key when it is stored)
-        node_id = self._node_id(space, key)
-        return node_id, (f"{node_id},{_quoted(key)}" if id_property else str(node_id))
+        # a node's importer id (0 in a hashed space: nobody names it by its id) and its first
+        # fields (the id, and the key when it is stored)
+        if space in NUMBERED_SPACES:
+            number = self._number(space)
+            text = str(number)
+        else:
+            number, text = 0, self._hashed_node(space, key)
+        return number, (f"{text},{_quoted(key)}" if id_property else text)
 
     def node(
         self, label: str, space: str, key: str, props: dict[str, Any], id_property: str = ""
     ) -> int:
         """A node of `label` with `key` in id space `space`; `id_property` names the property
-        the key is stored as (empty: not stored). Returns its importer id."""
-        node_id, first = self._first(space, key, id_property)
+        the key is stored as (empty: not stored). Returns its id in a numbered space (the
+        name its relationships give it), 0 in a hashed one (they name it by its key)."""
+        number, first = self._first(space, key, id_property)
         if props:
             self._write("nodes", label, (id_property, space), first, props.items())
         else:
             self._line("nodes", label, (id_property, space), [], first)
-        return node_id
+        return number
 
     def row_node(
         self,
@@ -333,9 +343,9 @@ class CsvSink:
         id_property: str = "",
     ) -> int:
         """`node` with the properties of `row` but those `skip` names (no dict of them)."""
-        node_id, first = self._first(space, key, id_property)
+        number, first = self._first(space, key, id_property)
         self._write("nodes", label, (id_property, space), first, row.items(), skip)
-        return node_id
+        return number
 
     def relationship(
         self,
@@ -364,10 +374,11 @@ class CsvSink:
         row's values of `names`."""
         ids = (start[0], space)
         head = self._ref(*start) + ","
-        key_id = self._id
+        known, key_id = self._hashed, self._id
         for row in rows:
             props = [(name, row[name]) for name in names]
-            self._write("relationships", row["rel"], ids, head + str(key_id(row["id"])), props)
+            end = known.get(row["id"]) or key_id(row["id"])
+            self._write("relationships", row["rel"], ids, head + end, props)
 
     def close(self, durable: bool = True) -> list[Group]:
         """Flush (and, if `durable`, fsync) every file; the groups written."""
