@@ -168,15 +168,13 @@ def iter_events(
     context: Any,
     report: FileReport,
     on_bytes: Callable[[int], None] | None = None,
-    whole_json_up_to: int = 0,
 ) -> Iterator[Event | Rejected]:
-    """The file's events, normalised; a read error ends the stream and is kept on the report.
-    A JSON file of up to `whole_json_up_to` bytes is read whole (see `iter_json_events`)."""
+    """The file's events, normalised; a read error ends the stream and is kept on the report."""
     try:
         with path.open("rb") as raw:
             reader = cast(IO[bytes], _CountingReader(raw, on_bytes))
             if fmt is Format.JSON:
-                for index, event in iter_json_events(reader, whole_json_up_to):
+                for index, event in iter_json_events(reader):
                     yield normalise_event(index, event, context)
             else:
                 # filled with the extension prefixes as the parser meets them

@@ -6,19 +6,19 @@ a bare event object, or a JSON list of events. Master data comes from
 `epcisHeader.epcisMasterData.vocabularyList` (see `masterdata` for the attribute mapping).
 
 Streaming: `iter_json_events(file)` yields `(index, event dict)` for the events of an
-EPCISDocument with ijson, without loading the document (or, for `load --initial`, reads a small
-one whole with orjson, twice as fast, when that gives the same events); pass each to
-`normalise_event(index, event, context)`. `read_json_header(file)` reads the `@context` and
-master data of the same document (a second pass over the file, stopping at the body when the
-header comes first).
+EPCISDocument with ijson, without loading the document; pass each to `normalise_event(index,
+event, context)`. `read_json_header(file)` reads the `@context` and master data of the same
+document (a second pass over the file, stopping at the body when the header comes first).
+`read_whole_json(data)` gives both at once for a small document, read whole with orjson, when
+that gives the same (a parse worker of `load --initial`; the online loader streams, so that
+its first batches commit while it still reads).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import ijson
 import orjson
@@ -147,95 +147,78 @@ def parse_json(data: bytes | str | dict[str, Any] | list[Any]) -> ParsedDocument
     return parse_json_document(document)
 
 
-# what a parse worker of `load --initial` reads whole (see iter_json_events): a document of
-# the generated 10,000-event files' size, not one that would fill the memory of the workers
-WHOLE_DOCUMENT_BYTES = 8 << 20
-_EVENTS_PATH = "epcisBody.eventList.item"
-
-
-def iter_json_events(file: IO[bytes], whole_up_to: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stream `(index, event)` from an EPCISDocument's `epcisBody.eventList`, bounded memory.
-
-    A document of up to `whole_up_to` bytes is read whole with orjson instead, when that
-    gives the same events (`_whole_event_list`): in half the time, but nothing is yielded
-    before the whole file is read (the online loader commits its first batches while it
-    still reads, so it streams; a parse worker of `load --initial` reads whole)."""
-    if whole_up_to <= 0:
-        yield from _streamed(file)
-        return
-    head = _read_up_to(file, whole_up_to + 1)
-    if len(head) <= whole_up_to:
-        events = _whole_event_list(head)
-        if events is not None:
-            del head
-            yield from _released(events)
-            return
-        yield from _streamed(io.BytesIO(head))
-    else:
-        yield from _streamed(cast(IO[bytes], _Prefixed(head, file)))
-
-
-def _streamed(file: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_json_events(file: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream `(index, event)` from an EPCISDocument's `epcisBody.eventList`, bounded memory."""
     try:
-        yield from enumerate(ijson.items(file, _EVENTS_PATH, use_float=True))
+        yield from enumerate(ijson.items(file, "epcisBody.eventList.item", use_float=True))
     except ijson.JSONError as exc:
         raise InvalidDocument(f"body is not valid JSON: {exc}") from None
 
 
-def _read_up_to(file: IO[bytes], size: int) -> bytes:
-    # `size` bytes, fewer only at the end of the file (a read may return less than asked)
-    parts = []
-    while size > 0 and (part := file.read(size)):
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
+# what a parse worker of `load --initial` reads whole (see read_whole_json): a document of the
+# generated 10,000-event files' size, not one that would fill the memory of the workers
+WHOLE_DOCUMENT_BYTES = 8 << 20
 
 
-def _whole_event_list(data: bytes) -> list[Any] | None:
-    """The items ijson would stream from `data` at `epcisBody.eventList.item`, read with
-    orjson, or None when orjson cannot prove them the same (ijson then streams `data`).
+# ijson refuses an integer beyond 64-bit signed that orjson reads (up to 2**64 - 1, or as a
+# float below -2**63): any run of 19 digits sends a document to ijson
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
 
-    The same values: orjson refuses what it reads differently from ijson (big integers,
-    lone surrogates, a byte-order mark, infinities), and then ijson reads the data, errors,
-    the events before an error and all. The same items: ijson's path joins keys with dots
-    and streams every occurrence of a key, where orjson keeps a repeated key's last value;
-    so one `"epcisBody"` and one `"eventList"` in the text, no \\u-escape (that could
-    spell one of them), no dotted key at the top or in the body, and an array of events.
+
+def read_whole_json(
+    data: bytes,
+) -> tuple[Any, ParsedDocument, Iterator[tuple[int, Any]]] | None:
+    """What `read_json_header` and `iter_json_events` give for the document `data`, read
+    at once with orjson (in half their time), or None when orjson cannot prove it the same
+    (the caller then reads `data` their way). Raises what `read_json_header` raises.
+
+    The same values: orjson refuses what it reads differently from ijson (lone surrogates, a
+    byte-order mark, infinities, integers beyond 64 bits), and then ijson reads the data,
+    errors, the events before an error and all; a run of 19 digits (an integer ijson refuses
+    and orjson does not) goes to ijson too. The same items: ijson's paths join keys with dots,
+    its stream meets every copy of a repeated key and the header pass stops at the first key
+    after the header's, where orjson keeps a repeated key's last value; so one `"epcisBody"`,
+    one `"eventList"` and one `"@context"` in the text (at the top), at most one
+    `"epcisHeader"`, no \\u-escape (that could spell one of them), no dotted key at the top
+    or in the body, and an array of events. The events are dropped from the list as they are
+    yielded, as a stream drops them.
     """
-    if data.count(b'"eventList"') != 1 or data.count(b'"epcisBody"') != 1 or b"\\u" in data:
+    if (
+        data.count(b'"eventList"') != 1
+        or data.count(b'"epcisBody"') != 1
+        or data.count(b'"@context"') != 1
+        or data.count(b'"epcisHeader"') > 1
+        or b"\\u" in data
+        or _LONG_NUMBER in data.translate(_DIGITS_AS_ZEROS)
+    ):
         return None
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(document, dict) or any("." in key for key in document):
+    if (
+        not isinstance(document, dict)
+        or "@context" not in document
+        or any("." in key for key in document)
+    ):
         return None
     body = document.get("epcisBody")
     if not isinstance(body, dict) or any("." in key for key in body):
         return None
     events = body.get("eventList")
-    return events if isinstance(events, list) else None
+    if not isinstance(events, list):
+        return None
+    context = document["@context"]
+    master = _header(document.get("type"), context, True, document.get("epcisHeader"))
+    del document, body
+    return context, master, _released(events)
 
 
 def _released(events: list[Any]) -> Iterator[tuple[int, Any]]:
-    # each event dropped from the list once yielded, as a stream would have dropped it
     for index in range(len(events)):
         event, events[index] = events[index], None
         yield index, event
-
-
-class _Prefixed:
-    """A file whose first bytes were already read into `head`."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self._head: bytes | None = head
-        self._rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head is None or size == 0:  # (ijson reads 0 bytes to learn the type)
-            return self._rest.read(size)
-        head, self._head = self._head, None
-        return head
 
 
 def read_json_header(file: IO[bytes]) -> tuple[Any, ParsedDocument]:
@@ -258,16 +241,19 @@ def read_json_header(file: IO[bytes]) -> tuple[Any, ParsedDocument]:
         raise InvalidDocument(f"body is not valid JSON: {exc}") from None
     for key, builder in builders.items():
         wanted[key] = builder.value
-    context, header = wanted["@context"], wanted["epcisHeader"]
+    context = wanted["@context"]
+    master = _header(wanted["type"], context, "@context" in builders, wanted["epcisHeader"])
+    return context, master
+
+
+def _header(kind: Any, context: Any, has_context: bool, header: Any) -> ParsedDocument:
     # the same JSON-LD rule as a whole document's (a file that is not an EPCISDocument has no
     # events to stream, which the loader reports)
-    check_context(
-        {"type": wanted["type"], **({"@context": context} if "@context" in builders else {})}
-    )
+    check_context({"type": kind, **({"@context": context} if has_context else {})})
     facilities, products, ignored = read_vocabularies(
         master_data_of({"epcisHeader": header}) if isinstance(header, dict) else [],
         namespaces_from_context(context),
     )
-    return context, ParsedDocument(
+    return ParsedDocument(
         items=[], facilities=facilities, products=products, ignored_master_data=ignored
     )

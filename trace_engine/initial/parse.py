@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -25,9 +25,9 @@ import orjson
 from trace_engine.bulk import FileReport, Format, detect_format, iter_events, read_header
 from trace_engine.enterprise.schemas import FarmFields
 from trace_engine.enterprise.service import shipping_rows
-from trace_engine.epcis.jsonld import WHOLE_DOCUMENT_BYTES
-from trace_engine.epcis.model import Event, Rejected
-from trace_engine.epcis.normalise import clear_identifier_cache
+from trace_engine.epcis.jsonld import WHOLE_DOCUMENT_BYTES, read_whole_json
+from trace_engine.epcis.model import Event, ParsedDocument, Rejected
+from trace_engine.epcis.normalise import clear_identifier_cache, normalise_event
 from trace_engine.errors import InitialLoadError, InvalidDocument
 from trace_engine.ingest import EventResult, Status, build_rows
 from trace_engine.ingest.master_data import check_master_data
@@ -205,13 +205,23 @@ def parse_file(task: FileTask, on_chunk: Callable[[int], None] | None = None) ->
         raise InitialLoadError(f"{task.path}: {exc}") from None
 
 
+def _read_whole(path: Path) -> tuple[Any, ParsedDocument, Iterator[tuple[int, Any]]] | None:
+    """A small JSON file's header and events at once (`jsonld.read_whole_json`: the same as
+    reading them in two passes, in less time), or None to read it that way. A worker has
+    nothing to commit before the file ends, so it need not stream a file that fits in memory."""
+    with path.open("rb") as file:
+        data = file.read(WHOLE_DOCUMENT_BYTES + 1)
+    return read_whole_json(data) if len(data) <= WHOLE_DOCUMENT_BYTES else None
+
+
 def _parse_file(task: FileTask, on_chunk: Callable[[int], None] | None) -> FileResult:
     report = FileReport(task.path)
     result = FileResult(task.index, report)
     try:
         report.size = task.path.stat().st_size
         fmt = detect_format(task.path, task.fmt)
-        context, master = read_header(task.path, fmt)
+        whole = _read_whole(task.path) if fmt is Format.JSON else None
+        context, master = whole[:2] if whole else read_header(task.path, fmt)
         result.farms = check_master_data(master, task.org)  # as online, before any write
     except (OSError, InvalidDocument) as exc:
         report.error = str(exc)
@@ -230,8 +240,11 @@ def _parse_file(task: FileTask, on_chunk: Callable[[int], None] | None) -> FileR
         return oversize.refusal(build_rows([event], None, org, None, record_time))
 
     position = 0
-    # a worker has nothing to commit before the file ends: a small JSON file is read whole
-    items = iter_events(task.path, fmt, context, report, whole_json_up_to=WHOLE_DOCUMENT_BYTES)
+    items = (
+        (normalise_event(index, event, context) for index, event in whole[2])
+        if whole
+        else iter_events(task.path, fmt, context, report)
+    )
     while chunk := list(islice(items, CHUNK)):
         marks = met.marks()
         accepted = met.decide(chunk, position)
