@@ -278,6 +278,12 @@ class CsvSink:
             elif exact is float and math.isfinite(value):
                 columns += (prop, "double")
                 fields.append(repr(value))
+            elif exact is list and value and all(type(v) is str for v in value):
+                # a list of strings (a lineage edge's orgs): `cell` without its per-item calls
+                if any(ARRAY_DELIMITER in v for v in value):
+                    cell(value)  # raises, naming the item
+                columns += (prop, "string[]")
+                fields.append('"' + ARRAY_DELIMITER.join(value).replace('"', '""') + '"')
             elif (column := column_type(value)) is not None:
                 columns += (prop, column)
                 fields.append(cell(value))
