@@ -277,3 +277,17 @@ def test_parts_are_joined_in_order_one_file_per_group(tmp_path: Path) -> None:
     assert {g.key.name: g.rows for g in result} == {"Event": 6, "AT": 4}
     assert all(len(g.files) == 1 for g in result)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(g.files[0].name for g in result)
+
+
+def test_a_list_of_strings_is_written_as_cell_writes_it(tmp_path: Path) -> None:
+    sink = CsvSink(tmp_path, "shared")
+    orgs = ["coop", 'a "b", c', ""]
+    sink.relationship(
+        "CONTAINS", ("ProductInstance", "p"), ("ProductInstance", "q"), {"orgs": orgs}
+    )
+    (line,) = _lines(sink)[":START_ID(ProductInstance),:END_ID(ProductInstance),orgs:string[]\n"]
+    assert line == f"{import_id('p')},{import_id('q')},{cell(orgs)}"
+    with pytest.raises(UnwritableValue, match="array delimiter"):
+        sink.relationship(
+            "CONTAINS", ("ProductInstance", "p"), ("ProductInstance", "q"), {"orgs": ["a\x1fb"]}
+        )
