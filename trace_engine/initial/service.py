@@ -161,10 +161,10 @@ def _init_worker(counter: Any) -> None:
     quiet_collector()
 
 
-def _chunk_done(n: int) -> None:
+def _chunk_done(n: int, cycles: bool) -> None:
     with _counter.get_lock():
         _counter.value += n
-    after_chunk(n)
+    after_chunk(n, cycles)
 
 
 def _parse_in_worker(task: FileTask) -> FileResult:
