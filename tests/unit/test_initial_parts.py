@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trace_engine.errors import InitialLoadError
 from trace_engine.graph.events import GraphRows
@@ -291,3 +295,59 @@ def test_a_list_of_strings_is_written_as_cell_writes_it(tmp_path: Path) -> None:
         sink.relationship(
             "CONTAINS", ("ProductInstance", "p"), ("ProductInstance", "q"), {"orgs": ["a\x1fb"]}
         )
+
+
+_LINK_VALUES = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from('ab"\n,\x1fé'), max_size=4),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.booleans(),
+    st.lists(st.text(alphabet=st.sampled_from('ab"\x1f'), max_size=2), max_size=2),
+    st.lists(st.integers(), max_size=2),
+    st.lists(st.one_of(st.integers(), st.text(max_size=1)), min_size=2, max_size=2),
+)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": st.text(alphabet=st.sampled_from('ab"'), min_size=1, max_size=3),
+                "rel": st.sampled_from(["OBSERVED", "AT"]),
+                "x": _LINK_VALUES,
+                "y": _LINK_VALUES,
+            }
+        ),
+        max_size=4,
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_links_write_what_relationship_writes_for_any_values(rows: list[dict[str, Any]]) -> None:
+    # `links` has `_write`'s loop inline: the same files, or the same refusal, for any values
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = Path(tmp) / "one", Path(tmp) / "many"
+        for folder in folders:
+            folder.mkdir()
+        one, many = CsvSink(folders[0], "p"), CsvSink(folders[1], "p")
+        outcomes = []
+        try:
+            for row in rows:
+                props = {"x": row["x"], "y": row["y"]}
+                one.relationship(row["rel"], ("Event", 7), ("Facility", row["id"]), props)
+            outcomes.append("written")
+        except UnwritableValue as exc:
+            outcomes.append(str(exc))
+        try:
+            many.links(("Event", 7), "Facility", rows, ("x", "y"))
+            outcomes.append("written")
+        except UnwritableValue as exc:
+            outcomes.append(str(exc))
+        assert outcomes[0] == outcomes[1]
+        written = [
+            sorted(
+                ((g.key.slug, g.rows, [f.read_bytes() for f in g.files]) for g in sink.close()),
+            )
+            for sink in (one, many)
+        ]
+        assert written[0] == written[1]
