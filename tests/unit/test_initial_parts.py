@@ -106,7 +106,7 @@ def test_shared_nodes_streamed_while_merging_are_the_files_written_at_the_end(
 ) -> None:
     files = []
     for run in ("at-end", "streamed"):
-        tables, sink = NodeTables(), CsvSink(tmp_path / run, "shared")
+        tables, sink = NodeTables(), CsvSink(tmp_path / run, "shared", number=4)
         (tmp_path / run).mkdir()
         for rows in (
             _rows("urn:a", "o1", {"name": "A"}),

@@ -11,7 +11,9 @@ The importer's node ids are integers (`--id-type=integer`), not the nodes' keys:
 ids the importer spent 40% of its time encoding, sorting and looking up the 12 million keys of
 a 1M-event load (its run on the same files took 43.5 s with string ids and 26.1 s with integer
 ids). An Event's id is numbered by the worker that writes it and its relationships (the file's
-index and the event's place in it); every other node's id is 56 bits of BLAKE2b of its key,
+index and the event's place in it), an Alias's by the main process, which writes every Alias
+node and ALIAS_OF edge (nothing to hash for half the nodes it writes while the workers parse);
+every other node's id is 56 bits of BLAKE2b of its key,
 so that a worker can name a product or a place the main process writes. Two keys with one
 hash in a space are refused before the import (`ImportIdCollision`); the key itself is a
 property column as before.
@@ -55,8 +57,10 @@ class ImportIdCollision(InitialLoadError):
 # above); 56 bits leave room and make a collision in a space of n keys about n²/2**57 likely.
 ID_BYTES = 7
 # the spaces whose ids are numbered by the sink that writes their nodes (a part's index in the
-# high bits, the node's place in the part in the low ones) rather than hashed from the key
-NUMBERED_SPACES = frozenset({"Event"})
+# high bits, the node's place in the part in the low ones) rather than hashed from the key:
+# each is written by one sink, which names its nodes there by the id `node` returned (an
+# Event by its file's worker; an Alias by the main process, with every ALIAS_OF edge)
+NUMBERED_SPACES = frozenset({"Event", "Alias"})
 _PLACE_BITS = 32
 _MAX_PARTS = 1 << (8 * ID_BYTES - _PLACE_BITS)
 _ID_CACHE = 1 << 16  # keys hashed and remembered by a sink (cleared when full)
@@ -179,10 +183,10 @@ class CsvSink:
     process), `<group>.<part>.csv` in `folder`.
 
     Nodes are named by their key (and space); the sink writes the importer id of each (see the
-    module doc). A sink that writes nodes of a numbered space (Event) is given its `number`
-    (unique in the load: a worker's file index); its nodes there are then named by the id
-    `node` returned. The ids of the hashed spaces a sink writes nodes in are checked for
-    collisions (each space is written by one sink).
+    module doc). A sink that writes nodes of a numbered space (Event, Alias) is given its
+    `number` (unique in the load: a worker's file index, the main process's one after them);
+    its nodes there are then named by the id `node` returned. The ids of the hashed spaces a
+    sink writes nodes in are checked for collisions (each space is written by one sink).
     """
 
     def __init__(

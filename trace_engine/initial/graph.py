@@ -66,8 +66,8 @@ class NodeTables:
     statements: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     # (from, to, relationship type) → the orgs whose events made it
     lineage: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
-    # the raw forms whose Alias node `merge` has written
-    _alias_nodes: dict[str, None] = field(default_factory=dict, repr=False)
+    # the raw forms whose Alias node `merge` has written, and the id the sink gave each
+    _alias_nodes: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add_rows(self, rows: GraphRows) -> None:
         """Take in the node and lineage rows of one batch (`build_rows`)."""
@@ -123,10 +123,12 @@ class NodeTables:
                 aliases[edge] = None
                 if sink is not None:
                     raw, label, key = edge
-                    if raw not in self._alias_nodes:
-                        self._alias_nodes[raw] = None
-                        sink.node("Alias", "Alias", raw, {}, id_property="id")
-                    sink.relationship("ALIAS_OF", ("Alias", raw), (label, key))
+                    node = self._alias_nodes.get(raw)
+                    if node is None:
+                        node = self._alias_nodes[raw] = sink.node(
+                            "Alias", "Alias", raw, {}, id_property="id"
+                        )
+                    sink.relationship("ALIAS_OF", ("Alias", node), (label, key))
         for key, attributes in later.statements.items():
             self.statements.setdefault(key, {}).update(attributes)
         for pair, orgs in later.lineage.items():
@@ -163,10 +165,9 @@ class NodeTables:
         count("ProductInstance", len(self.instances))
         raws = dict.fromkeys(raw for raw, _, _ in self.aliases)
         if not streamed:
-            for raw in raws:
-                sink.node("Alias", "Alias", raw, {}, id_property="id")
+            nodes = {raw: sink.node("Alias", "Alias", raw, {}, id_property="id") for raw in raws}
             for raw, label, key in self.aliases:
-                sink.relationship("ALIAS_OF", ("Alias", raw), (label, key))
+                sink.relationship("ALIAS_OF", ("Alias", nodes[raw]), (label, key))
         count("Alias", len(raws))
         count("ALIAS_OF", len(self.aliases))
         for (statement, key, org), attributes in self.statements.items():

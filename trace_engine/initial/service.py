@@ -221,7 +221,8 @@ def _parse(paths: list[Path], load: InitialLoad, work_dir: Path, phases: Phases)
     counter = ctx.Value("q", 0)
     phases.start("parse", _estimate_events(paths))
     # the shared nodes are written as they are first seen, while the workers parse on
-    shared = CsvSink(work_dir, "shared", remember=True)
+    # (numbered after the files: it numbers the Alias nodes, as a worker its file's events)
+    shared = CsvSink(work_dir, "shared", number=len(tasks), remember=True)
     parsed = _Parsed([], NodeTables(), [], [], False, 0, record_time, shared)
     joined = JoinedParts(work_dir)  # each file's parts, once final, into one file per group
     seen: set[int] = set()
