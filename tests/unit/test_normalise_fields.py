@@ -118,3 +118,25 @@ def test_object_and_aggregation_events_field_by_field() -> None:
     assert aggregation.epcs == [_ident("urn:epc:id:sgtin:0614141.107346.6")]
     assert aggregation.quantities == [Quantity(_ident("urn:epc:class:lgtin:0614141.107346.c"), 1.0)]
     assert aggregation.input_epcs == aggregation.output_epcs == []
+
+
+def test_raw_is_the_event_only_when_handed_over_and_not_changed() -> None:
+    given = {
+        "type": "ObjectEvent",
+        "eventID": "urn:uuid:22222222-2222-4222-8222-222222222222",
+        "eventTime": "2024-01-02T03:04:05Z",
+        "eventTimeZoneOffset": "+00:00",
+        "action": "OBSERVE",
+        "epcList": ["urn:epc:id:sgtin:0614141.107346.7"],
+    }
+    copied = normalise_event(0, given, _CONTEXT)
+    owned = normalise_event(0, given, _CONTEXT, owned=True)
+    assert isinstance(copied, Event) and isinstance(owned, Event)
+    assert copied.raw == owned.raw == given
+    assert copied.raw is not given and owned.raw is given
+    assert copied == owned
+    # without an eventID the hash is added to raw: a copy, the dict handed over stays as it was
+    anonymous = {k: v for k, v in given.items() if k != "eventID"}
+    hashed = normalise_event(0, anonymous, _CONTEXT, owned=True)
+    assert isinstance(hashed, Event) and hashed.raw is not anonymous
+    assert "eventID" not in anonymous and hashed.raw["eventID"] == hashed.hash_id != ""

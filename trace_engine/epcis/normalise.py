@@ -449,19 +449,25 @@ def _schema_form(event: dict[str, Any]) -> dict[str, Any]:
     return {**event, **changed} if changed else event
 
 
-def normalise_event(index: int, event: Any, context: Any = None) -> Event | Rejected:
-    """Validate and normalise one JSON-LD event dict found at `index` of its document."""
+def normalise_event(
+    index: int, event: Any, context: Any = None, *, owned: bool = False
+) -> Event | Rejected:
+    """Validate and normalise one JSON-LD event dict found at `index` of its document.
+
+    `Event.raw` is a copy of `event`, unless the caller hands the dict over (`owned`: nothing
+    else holds it, as a parse worker's events read from a file) and it has an eventID (an
+    event without one gets its hash added to `raw`: always a copy)."""
     if not isinstance(event, dict):
         return Rejected(index, None, "event", "must be a JSON object")
     given_id = event.get("eventID")
     event_id = given_id if isinstance(given_id, str) else None
     try:
-        return _normalise(event, event_id, context)
+        return _normalise(event, event_id, context, owned and event_id is not None)
     except _Reject as rejected:
         return Rejected(index, event_id, rejected.field, rejected.reason)
 
 
-def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Event:
+def _normalise(event: dict[str, Any], event_id: str | None, context: Any, keep: bool) -> Event:
     if event_id is not None and (too_long := id_too_long(event_id)) is not None:
         raise _Reject("eventID", too_long)
     for key in ("eventTime", "eventTimeZoneOffset"):
@@ -499,7 +505,7 @@ def _normalise(event: dict[str, Any], event_id: str | None, context: Any) -> Eve
         event_time_utc,
         offset,
         "",  # hash_id
-        dict(event),  # raw
+        event if keep else dict(event),  # raw
         event.get("action"),
         event.get("recordTime"),
         _expand_cbv(event["bizStep"], "bizstep") if "bizStep" in event else None,

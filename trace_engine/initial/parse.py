@@ -250,7 +250,7 @@ def _parse_file(task: FileTask, on_chunk: Callable[[int, bool], None] | None) ->
 
     position = 0
     items = (
-        (normalise_event(index, event, context) for index, event in whole[2])
+        (normalise_event(index, event, context, owned=True) for index, event in whole[2])
         if whole
         else iter_events(task.path, fmt, context, report)
     )
