@@ -351,3 +351,18 @@ def test_links_write_what_relationship_writes_for_any_values(rows: list[dict[str
             for sink in (one, many)
         ]
         assert written[0] == written[1]
+
+
+@pytest.mark.parametrize("value, multiline", [("a b", False), ("a\nb", True), ("a\rb", True)])
+def test_a_line_break_in_a_value_is_told_to_the_importer(
+    tmp_path: Path, value: str, multiline: bool
+) -> None:
+    sink = CsvSink(tmp_path, "p")
+    for n in range(files._PENDING_LINES + 3):  # a full batch of lines and a last one
+        props = {"note": value if n == files._PENDING_LINES + 1 else "x"}
+        sink.node("Facility", "Facility", f"414/{n}", props, id_property="id")
+    (group,) = sink.close()
+    assert sink.multiline is multiline
+    assert group.rows == files._PENDING_LINES + 3
+    text = group.files[0].read_bytes()
+    assert text.endswith(b"\n") and text.count(b"\n") == group.rows + ("\n" in value)

@@ -308,16 +308,18 @@ class CsvSink:
             entry = self._open[signature] = (fh, group, [])
         lines = entry[2]
         lines.append(line)
-        entry[1].rows += 1
         if len(lines) >= _PENDING_LINES:
-            self._flush(entry[0], lines)
+            self._flush(entry[0], entry[1], lines)
 
-    def _flush(self, fh: IO[str], lines: list[str]) -> None:
-        # a group's pending lines in one write (a write a line took a fifth of the sink's time)
+    def _flush(self, fh: IO[str], group: Group, lines: list[str]) -> None:
+        # a group's pending lines in one write (a write a line took a fifth of the sink's time),
+        # counted in its rows here (not a count a line)
+        group.rows += len(lines)
+        lines.append("")  # the last line's end, joined with the rest
         text = "\n".join(lines)
         if text.count("\n") != len(lines) - 1 or "\r" in text:
             self.multiline = True
-        fh.write(text + "\n")
+        fh.write(text)
         lines.clear()
 
     def _first(self, space: str, key: str, id_property: str) -> tuple[int, str]:
@@ -418,7 +420,7 @@ class CsvSink:
         groups = []
         for fh, group, lines in self._open.values():
             if lines:
-                self._flush(fh, lines)
+                self._flush(fh, group, lines)
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
