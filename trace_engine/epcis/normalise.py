@@ -131,15 +131,27 @@ def lot_data_from(
     return out
 
 
-@lru_cache(maxsize=65536)
+# the identifiers events repeat, parsed once: raw form → Identifier (a plain dict, emptied when
+# full: a look-up costs a third of an lru_cache call's, and events name five identifiers each)
+_IDENTIFIERS: dict[str, Identifier] = {}
+_IDENTIFIERS_KEPT = 65536
+_parse_identifier = parse_identifier.__wrapped__  # (its own cache would keep each one again)
+
+
 def _identifier(raw: str) -> Identifier:
-    return parse_identifier(raw)
+    found = _IDENTIFIERS.get(raw)
+    if found is None:
+        found = _parse_identifier(raw)  # raises InvalidIdentifier (not kept)
+        if len(_IDENTIFIERS) >= _IDENTIFIERS_KEPT:
+            _IDENTIFIERS.clear()
+        _IDENTIFIERS[raw] = found
+    return found
 
 
 def clear_identifier_cache() -> None:
     """Forget the identifiers parsed so far (both caches: this module's and
     `parse_identifier`'s), for a process that knows none will recur."""
-    _identifier.cache_clear()
+    _IDENTIFIERS.clear()
     parse_identifier.cache_clear()
 
 
@@ -155,6 +167,9 @@ def _ident(value: Any, field: str, index: int | None = None, member: str = "") -
     # formatted only when something is wrong: most identifiers are fine)
     if not isinstance(value, str):
         raise _Reject(_field_name(field, index, member), "must be a string")
+    found = _IDENTIFIERS.get(value)
+    if found is not None:
+        return found
     try:
         return _identifier(value)
     except InvalidIdentifier as exc:
