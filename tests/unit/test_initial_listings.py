@@ -97,13 +97,14 @@ def test_listings_are_derived_as_the_online_statements_derive_them(tmp_path: Pat
                       "estimatedShipDate": "2024-01-05", "createdAt": NOW},
         }
     ]  # fmt: skip
-    sink = CsvSink(tmp_path, "shared")
+    sink = CsvSink(tmp_path, "listings", number=1)
     counts = write_listings(sink, ORG, NOW, tables, facts, farms, shipping)
     rows = _written(tmp_path, sink)
 
     (farm,) = rows["FarmProfile"]
     assert farm["key:string"] == '["coop","414/farm"]'
-    assert farm[":ID(FarmProfile)"] == str(import_id(farm["key:string"]))
+    # numbered by the listings writer (its sink's number in the high bits), not hashed
+    assert int(farm[":ID(FarmProfile)"]) >> 32 == 1
     # the last statement stands whole (the first one's farmer name is gone, as `SET p += …`)
     assert farm["commodity:string"] == "cocoa" and "farmerName:string" not in farm
     assert farm["statusRank:string"] == f'"coop" approved {NOW} 414/farm'
@@ -134,6 +135,18 @@ def test_listings_are_derived_as_the_online_statements_derive_them(tmp_path: Pat
         "batches shipped coop",
     }
     assert len(rows["COUNTED_IN"]) == 1 + 1 + 4  # every row counted once
+    # every listing node numbered once by the listings writer, and named by that number
+    ids = {
+        label: [r[f":ID({label})"] for r in rows[label]]
+        for label in ("ListingsLock", "FarmProfile", "Shipment", "Batch", "Tally")
+    }
+    every = [i for label in ids.values() for i in label]
+    assert len(set(every)) == len(every) and {int(i) >> 32 for i in every} == {1}
+    listed = set(ids["FarmProfile"] + ids["Shipment"] + ids["Batch"])
+    counted = [(next(v for k, v in r.items() if k.startswith(":START_ID")), r[":END_ID(Tally)"])
+               for r in rows["COUNTED_IN"]]  # fmt: skip
+    assert {start for start, _ in counted} == listed
+    assert {end for _, end in counted} == set(ids["Tally"])
     assert counts["Batch"] == 4 and counts["Tally"] == 6 and counts["COUNTED_IN"] == 6
 
 
@@ -144,7 +157,7 @@ def test_no_farm_no_listings(tmp_path: Path) -> None:
     facts.add_rows(
         GraphRows(events=[_event("e1", COMMISSIONING, [("L1", "OBSERVED", 1, "KGM")])]), ORG
     )
-    sink = CsvSink(tmp_path, "shared")
+    sink = CsvSink(tmp_path, "listings", number=1)
     assert write_listings(sink, ORG, NOW, tables, facts, [], []) == {}
     assert sink.close() == []
 
@@ -185,7 +198,8 @@ def test_listings_written_beside_the_main_process_come_back_as_their_groups(
     monkeypatch.setattr(service, "_write_listings", one_tally)  # the fork inherits it
     groups, multiline = service._Listings(tmp_path, _parsed(tmp_path), ORG).result()
     assert [(g.key.name, g.rows) for g in groups] == [("Tally", 1)] and not multiline
-    assert groups[0].files[0].read_text() == f'{import_id("t1")},"t1","farms","coop"\n'
+    # numbered after the files (none here) and the main process's sink
+    assert groups[0].files[0].read_text() == f'{1 << 32},"t1","farms","coop"\n'
 
 
 def test_listings_that_fail_beside_the_main_process_fail_the_load(

@@ -51,7 +51,7 @@ def test_values_keep_their_type_and_text() -> None:
 
 
 def test_rows_with_other_columns_go_to_other_groups(tmp_path: Path) -> None:
-    sink = CsvSink(tmp_path, "p")
+    sink = CsvSink(tmp_path, "p", number=0)
     sink.node("FacilityData", "FacilityData", "o\x1fa", {"id": "a", "org": "o", "area": 1})
     sink.node("FacilityData", "FacilityData", "o\x1fb", {"id": "b", "org": "o", "area": 1.5})
     sink.node("FacilityData", "FacilityData", "o\x1fc", {"id": "c", "org": "o", "area": None})

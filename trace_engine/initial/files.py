@@ -10,11 +10,12 @@ handful of groups per label. A null property is left out, as the online statemen
 The importer's node ids are integers (`--id-type=integer`), not the nodes' keys: with string
 ids the importer spent 40% of its time encoding, sorting and looking up the 12 million keys of
 a 1M-event load (its run on the same files took 43.5 s with string ids and 26.1 s with integer
-ids). An Event's id is numbered by the worker that writes it and its relationships (the file's
-index and the event's place in it), an Alias's by the main process, which writes every Alias
-node and ALIAS_OF edge (nothing to hash for half the nodes it writes while the workers parse);
-every other node's id is 56 bits of BLAKE2b of its key,
-so that a worker can name a product or a place the main process writes. Two keys with one
+ids). A node that only one process writes, with every relationship that names it, is numbered
+by that process: an Event by the worker of its file (the file's index and the event's place in
+it); an Alias, a statement (FacilityData, ProductData, LotData) and a Migration record by the
+main process; a listing row, its Tally and the org's ListingsLock by the listings writer.
+Every other node's id is 56 bits of BLAKE2b of its key, so that a worker can name a product or
+a place the main process writes. Two keys with one
 hash in a space are refused before the import (`ImportIdCollision`); the key itself is a
 property column as before.
 """
@@ -58,9 +59,23 @@ class ImportIdCollision(InitialLoadError):
 ID_BYTES = 7
 # the spaces whose ids are numbered by the sink that writes their nodes (a part's index in the
 # high bits, the node's place in the part in the low ones) rather than hashed from the key:
-# each is written by one sink, which names its nodes there by the id `node` returned (an
-# Event by its file's worker; an Alias by the main process, with every ALIAS_OF edge)
-NUMBERED_SPACES = frozenset({"Event", "Alias"})
+# each is written by one sink, which names its nodes there by the id `node` returned (see the
+# module doc for which)
+NUMBERED_SPACES = frozenset(
+    {
+        "Event",
+        "Alias",
+        "FacilityData",
+        "ProductData",
+        "LotData",
+        "Migration",
+        "ListingsLock",
+        "FarmProfile",
+        "Shipment",
+        "Batch",
+        "Tally",
+    }
+)
 _PLACE_BITS = 32
 _MAX_PARTS = 1 << (8 * ID_BYTES - _PLACE_BITS)
 _ID_CACHE = 1 << 16  # keys hashed and remembered by a sink (cleared when full)

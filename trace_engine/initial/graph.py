@@ -170,13 +170,12 @@ class NodeTables:
                 sink.relationship("ALIAS_OF", ("Alias", nodes[raw]), (label, key))
         count("Alias", len(raws))
         count("ALIAS_OF", len(self.aliases))
+        targets = {statement: label for _, label, statement, _ in _STATEMENTS}
         for (statement, key, org), attributes in self.statements.items():
-            node_id = org + _STATEMENT_SEPARATOR + key
             props = {"id": key, "org": org}
             props.update(attributes)
-            sink.node(statement, statement, node_id, props)
-            target = next(label for _, label, s, _ in _STATEMENTS if s == statement)
-            sink.relationship("DESCRIBES", (statement, node_id), (target, key))
+            node = sink.node(statement, statement, org + _STATEMENT_SEPARATOR + key, props)
+            sink.relationship("DESCRIBES", (statement, node), (targets[statement], key))
             count(statement, 1)
             count("DESCRIBES", 1)
         for (start, end, rel), orgs in self.lineage.items():

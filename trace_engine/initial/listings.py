@@ -112,18 +112,19 @@ class _Tallies:
 
     def __init__(self, org: str) -> None:
         self.org = org
-        self.rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # (listing, status) → (label, id the sink gave it) of each row
+        self.rows: dict[tuple[str, str], list[tuple[str, int]]] = {}
 
-    def count(self, listing: str, status: str, label: str, key: str) -> None:
-        self.rows.setdefault((listing, status), []).append((label, key))
+    def count(self, listing: str, status: str, label: str, node: int) -> None:
+        self.rows.setdefault((listing, status), []).append((label, node))
 
     def write(self, sink: CsvSink, counts: dict[str, int]) -> None:
         for (listing, status), rows in self.rows.items():
             key = tally_key(listing, status, self.org)
             props = {"listing": listing, "status": status, "org": self.org}
-            sink.node("Tally", "Tally", key, props, id_property="key")
+            tally = sink.node("Tally", "Tally", key, props, id_property="key")
             for label, row in rows:
-                sink.relationship("COUNTED_IN", (label, row), ("Tally", key))
+                sink.relationship("COUNTED_IN", (label, row), ("Tally", tally))
             counts["Tally"] = counts.get("Tally", 0) + 1
             counts["COUNTED_IN"] = counts.get("COUNTED_IN", 0) + len(rows)
 
@@ -177,9 +178,9 @@ def write_listings(
             "rank": f"{rank} {now} {facility}",
             "statusRank": f"{rank} {status} {now} {facility}",
         }
-        sink.node("FarmProfile", "FarmProfile", key, row, id_property="key")
-        sink.relationship("PROFILE_OF", ("FarmProfile", key), ("Facility", facility))
-        tallies.count("farms", status, "FarmProfile", key)
+        node = sink.node("FarmProfile", "FarmProfile", key, row, id_property="key")
+        sink.relationship("PROFILE_OF", ("FarmProfile", node), ("Facility", facility))
+        tallies.count("farms", status, "FarmProfile", node)
         count("FarmProfile")
         count("PROFILE_OF")
 
@@ -199,14 +200,14 @@ def write_listings(
             "rank": f"{rank} {props['createdAt']} {props['id']}",
             "statusRank": f"{rank} shipped {props['createdAt']} {props['id']}",
         }
-        sink.node("Shipment", "Shipment", key, row, id_property="key")
+        node = sink.node("Shipment", "Shipment", key, row, id_property="key")
         for item in ship["objects"]:
             if item["id"] in tables.instances:
                 carried = _stored({"quantity": item["quantity"], "uom": item["uom"]})
                 target = ("ProductInstance", item["id"])
-                sink.relationship("CARRIES", ("Shipment", key), target, carried)
+                sink.relationship("CARRIES", ("Shipment", node), target, carried)
                 count("CARRIES")
-        tallies.count("shipments", row["status"], "Shipment", key)
+        tallies.count("shipments", row["status"], "Shipment", node)
         count("Shipment")
 
     # batch rows: every lot the org collected at one of its farms, with its final status
@@ -249,9 +250,9 @@ def write_listings(
             "rank": f"{rank} {batch.created_at} {batch.id}",
             "statusRank": f"{rank} {batch.status} {batch.created_at} {batch.id}",
         }
-        sink.node("Batch", "Batch", key, row, id_property="key")
-        sink.relationship("OF_LOT", ("Batch", key), ("ProductInstance", lot))
-        tallies.count("batches", batch.status.value, "Batch", key)
+        node = sink.node("Batch", "Batch", key, row, id_property="key")
+        sink.relationship("OF_LOT", ("Batch", node), ("ProductInstance", lot))
+        tallies.count("batches", batch.status.value, "Batch", node)
         count("Batch")
         count("OF_LOT")
     tallies.write(sink, counts)

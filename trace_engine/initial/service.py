@@ -399,7 +399,8 @@ class _Listings:
 
 
 def _listings_files(work_dir: Path, parsed: _Parsed, org: str) -> tuple[list[Group], bool]:
-    sink = CsvSink(work_dir, "listings", remember=True)
+    # numbered after the files and the main process (it numbers the listings' nodes)
+    sink = CsvSink(work_dir, "listings", number=len(parsed.results) + 1, remember=True)
     _write_listings(sink, parsed, org)
     return sink.close(), sink.multiline
 
