@@ -205,9 +205,11 @@ def run_import(
     memory: str,
     on_line: Callable[[str], None],
     options: Sequence[str] = (),
+    meanwhile: Callable[[], object] | None = None,
 ) -> None:
     """Run `neo4j-admin database import full` into the staging data directory; raise with
-    the importer's last lines if it fails."""
+    the importer's last lines if it fails. `meanwhile` is called once the importer has been
+    started (its output waits in the pipe)."""
     command, env = import_command(java, home, database, files, heap, memory, options)
     tail: list[str] = []
     with subprocess.Popen(
@@ -221,6 +223,8 @@ def run_import(
         bufsize=1,
     ) as process:
         assert process.stdout is not None
+        if meanwhile is not None:
+            meanwhile()
         for line in process.stdout:
             line = line.rstrip("\n")
             on_line(line)
