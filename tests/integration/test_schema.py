@@ -10,6 +10,7 @@ from trace_engine.epcis_query.params import parse_query
 from trace_engine.epcis_query.planner import plan
 from trace_engine.epcis_query.repository import RESOURCES
 from trace_engine.epcis_query.schemas import Position
+from trace_engine.graph import schema
 from trace_engine.graph.catalog import Query, query
 from trace_engine.graph.schema import apply_schema, expected_constraint_names
 
@@ -69,6 +70,24 @@ def test_indexes_of_earlier_versions_are_dropped(driver: Driver, settings: Setti
     names = _indexes(driver, settings)
     assert {"traceability_record_org", "event_hash"}.isdisjoint(names)
     assert {"traceability_record_of_org", "event_time", "event_owner"} <= names
+
+
+def test_a_current_schema_runs_no_statement_and_a_missing_part_is_made_again(
+    driver: Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    db = settings.neo4j_database
+    apply_schema(driver, db)
+    made: list[int] = []
+    real = schema._create_schema
+    monkeypatch.setattr(schema, "_create_schema", lambda *args: made.append(1) or real(*args))
+    apply_schema(driver, db)
+    assert made == []  # everything there and online: one SHOW INDEXES, no statement
+    driver.execute_query("DROP INDEX event_time", database_=db)
+    driver.execute_query("DROP CONSTRAINT product_instance_id", database_=db)
+    apply_schema(driver, db)
+    assert made == [1]
+    assert {"event_time", "product_instance_id"} <= _indexes(driver, settings)
+    assert ("product_instance_id", "ProductInstance", ["id"]) in _constraints(driver, settings)
 
 
 def test_records_are_listed_through_the_org_index(driver: Driver, settings: Settings):

@@ -187,6 +187,7 @@ class Query(enum.StrEnum):
     SCHEMA = "schema"
     SCHEMA_AWAIT = "schema_await"
     SCHEMA_CONSTRAINTS = "schema_constraints"
+    SCHEMA_INDEXES = "schema_indexes"
     SCHEMA_MIGRATE = "schema_migrate"
     SERVER_VERSION = "server_version"
     SHARING_ACCEPT = "sharing_accept"

@@ -97,6 +97,28 @@ def apply_schema(driver: Driver, database: str, recheck_values: bool = False) ->
     migrations the database has not had (`MIGRATIONS`); return how many schema statements
     ran."""
     stmts = schema_statements()
+    if not _schema_current(driver, database, stmts):
+        _create_schema(driver, database, stmts)
+    for stmt in statements(Query.SCHEMA_MIGRATE):
+        driver.execute_query(stmt, database_=database)
+    migrate(driver, database, recheck_values)
+    return len(stmts)
+
+
+def _schema_current(driver: Driver, database: str, stmts: list[str]) -> bool:
+    """Whether every constraint and index the schema file creates exists and is online and
+    none that it drops exists: then its statements would change nothing (one query instead of
+    one each; an API start after `load --initial` ran them all again)."""
+    records, _, _ = driver.execute_query(
+        query(Query.SCHEMA_INDEXES), database_=database, routing_="r"
+    )
+    names, online = set(records[0]["names"]), set(records[0]["online"])
+    created = {s.split()[2] for s in stmts if s.upper().startswith("CREATE")}
+    dropped = {s.split()[2] for s in stmts if s.upper().startswith("DROP")}
+    return created <= online and not dropped & names
+
+
+def _create_schema(driver: Driver, database: str, stmts: list[str]) -> None:
     indexes = [s for s in stmts if s.upper().startswith("CREATE INDEX")]
     # the plain indexes first, in one transaction: Neo4j populates the indexes a transaction
     # creates together (one scan of a label's nodes for all of them: after an initial load one
@@ -110,10 +132,6 @@ def apply_schema(driver: Driver, database: str, recheck_values: bool = False) ->
             driver.execute_query(stmt, database_=database)
     # a read, but on the leader, where the indexes were just created and the writes will go
     driver.execute_query(query(Query.SCHEMA_AWAIT), database_=database, routing_="w")
-    for stmt in statements(Query.SCHEMA_MIGRATE):
-        driver.execute_query(stmt, database_=database)
-    migrate(driver, database, recheck_values)
-    return len(stmts)
 
 
 def _create_all(tx: ManagedTransaction, stmts: list[str]) -> None:
