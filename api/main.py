@@ -42,6 +42,7 @@ from trace_engine.keys import KeyService
 from trace_engine.kit.shared_state import SharedState
 from trace_engine.runtime import tune_gc
 from trace_engine.subscriptions.worker import DeliveryWorker
+from trace_engine.trace import warmup
 from trace_engine.trace.cache import TraceCache
 from trace_engine.trace.repository import TraceRepository
 from trace_engine.trace.service import TraceService
@@ -178,6 +179,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await run_in_threadpool(driver.verify_connectivity)
             await run_in_threadpool(apply_schema, driver, settings.neo4j_database)
+            # the first trace is then as quick as the next ones (trace/warmup.py)
+            await run_in_threadpool(warmup.ready, driver, settings.neo4j_database)
             await worker.start_if_needed()
             await watch_worker.start_if_needed()
         except Exception as exc:  # the API still starts; /health reports the reason

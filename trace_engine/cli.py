@@ -279,6 +279,9 @@ def serve(
             "without it each worker keeps its own trace cache, which another worker's "
             "capture cannot invalidate, and counts rate limits on its own"
         )
+    from trace_engine.trace import warmup
+
+    warmup.start(settings)  # the server plans the trace query while the app is imported
     if server is Server.GRANIAN:
         try:
             from granian import Granian
