@@ -403,8 +403,9 @@ def _has_gs1_uri_term(sensors: list[Any]) -> bool:
     return any(
         _gs1_uri_term(report.get(key)) is not None
         for element in sensors
-        if isinstance(element, dict)
-        for report in element.get("sensorReport") or []
+        # (before the schema: any JSON may be here, e.g. `"sensorReport": true`)
+        if isinstance(element, dict) and isinstance(element.get("sensorReport"), list)
+        for report in element["sensorReport"]
         if isinstance(report, dict)
         for key in ("type", "exception")
     )

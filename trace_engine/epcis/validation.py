@@ -70,11 +70,28 @@ def _sensor_report_type_optional(definitions: dict[str, Any]) -> None:
         del report["required"]
 
 
+def _standard_fields_on_extension_events(definitions: dict[str, Any]) -> None:
+    # the JSON Schema pins an event of another type (`"type": "urn:acme:MyEvent"`) down only
+    # in the fields every event has (eventTime, eventID, errorDeclaration, ...): its epcList,
+    # sourceList, readPoint, ilmd, ... may hold anything. The engine reads those fields on
+    # every event as the standard defines them, so an extension event's field of a standard
+    # name must have the standard's shape (else `sourceList: ["urn:x"]` crashed the
+    # normaliser); each field takes its definition from the first event type that has it
+    fields: dict[str, Any] = {}
+    for name in _EVENT_TYPES:
+        for part in definitions[name]["allOf"]:
+            for field, shape in part.get("properties", {}).items():
+                if field != "type":
+                    fields.setdefault(field, shape)
+    definitions["Extended-Event"]["allOf"].append({"type": "object", "properties": fields})
+
+
 @cache
 def _definitions() -> dict[str, Any]:
     definitions = copy.deepcopy(load_schema()["definitions"])
     _allow_persistent_disposition(definitions)
     _sensor_report_type_optional(definitions)
+    _standard_fields_on_extension_events(definitions)
     return definitions
 
 
