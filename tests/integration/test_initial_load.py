@@ -572,3 +572,52 @@ def test_master_data_no_index_takes_refuses_its_file_as_the_online_loader_does(
     assert nodes == want[0] and rels == want[1]
     labels = Counter(label for ((label, *_), _) in nodes.elements())
     assert (labels["Event"], labels["FacilityData"], labels["FarmProfile"]) == (2, 2, 1)
+
+
+def test_an_extension_event_of_the_wrong_shape_is_rejected_and_the_rest_loaded(
+    own: Settings, tmp_path: Path
+) -> None:
+    # an event of an extension type with strings for sourceList's objects (or a null for a
+    # quantity element) crashed the parse worker (AttributeError) and stopped the whole load
+    def event(n: int, kind: str = "ObjectEvent", **changes: Any) -> dict[str, Any]:
+        return {
+            "type": kind,
+            "eventID": f"urn:uuid:00000000-0000-4000-c000-{n:012d}",
+            "eventTime": f"2024-03-01T10:{n:02d}:00.000+01:00",
+            "eventTimeZoneOffset": "+01:00",
+            "epcList": [f"urn:epc:id:sgtin:0614141.107346.{n}"],
+            "bizLocation": {"id": "urn:epc:id:sgln:0614141.00777.0"},
+            **changes,
+        }
+
+    extension = "urn:x:MyEvent"
+    events = [
+        event(0, action="ADD", bizStep="commissioning"),
+        event(1, extension, sourceList=["urn:bad"]),
+        event(2, extension, sourceList=[{"type": "owning_party", "source": AGENTS[0]}]),
+        event(3, extension, quantityList=[None]),
+        event(4, action="OBSERVE", bizStep="shipping"),
+    ]
+    path = tmp_path / "extension.jsonld"
+    path.write_bytes(orjson.dumps(epcis_document(events, [])))
+    with make_driver(own) as driver:
+        wipe(driver, own.neo4j_database)
+        apply_schema(driver, own.neo4j_database)
+        [online] = load_files(Ingestor(driver, own.neo4j_database, batch_size=400), [path], ORG)
+        want = _graph(driver, own.neo4j_database)
+    refused = [(r.index, r.field) for r in online.rejected]
+    assert refused == [(1, "sourceList[0]"), (3, "quantityList[0]")]
+
+    report = tmp_path / "report.json"
+    process = _initial(own, [path], "--report", str(report))
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output.decode()
+    assert "sourceList[0]" in output.decode()  # the per-file table names it
+    [initial] = orjson.loads(report.read_bytes())["files"]
+    assert initial["rejectedEvents"] == [r.as_dict() for r in online.rejected]
+    assert (initial["events"], initial["accepted"], initial["rejected"]) == (5, 3, 2)
+    with make_driver(own) as driver:
+        nodes, rels = _graph(driver, own.neo4j_database)
+    assert nodes == want[0] and rels == want[1]
+    stored = {ident for (label, ident, *_), _ in nodes if label == "Event"}
+    assert stored == {events[n]["eventID"] for n in (0, 2, 4)}

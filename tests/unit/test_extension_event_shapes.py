@@ -158,29 +158,34 @@ def test_a_standard_field_of_the_wrong_shape_is_rejected_naming_it(
 
 def test_an_xml_extension_event_is_held_to_the_same_shapes() -> None:
     # the XML converter always builds the standard JSON types (a source is always an
-    # object), but an element's text can still be no value of the field: an empty bizStep
-    # was stored as the CBV URN `urn:epcglobal:cbv:bizstep:` before. (The XSD refuses the
-    # first extension event of an EventList, "not expected", and lets the later ones by.)
-    def event(biz_step: str) -> str:
+    # object), but an element can still be no value of its field: an empty bizStep was
+    # stored as `urn:epcglobal:cbv:bizstep:` and a source without its type attribute as
+    # type `urn:epcglobal:cbv:sdt:` before. 2.0 puts extension events in EventList/extension
+    def event(fields: str) -> str:
         return (
             "<x:MyEvent><eventTime>2024-01-01T00:00:00Z</eventTime>"
-            "<eventTimeZoneOffset>+00:00</eventTimeZoneOffset>"
-            f"<bizStep>{biz_step}</bizStep></x:MyEvent>"
+            f"<eventTimeZoneOffset>+00:00</eventTimeZoneOffset>{fields}</x:MyEvent>"
         )
 
-    versions = (("2.0", "urn:epcglobal:epcis:xsd:2"), ("1.2", "urn:epcglobal:epcis:xsd:1"))
-    for version, namespace in versions:
-        body = (
-            f'<epcis:EPCISDocument xmlns:epcis="{namespace}" xmlns:x="urn:x:" '
-            f'schemaVersion="{version}" creationDate="2024-01-01T00:00:00Z">'
-            f"<EPCISBody><EventList>{event('shipping')}{event('')}{event('shipping')}"
-            "</EventList></EPCISBody></epcis:EPCISDocument>"
-        )
-        items = parse_document(body.encode(), "application/xml").items
-        assert isinstance(items[1], Rejected), (version, items[1])
-        accepted = [item for item in items if isinstance(item, Event)]
-        assert accepted, version
-        assert {e.biz_step for e in accepted} == {"urn:epcglobal:cbv:bizstep:shipping"}
+    events = (
+        event("<bizStep></bizStep>"),
+        event("<sourceList><source>urn:epc:id:pgln:0614141.00003</source></sourceList>"),
+        event(
+            "<bizStep>shipping</bizStep><sourceList>"
+            '<source type="owning_party">urn:epc:id:pgln:0614141.00003</source></sourceList>'
+        ),
+    )
+    body = (
+        '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:x="urn:x:" '
+        'schemaVersion="2.0" creationDate="2024-01-01T00:00:00Z"><EPCISBody><EventList>'
+        f"<extension>{''.join(events)}</extension></EventList></EPCISBody></epcis:EPCISDocument>"
+    )
+    empty, untyped, good = parse_document(body.encode(), "application/xml").items
+    assert isinstance(empty, Rejected) and empty.field == "bizStep", empty
+    assert isinstance(untyped, Rejected) and untyped.field == "sourceList[0].type", untyped
+    assert isinstance(good, Event), good
+    assert good.biz_step == "urn:epcglobal:cbv:bizstep:shipping"
+    assert [s.type for s in good.sources] == ["urn:epcglobal:cbv:sdt:owning_party"]
 
 
 JSON = st.recursive(
@@ -252,3 +257,18 @@ def test_arbitrary_json_in_standard_fields_is_accepted_or_rejected_by_name(
     else:
         # an accepted event can be written: its rows are built without error
         build_rows([parsed], None, "org-a", None, "2024-03-01T00:00:00.000Z")
+
+
+@pytest.mark.parametrize("kind", ["ObjectEvent", "urn:x:MyEvent"])
+def test_a_sensor_report_that_is_no_list_is_rejected_on_any_event_type(kind: str) -> None:
+    # read before the schema (GS1 URI terms become the schema's words): it raised TypeError
+    for value in (True, 5, "x"):
+        event = _extension_event(
+            type=kind,
+            action="OBSERVE",
+            epcList=["urn:epc:id:sgtin:0614141.107346.1"],
+            sensorElementList=[{"sensorReport": value}],
+        )
+        parsed = normalise_event(0, event)
+        assert isinstance(parsed, Rejected), parsed
+        assert parsed.field == "sensorElementList[0].sensorReport", parsed
