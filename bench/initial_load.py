@@ -86,12 +86,19 @@ class PeakMemory:
                         continue  # the server the loader restarted is its child too
                     try:
                         name = child.name()
+                        command = " ".join(child.cmdline())
                         rss = child.memory_info().rss
                     except psutil.Error:
                         continue
-                    self._note(
-                        "importer (java)" if name.startswith("java") else "parser worker", rss
-                    )
+                    if "resource_tracker" in command:
+                        continue  # multiprocessing's own, a few MiB
+                    if name.startswith("java"):
+                        kind = "importer (java)"
+                    elif "multiprocessing-fork" in command:
+                        kind = "parser worker"  # spawned: a process of its own
+                    else:  # forked from the loader: its pages are the loader's until written
+                        kind = "listings writer (fork, shares the loader's pages)"
+                    self._note(kind, rss)
             except psutil.Error:
                 pass
             if pid is not None:
